@@ -48,3 +48,50 @@ export const NEUTRAL_FEATURES: Readonly<FaceFeatures> = Object.freeze({
   eyeOpenLeft: 1, eyeOpenRight: 1, cheekRaise: 0, noseWrinkle: 0,
   headYaw: 0, headPitch: 0, headRoll: 0, gazeX: 0, gazeY: 0,
 });
+
+const clamp = (v: number, lo: number, hi: number) => (Number.isFinite(v) ? Math.min(Math.max(v, lo), hi) : lo);
+
+/**
+ * Measures features of a face in the canonical frame (centimetres, y up, +x the subject's left)
+ * against the same face at neutral. Head pose and gaze are not in the mesh: pass them in.
+ */
+export function featuresFromMesh(
+  neutral: ArrayLike<number>,
+  current: ArrayLike<number>,
+  head: { yaw: number; pitch: number; roll: number; gazeX: number; gazeY: number } = { yaw: 0, pitch: 0, roll: 0, gazeX: 0, gazeY: 0 },
+): FaceFeatures {
+  const y = (m: ArrayLike<number>, i: number) => m[i * 3 + 1]!;
+  const x = (m: ArrayLike<number>, i: number) => m[i * 3]!;
+  const dy = (i: number) => y(current, i) - y(neutral, i);
+  const dx = (i: number) => x(current, i) - x(neutral, i);
+  const gap = (m: ArrayLike<number>, a: number, b: number) => y(m, a) - y(m, b);
+  // Mouth: 13/14 inner lip centres, 0/17 outer, 61/291 corners (right/left).
+  const open = gap(current, 13, 14) - gap(neutral, 13, 14);
+  // Where a corner would sit if the mouth only opened: close to the upper lip, as the jaw drops below it.
+  const mouthMidDy = 0.7 * dy(13) + 0.3 * dy(14);
+  const width = (m: ArrayLike<number>) => x(m, 291) - x(m, 61);
+  const thick = (m: ArrayLike<number>) => gap(m, 0, 13) + gap(m, 14, 17);
+  const eye = (u: number, l: number) => {
+    const n = gap(neutral, u, l);
+    return n > 1e-6 ? gap(current, u, l) / n : 1;
+  };
+  const browDown = (inner: number, sign: number) => Math.max(0, -dy(inner)) / 0.55 + Math.max(0, sign * dx(inner)) / 0.7;
+  return {
+    jawOpen: clamp(open / 2.2, 0, 1.5),
+    mouthSmileRight: clamp((dy(61) - mouthMidDy) / 0.55, -1.2, 1.2),
+    mouthSmileLeft: clamp((dy(291) - mouthMidDy) / 0.55, -1.2, 1.2),
+    mouthStretch: clamp((width(current) - width(neutral)) / 1.0, -1, 1.2),
+    lipPress: clamp((thick(neutral) - thick(current)) / (0.35 * thick(neutral) || 1), 0, 1),
+    upperLipRaise: clamp((dy(0) - Math.max(0, dy(13))) / 0.3 + Math.max(0, dy(0)) / 0.6, 0, 1),
+    browInnerUp: clamp(((dy(107) + dy(336)) / 2) / 0.7, 0, 1.2),
+    browOuterUpRight: clamp(dy(70) / 0.6, 0, 1.2),
+    browOuterUpLeft: clamp(dy(300) / 0.6, 0, 1.2),
+    browDownRight: clamp(browDown(107, 1), 0, 1.2),
+    browDownLeft: clamp(browDown(336, -1), 0, 1.2),
+    eyeOpenRight: clamp(eye(159, 145), 0, 1.8),
+    eyeOpenLeft: clamp(eye(386, 374), 0, 1.8),
+    cheekRaise: clamp(((dy(205) + dy(425)) / 2) / 0.4, 0, 1.2),
+    noseWrinkle: clamp(((dy(129) + dy(358)) / 2 - 0.6 * ((dy(205) + dy(425)) / 2)) / 0.25, 0, 1.2),
+    headYaw: head.yaw, headPitch: head.pitch, headRoll: head.roll, gazeX: head.gazeX, gazeY: head.gazeY,
+  };
+}

@@ -1,0 +1,113 @@
+/**
+ * CPU rasteriser for the photo warp: affine texture mapping per triangle with bilinear
+ * sampling, plus the mouth-interior pass. Pure typed-array code (runs in Node and workers).
+ * Images are RGBA, row-major, 4 bytes per pixel.
+ */
+import { mouthInteriorColour, type WarpGeometry } from './geometry.ts';
+
+export interface RgbaImage {
+  data: Uint8ClampedArray;
+  width: number;
+  height: number;
+}
+
+/**
+ * Paints every triangle of `tris` into dst, sampling src through the affine map that takes the
+ * triangle's target corners (dstPts) to its source corners (srcPts). Pixel centres are at +0.5.
+ */
+export function warpTriangles(src: RgbaImage, dst: RgbaImage, srcPts: ArrayLike<number>, dstPts: ArrayLike<number>, tris: ArrayLike<number>): void {
+  const sw = src.width, sh = src.height, sd = src.data;
+  const dw = dst.width, dh = dst.height, dd = dst.data;
+  const sxMax = sw - 1, syMax = sh - 1;
+  for (let t = 0; t < tris.length; t += 3) {
+    const a = tris[t]!, b = tris[t + 1]!, c = tris[t + 2]!;
+    const x0 = dstPts[a * 2]!, y0 = dstPts[a * 2 + 1]!;
+    const x1 = dstPts[b * 2]!, y1 = dstPts[b * 2 + 1]!;
+    const x2 = dstPts[c * 2]!, y2 = dstPts[c * 2 + 1]!;
+    const det = (x1 - x0) * (y2 - y0) - (x2 - x0) * (y1 - y0);
+    if (Math.abs(det) < 1e-9) continue;
+    const u0 = srcPts[a * 2]!, v0 = srcPts[a * 2 + 1]!;
+    const du1 = srcPts[b * 2]! - u0, dv1 = srcPts[b * 2 + 1]! - v0;
+    const du2 = srcPts[c * 2]! - u0, dv2 = srcPts[c * 2 + 1]! - v0;
+    const inv = 1 / det;
+    // Barycentric l1, l2 as affine functions of (x, y).
+    const l1x = (y2 - y0) * inv, l1y = -(x2 - x0) * inv;
+    const l2x = -(y1 - y0) * inv, l2y = (x1 - x0) * inv;
+    const minX = Math.max(0, Math.floor(Math.min(x0, x1, x2)));
+    const maxX = Math.min(dw - 1, Math.ceil(Math.max(x0, x1, x2)));
+    const minY = Math.max(0, Math.floor(Math.min(y0, y1, y2)));
+    const maxY = Math.min(dh - 1, Math.ceil(Math.max(y0, y1, y2)));
+    const eps = -1e-6;
+    for (let y = minY; y <= maxY; y++) {
+      const py = y + 0.5 - y0;
+      for (let x = minX; x <= maxX; x++) {
+        const px = x + 0.5 - x0;
+        const l1 = l1x * px + l1y * py;
+        const l2 = l2x * px + l2y * py;
+        if (l1 < eps || l2 < eps || l1 + l2 > 1 - eps) continue;
+        let sx = u0 + l1 * du1 + l2 * du2 - 0.5;
+        let sy = v0 + l1 * dv1 + l2 * dv2 - 0.5;
+        if (sx < 0) sx = 0; else if (sx > sxMax) sx = sxMax;
+        if (sy < 0) sy = 0; else if (sy > syMax) sy = syMax;
+        const ix = sx | 0, iy = sy | 0;
+        const fx = sx - ix, fy = sy - iy;
+        const ix1 = ix < sxMax ? 1 : 0, iy1 = iy < syMax ? sw : 0;
+        const p00 = (iy * sw + ix) * 4, p10 = p00 + ix1 * 4, p01 = p00 + iy1 * 4, p11 = p01 + ix1 * 4;
+        const w00 = (1 - fx) * (1 - fy), w10 = fx * (1 - fy), w01 = (1 - fx) * fy, w11 = fx * fy;
+        const o = (y * dw + x) * 4;
+        dd[o] = sd[p00]! * w00 + sd[p10]! * w10 + sd[p01]! * w01 + sd[p11]! * w11;
+        dd[o + 1] = sd[p00 + 1]! * w00 + sd[p10 + 1]! * w10 + sd[p01 + 1]! * w01 + sd[p11 + 1]! * w11;
+        dd[o + 2] = sd[p00 + 2]! * w00 + sd[p10 + 2]! * w10 + sd[p01 + 2]! * w01 + sd[p11 + 2]! * w11;
+        dd[o + 3] = 255;
+      }
+    }
+  }
+}
+
+/**
+ * Paints the mouth interior over the mouth triangles with opacity `openness` (0..1).
+ * `gaps` holds, per vertex, the lip gap at its column (pixels); mouthWidth is in pixels.
+ */
+export function paintMouth(dst: RgbaImage, geom: WarpGeometry, dstPts: ArrayLike<number>, gaps: ArrayLike<number>, mouthWidth: number, openness: number): void {
+  if (!(openness > 0)) return;
+  const dw = dst.width, dh = dst.height, dd = dst.data;
+  const tris = geom.mouthTriangles, side = geom.mouthSide;
+  const rgb: [number, number, number] = [0, 0, 0];
+  const invW = 1 / Math.max(mouthWidth, 1);
+  for (let t = 0; t < tris.length; t += 3) {
+    const a = tris[t]!, b = tris[t + 1]!, c = tris[t + 2]!;
+    const x0 = dstPts[a * 2]!, y0 = dstPts[a * 2 + 1]!;
+    const x1 = dstPts[b * 2]!, y1 = dstPts[b * 2 + 1]!;
+    const x2 = dstPts[c * 2]!, y2 = dstPts[c * 2 + 1]!;
+    const det = (x1 - x0) * (y2 - y0) - (x2 - x0) * (y1 - y0);
+    if (Math.abs(det) < 1e-9) continue;
+    const inv = 1 / det;
+    const l1x = (y2 - y0) * inv, l1y = -(x2 - x0) * inv;
+    const l2x = -(y1 - y0) * inv, l2y = (x1 - x0) * inv;
+    const s0 = side[a]!, s1 = side[b]! - s0, s2 = side[c]! - s0;
+    const g0 = gaps[a]!, g1 = gaps[b]! - g0, g2 = gaps[c]! - g0;
+    const minX = Math.max(0, Math.floor(Math.min(x0, x1, x2)));
+    const maxX = Math.min(dw - 1, Math.ceil(Math.max(x0, x1, x2)));
+    const minY = Math.max(0, Math.floor(Math.min(y0, y1, y2)));
+    const maxY = Math.min(dh - 1, Math.ceil(Math.max(y0, y1, y2)));
+    for (let y = minY; y <= maxY; y++) {
+      const py = y + 0.5 - y0;
+      for (let x = minX; x <= maxX; x++) {
+        const px = x + 0.5 - x0;
+        const l1 = l1x * px + l1y * py;
+        const l2 = l2x * px + l2y * py;
+        if (l1 < -1e-6 || l2 < -1e-6 || l1 + l2 > 1 + 1e-6) continue;
+        const s = s0 + l1 * s1 + l2 * s2;
+        const g = g0 + l1 * g1 + l2 * g2;
+        mouthInteriorColour(s * g * invW, (1 - s) * g * invW, rgb);
+        // Soften the edge against the lips.
+        const edge = Math.min(s, 1 - s) * g;
+        const alpha = openness * Math.min(1, 0.35 + edge / 2);
+        const o = (y * dw + x) * 4;
+        dd[o] = dd[o]! + (rgb[0] - dd[o]!) * alpha;
+        dd[o + 1] = dd[o + 1]! + (rgb[1] - dd[o + 1]!) * alpha;
+        dd[o + 2] = dd[o + 2]! + (rgb[2] - dd[o + 2]!) * alpha;
+      }
+    }
+  }
+}

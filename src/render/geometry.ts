@@ -1,0 +1,118 @@
+/**
+ * The warp geometry shared by every photo renderer (CPU here, WebGL in the page): the 468
+ * mesh points, a ring of fixed anchor points around the face, and the triangles that tie them
+ * together. The face moves inside the ring; hair, neck and background outside it stay still.
+ *
+ * Coordinates are output pixels: x right, y down, origin at the top-left corner.
+ * Pure: no DOM, no I/O.
+ */
+import {
+  CANONICAL_TRIANGLES, FACE_OVAL, LANDMARK_COUNT, LIPS_INNER_LOWER, LIPS_INNER_UPPER, MOUTH_TRIANGLES,
+} from '../core/topology.ts';
+
+export const RING_SCALE = 1.4;
+
+export interface WarpGeometry {
+  /** Vertex count: 468 mesh points then FACE_OVAL.length ring points. */
+  readonly vertexCount: number;
+  /** Source positions (x, y) in the photo for every vertex. */
+  readonly source: Float32Array;
+  /** Triangles warped from the photo (vertex indices). */
+  readonly triangles: Uint16Array;
+  /** Triangles of the mouth opening, drawn as the mouth interior. */
+  readonly mouthTriangles: Uint16Array;
+  /** Per vertex: 0 on the upper inner lip, 1 on the lower inner lip (for mouth shading). */
+  readonly mouthSide: Float32Array;
+  /** Lip gap in the source photo, pixels (13 to 14), and mouth width (78 to 308). */
+  readonly sourceLipGap: number;
+  readonly sourceMouthWidth: number;
+}
+
+/**
+ * Builds the geometry from the photo's own mesh (468 x xyz, output pixels) and the image size.
+ */
+export function buildWarpGeometry(mesh: ArrayLike<number>, width: number, height: number): WarpGeometry {
+  if (mesh.length < LANDMARK_COUNT * 3) throw new Error(`mesh needs ${LANDMARK_COUNT} points`);
+  const ringN = FACE_OVAL.length;
+  const vertexCount = LANDMARK_COUNT + ringN;
+  const source = new Float32Array(vertexCount * 2);
+  let cx = 0, cy = 0;
+  for (let i = 0; i < LANDMARK_COUNT; i++) {
+    source[i * 2] = mesh[i * 3]!;
+    source[i * 2 + 1] = mesh[i * 3 + 1]!;
+  }
+  for (const i of FACE_OVAL) { cx += mesh[i * 3]!; cy += mesh[i * 3 + 1]!; }
+  cx /= ringN; cy /= ringN;
+  FACE_OVAL.forEach((o, k) => {
+    const v = LANDMARK_COUNT + k;
+    source[v * 2] = Math.min(Math.max(cx + (mesh[o * 3]! - cx) * RING_SCALE, 0), width);
+    source[v * 2 + 1] = Math.min(Math.max(cy + (mesh[o * 3 + 1]! - cy) * RING_SCALE, 0), height);
+  });
+
+  const mouthSet = new Set(MOUTH_TRIANGLES);
+  const tris: number[] = [];
+  const mouth: number[] = [];
+  for (let t = 0; t < CANONICAL_TRIANGLES.length / 3; t++) {
+    const dst = mouthSet.has(t) ? mouth : tris;
+    dst.push(CANONICAL_TRIANGLES[t * 3]!, CANONICAL_TRIANGLES[t * 3 + 1]!, CANONICAL_TRIANGLES[t * 3 + 2]!);
+  }
+  // The band between the face oval and the ring.
+  for (let k = 0; k < ringN; k++) {
+    const a = FACE_OVAL[k]!, b = FACE_OVAL[(k + 1) % ringN]!;
+    const ra = LANDMARK_COUNT + k, rb = LANDMARK_COUNT + ((k + 1) % ringN);
+    tris.push(a, b, ra, ra, b, rb);
+  }
+  const mouthSide = new Float32Array(vertexCount);
+  for (const i of LIPS_INNER_LOWER) mouthSide[i] = 1;
+  for (const i of LIPS_INNER_UPPER) mouthSide[i] = 0;
+  mouthSide[78] = 0.5;
+  mouthSide[308] = 0.5;
+
+  const d = (a: number, b: number) => Math.hypot(mesh[a * 3]! - mesh[b * 3]!, mesh[a * 3 + 1]! - mesh[b * 3 + 1]!);
+  return {
+    vertexCount, source, triangles: Uint16Array.from(tris), mouthTriangles: Uint16Array.from(mouth), mouthSide,
+    sourceLipGap: d(13, 14), sourceMouthWidth: d(78, 308),
+  };
+}
+
+/** Target positions: the moved mesh for the face, the source positions for the fixed ring. */
+export function targetPositions(geom: WarpGeometry, movedMesh: ArrayLike<number>, out = new Float32Array(geom.vertexCount * 2)): Float32Array {
+  for (let i = 0; i < LANDMARK_COUNT; i++) {
+    out[i * 2] = movedMesh[i * 3]!;
+    out[i * 2 + 1] = movedMesh[i * 3 + 1]!;
+  }
+  out.set(geom.source.subarray(LANDMARK_COUNT * 2), LANDMARK_COUNT * 2);
+  return out;
+}
+
+/**
+ * How far the mouth shows its interior, 0..1: the lip gap beyond the photo's own gap,
+ * relative to the mouth width. The same rule in every renderer.
+ */
+export function mouthOpenness(geom: WarpGeometry, target: ArrayLike<number>): number {
+  const gap = Math.hypot(target[13 * 2]! - target[14 * 2]!, target[13 * 2 + 1]! - target[14 * 2 + 1]!);
+  const extra = gap - geom.sourceLipGap;
+  return Math.min(Math.max(extra / (0.06 * geom.sourceMouthWidth + 1e-6), 0), 1);
+}
+
+/**
+ * Colour of the mouth interior at a point: `down` is the distance below the upper lip and
+ * `up` the distance above the lower lip, both in units of mouth width. A band of upper teeth,
+ * a thinner band of lower teeth, a dark cavity and a hint of tongue. Returns RGB 0..255.
+ */
+export function mouthInteriorColour(down: number, up: number, out: [number, number, number]): [number, number, number] {
+  const upperTeeth = 0.06, lowerTeeth = 0.035;
+  if (down < upperTeeth) {
+    // Ivory, shaded towards the gum line and the biting edge.
+    const s = 0.62 + 0.2 * Math.sin((down / upperTeeth) * Math.PI);
+    out[0] = 225 * s; out[1] = 214 * s; out[2] = 192 * s;
+  } else if (up < lowerTeeth && down > upperTeeth + 0.03) {
+    const s = 0.45 + 0.15 * (up / lowerTeeth);
+    out[0] = 210 * s; out[1] = 200 * s; out[2] = 185 * s;
+  } else {
+    const depth = Math.min(down / (down + up + 1e-6), 1);
+    // Dark at the top of the cavity, a little warmer (tongue) towards the bottom.
+    out[0] = 38 + 70 * depth * depth; out[1] = 12 + 18 * depth * depth; out[2] = 14 + 18 * depth * depth;
+  }
+  return out;
+}

@@ -1,0 +1,49 @@
+/**
+ * The CPU photo renderer: the photo warped by its moving mesh, with the mouth interior painted
+ * where the lips part. The page's WebGL renderer draws the same geometry (render/geometry.ts).
+ */
+import type { ExpressionRig } from '../core/rig.ts';
+import { LIPS_INNER_LOWER, LIPS_INNER_UPPER } from '../core/topology.ts';
+import type { FrameState } from '../motion/animator.ts';
+import { paintMouth, type RgbaImage, warpTriangles } from './cpu-warp.ts';
+import { buildWarpGeometry, mouthOpenness, targetPositions, type WarpGeometry } from './geometry.ts';
+import { FacePoser, fitFace } from './pose.ts';
+import type { FaceRenderer } from './types.ts';
+
+export interface PhotoInput {
+  image: RgbaImage;
+  mesh: ArrayLike<number>;
+}
+
+export function createPhotoRenderer(photo: PhotoInput, rig: ExpressionRig): FaceRenderer & { readonly geometry: WarpGeometry; readonly poser: FacePoser } {
+  const { width, height } = photo.image;
+  const geometry = buildWarpGeometry(photo.mesh, width, height);
+  const poser = new FacePoser(rig, fitFace(photo.mesh));
+  const target = new Float32Array(geometry.vertexCount * 2);
+  const gaps = new Float32Array(geometry.vertexCount);
+  const base = photo.image;
+
+  return {
+    width, height, geometry, poser,
+    render(frame: FrameState, out = new Uint8ClampedArray(width * height * 4)): Uint8ClampedArray {
+      const mesh = poser.imageFor(frame);
+      targetPositions(geometry, mesh, target);
+      out.set(base.data);
+      const dst = { data: out, width, height };
+      warpTriangles(base, dst, geometry.source, target, geometry.triangles);
+      const open = mouthOpenness(geometry, target);
+      if (open > 0) {
+        for (let k = 0; k < LIPS_INNER_UPPER.length; k++) {
+          const u = LIPS_INNER_UPPER[k]!, l = LIPS_INNER_LOWER[k]!;
+          const g = Math.hypot(target[u * 2]! - target[l * 2]!, target[u * 2 + 1]! - target[l * 2 + 1]!);
+          gaps[u] = g;
+          gaps[l] = g;
+        }
+        const mw = Math.hypot(target[78 * 2]! - target[308 * 2]!, target[78 * 2 + 1]! - target[308 * 2 + 1]!);
+        paintMouth(dst, geometry, target, gaps, mw, open);
+      }
+      return out;
+    },
+    dispose() {},
+  };
+}

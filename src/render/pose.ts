@@ -1,0 +1,56 @@
+/**
+ * Turns an expression frame into the face's landmark positions: rig in the canonical frame,
+ * idle head motion about a pivot in the neck, then the face's similarity transform into the
+ * output image. Pure.
+ */
+import { eulerToMat3 } from '../core/linalg.ts';
+import { applySimilarity, fitSimilarity, invertSimilarityApply, type Similarity } from '../core/procrustes.ts';
+import type { ExpressionRig } from '../core/rig.ts';
+import { CANONICAL_POSITIONS, LANDMARK_COUNT, STABLE_POINTS } from '../core/topology.ts';
+import type { FrameState } from '../motion/animator.ts';
+
+/** Head rotation pivot in canonical centimetres (behind the chin, in the neck). */
+const PIVOT: [number, number, number] = [0, -5, -6];
+const FACE_HEIGHT_CM = 17.7;
+
+export interface FittedFace {
+  /** Canonical frame to image pixels. */
+  similarity: Similarity;
+  /** The face in the canonical frame: its identity and its expression in the photo. */
+  canonical: Float64Array;
+}
+
+/** Aligns an image-space mesh (468 x xyz) to the canonical face on points expressions barely move. */
+export function fitFace(mesh: ArrayLike<number>): FittedFace {
+  const similarity = fitSimilarity(CANONICAL_POSITIONS, mesh, STABLE_POINTS);
+  return { similarity, canonical: invertSimilarityApply(similarity, mesh, new Float64Array(LANDMARK_COUNT * 3)) };
+}
+
+export class FacePoser {
+  private readonly moved = new Float64Array(LANDMARK_COUNT * 3);
+  private readonly image = new Float64Array(LANDMARK_COUNT * 3);
+
+  constructor(private readonly rig: ExpressionRig, readonly face: FittedFace) {}
+
+  /** Canonical-frame mesh for the frame (expression and blinks, no head motion). */
+  canonicalFor(frame: FrameState): Float64Array {
+    return this.rig.apply(this.face.canonical, frame.code, frame.blinkRight, frame.blinkLeft, this.moved);
+  }
+
+  /** Image-space mesh for the frame (468 x xyz). */
+  imageFor(frame: FrameState): Float64Array {
+    const m = this.canonicalFor(frame);
+    const { yaw, pitch, roll, lift } = frame.pose;
+    if (yaw !== 0 || pitch !== 0 || roll !== 0 || lift !== 0) {
+      const R = eulerToMat3(yaw, -pitch, -roll);
+      const dy = lift * FACE_HEIGHT_CM;
+      for (let i = 0; i < m.length; i += 3) {
+        const x = m[i]! - PIVOT[0], y = m[i + 1]! - PIVOT[1], z = m[i + 2]! - PIVOT[2];
+        m[i] = R[0] * x + R[1] * y + R[2] * z + PIVOT[0];
+        m[i + 1] = R[3] * x + R[4] * y + R[5] * z + PIVOT[1] + dy;
+        m[i + 2] = R[6] * x + R[7] * y + R[8] * z + PIVOT[2];
+      }
+    }
+    return applySimilarity(this.face.similarity, m, this.image);
+  }
+}
