@@ -1,0 +1,87 @@
+/**
+ * A render job: a face, a list of expression targets, and an output file. Used by the CLI
+ * (and later the API): frames come from the animator on a fixed-step clock and go to the
+ * export layer one by one.
+ */
+import { EmoteBotError } from '../core/errors.ts';
+import { AU_COUNT } from '../core/rig.ts';
+import { createFrameWriter, formatFromPath, ExportError } from '../export/index.ts';
+import { Animator, type ExpressionTarget, type FrameState, RELEASE_FACTOR, onsetSeconds } from '../motion/animator.ts';
+import { FixedStepClock } from '../motion/clock.ts';
+import type { FaceRenderer } from '../render/types.ts';
+import { codeFromEmotions } from '../core/rig.ts';
+
+export interface RenderJob {
+  renderer: FaceRenderer;
+  targets: ExpressionTarget[];
+  out: string;
+  fps: number;
+  /** Seconds; for animations. */
+  duration: number;
+  seed: number;
+  /** Idle motion amount, 0..1. */
+  idle: number;
+  onProgress?: (done: number, total: number) => void;
+}
+
+export interface RenderResult {
+  format: string;
+  frames: number;
+  ms: number;
+}
+
+/** The apex frame: the first target at full strength, eyes open, head still. */
+export function apexFrame(targets: readonly ExpressionTarget[]): FrameState {
+  const t = targets[0];
+  const code = t ? codeFromEmotions(t.weights, t.intensity) : new Float64Array(AU_COUNT);
+  return { time: 0, code, blinkLeft: 0, blinkRight: 0, pose: { yaw: 0, pitch: 0, roll: 0, lift: 0, gazeX: 0, gazeY: 0 } };
+}
+
+/** Shortest clip that shows every target and returns to neutral. */
+export function minimumDuration(targets: readonly ExpressionTarget[]): number {
+  let end = 0;
+  for (const t of targets) end = Math.max(end, t.start + (t.duration ?? 1));
+  return end + onsetSeconds(1) * (1 + RELEASE_FACTOR) + 0.2;
+}
+
+export async function runRenderJob(job: RenderJob): Promise<RenderResult> {
+  const t0 = performance.now();
+  let format: string;
+  try {
+    format = formatFromPath(job.out);
+  } catch (e) {
+    throw new EmoteBotError('bad-argument', e instanceof Error ? e.message : String(e));
+  }
+  const { renderer } = job;
+  const writer = await createFrameWriter(job.out, { width: renderer.width, height: renderer.height, fps: job.fps }).catch(wrapExport);
+  const frame = new Uint8ClampedArray(renderer.width * renderer.height * 4);
+  try {
+    if (format === 'png') {
+      renderer.render(apexFrame(job.targets), frame);
+      await writer.write(frame);
+      await writer.close();
+      return { format, frames: 1, ms: performance.now() - t0 };
+    }
+    const animator = new Animator({ seed: job.seed, idle: job.idle });
+    animator.trigger(0, job.targets);
+    const clock = new FixedStepClock(job.fps);
+    const total = Math.max(1, Math.round(job.duration * job.fps));
+    let state: FrameState | undefined;
+    for (let i = 0; i < total; i++) {
+      state = animator.evaluate(clock.time, state);
+      renderer.render(state, frame);
+      await writer.write(frame);
+      clock.tick();
+      job.onProgress?.(i + 1, total);
+    }
+    await writer.close();
+    return { format, frames: total, ms: performance.now() - t0 };
+  } catch (e) {
+    await writer.abort();
+    throw e instanceof ExportError ? new EmoteBotError('export-failed', e.message) : e;
+  }
+}
+
+function wrapExport(e: unknown): never {
+  throw new EmoteBotError('export-failed', e instanceof Error ? e.message : String(e));
+}
