@@ -4,7 +4,7 @@
  * output image. Pure.
  */
 import { eulerToMat3 } from '../core/linalg.ts';
-import { applySimilarity, fitSimilarity, invertSimilarityApply, type Similarity } from '../core/procrustes.ts';
+import { applySimilarity, fitSimilarity, invertSimilarityApply, rmsDistance, type Similarity } from '../core/procrustes.ts';
 import type { ExpressionRig } from '../core/rig.ts';
 import { CANONICAL_POSITIONS, LANDMARK_COUNT, STABLE_POINTS } from '../core/topology.ts';
 import type { FrameState } from '../motion/animator.ts';
@@ -14,16 +14,38 @@ const PIVOT: [number, number, number] = [0, -5, -6];
 const FACE_HEIGHT_CM = 17.7;
 
 export interface FittedFace {
-  /** Canonical frame to image pixels. */
+  /** Canonical frame to image pixels (image z multiplied by depthScale). */
   similarity: Similarity;
+  /**
+   * Detectors report depth on their own scale (Human's mesh z is about half of x and y):
+   * the factor that makes the image mesh's depth agree with the canonical face.
+   */
+  depthScale: number;
   /** The face in the canonical frame: its identity and its expression in the photo. */
   canonical: Float64Array;
 }
 
 /** Aligns an image-space mesh (468 x xyz) to the canonical face on points expressions barely move. */
 export function fitFace(mesh: ArrayLike<number>): FittedFace {
-  const similarity = fitSimilarity(CANONICAL_POSITIONS, mesh, STABLE_POINTS);
-  return { similarity, canonical: invertSimilarityApply(similarity, mesh, new Float64Array(LANDMARK_COUNT * 3)) };
+  const scaled = new Float64Array(LANDMARK_COUNT * 3);
+  const residual = (zs: number) => {
+    for (let k = 0; k < scaled.length; k++) scaled[k] = k % 3 === 2 ? mesh[k]! * zs : mesh[k]!;
+    const sim = fitSimilarity(CANONICAL_POSITIONS, scaled, STABLE_POINTS);
+    return rmsDistance(applySimilarity(sim, CANONICAL_POSITIONS), scaled, STABLE_POINTS) / sim.scale;
+  };
+  // Golden-section search for the depth scale on [0.5, 4].
+  let lo = 0.5, hi = 4;
+  const g = (Math.sqrt(5) - 1) / 2;
+  let a = hi - g * (hi - lo), b = lo + g * (hi - lo);
+  let fa = residual(a), fb = residual(b);
+  for (let it = 0; it < 30; it++) {
+    if (fa < fb) { hi = b; b = a; fb = fa; a = hi - g * (hi - lo); fa = residual(a); }
+    else { lo = a; a = b; fa = fb; b = lo + g * (hi - lo); fb = residual(b); }
+  }
+  const depthScale = (lo + hi) / 2;
+  for (let k = 0; k < scaled.length; k++) scaled[k] = k % 3 === 2 ? mesh[k]! * depthScale : mesh[k]!;
+  const similarity = fitSimilarity(CANONICAL_POSITIONS, scaled, STABLE_POINTS);
+  return { similarity, depthScale, canonical: invertSimilarityApply(similarity, scaled, new Float64Array(LANDMARK_COUNT * 3)) };
 }
 
 export class FacePoser {
@@ -37,7 +59,7 @@ export class FacePoser {
     return this.rig.apply(this.face.canonical, frame.code, frame.blinkRight, frame.blinkLeft, this.moved);
   }
 
-  /** Image-space mesh for the frame (468 x xyz). */
+  /** Image-space mesh for the frame (468 x xyz; z on the canonical depth scale). */
   imageFor(frame: FrameState): Float64Array {
     const m = this.canonicalFor(frame);
     const { yaw, pitch, roll, lift } = frame.pose;
