@@ -1,0 +1,105 @@
+/**
+ * `npm run bench`: every performance figure of the project in one table, each beside its target.
+ * Figures only: nothing here fails a build.
+ */
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { createExpressionRig, codeFromEmotions } from '../src/core/rig.ts';
+import { benchExport } from '../src/export/bench.ts';
+import { createHumanDetector } from '../src/face/human-node.ts';
+import { readImageFile } from '../src/face/image.ts';
+import { preparePhoto } from '../src/face/photo.ts';
+import { Animator, clipTargets } from '../src/motion/animator.ts';
+import { openFace } from '../src/pipeline/face-source.ts';
+import { runRenderJob } from '../src/pipeline/render-job.ts';
+import { createPhotoRenderer } from '../src/render/photo-renderer.ts';
+
+interface Row { name: string; value: number; unit: string; target: string }
+const rows: Row[] = [];
+const fixture = path.resolve(import.meta.dirname, '../test/fixtures/mona-lisa.jpg');
+const SIZE = 512;
+
+function timeLoop(fn: () => void, seconds: number): number {
+  for (let i = 0; i < 10; i++) fn();
+  let n = 0;
+  const t0 = performance.now();
+  while (performance.now() - t0 < seconds * 1000) { fn(); n++; }
+  return n / ((performance.now() - t0) / 1000);
+}
+
+async function photoBenches(): Promise<void> {
+  // Photo to first frame, cold: model load, decode, detection, fitting, first render.
+  const t0 = performance.now();
+  const detector = await createHumanDetector();
+  const t1 = performance.now();
+  const raster = await readImageFile(fixture);
+  const photo = await preparePhoto(raster, detector, SIZE);
+  const rig = createExpressionRig();
+  const renderer = createPhotoRenderer(photo, rig);
+  const animator = new Animator({ seed: 1 });
+  animator.trigger(0, clipTargets({ happy: 1 }, 1, 5));
+  renderer.render(animator.evaluate(0));
+  const t2 = performance.now();
+  rows.push({ name: 'face model load (Human, wasm)', value: t1 - t0, unit: 'ms', target: '(part of the next)' });
+  rows.push({ name: 'photo to first frame, cold (load + decode + analyse + render)', value: t2 - t0, unit: 'ms', target: '< 1000 ms' });
+  // Warm: models already loaded, a new photo arrives.
+  const w0 = performance.now();
+  const photo2 = await preparePhoto(await readImageFile(fixture), detector, SIZE);
+  createPhotoRenderer(photo2, rig).render(animator.evaluate(0));
+  rows.push({ name: 'photo to first frame, models loaded', value: performance.now() - w0, unit: 'ms', target: '< 1000 ms' });
+
+  // Warp only, an expression mid-onset with blinks and idle motion (a realistic frame).
+  const out = new Uint8ClampedArray(SIZE * SIZE * 4);
+  let t = 0;
+  const fps = timeLoop(() => { renderer.render(animator.evaluate(0.3 + (t++ % 60) / 60), out); }, 3);
+  rows.push({ name: 'CPU photo warp at 512x512 (rig + warp + mouth)', value: fps, unit: 'frames/s', target: '>= 100 frames/s' });
+  const apex = { time: 0, code: codeFromEmotions({ surprised: 1 }, 1), blinkLeft: 0, blinkRight: 0, pose: { yaw: 0, pitch: 0, roll: 0, lift: 0, gazeX: 0, gazeY: 0 } };
+  rows.push({ name: 'CPU photo warp at 512x512, open mouth', value: timeLoop(() => renderer.render(apex, out), 2), unit: 'frames/s', target: '>= 100 frames/s' });
+  detector.dispose();
+}
+
+async function endToEnd(): Promise<void> {
+  const dir = await mkdtemp(path.join(tmpdir(), 'emotebot-bench-'));
+  const rig = createExpressionRig();
+  const detector = await createHumanDetector();
+  try {
+    for (const face of ['photo', 'bot'] as const) {
+      const { renderer } = await openFace(face === 'photo' ? fixture : 'bot', SIZE, rig, detector);
+      for (const format of ['gif', 'mp4', 'webm'] as const) {
+        const r = await runRenderJob({ renderer, targets: clipTargets({ happy: 1 }, 1, 5), out: path.join(dir, `clip.${format}`), fps: 30, duration: 5, seed: 1, idle: 0.5 });
+        rows.push({ name: `end to end, ${face}, 5 s at 30 fps to ${format.toUpperCase()}`, value: r.frames / (r.ms / 1000), unit: 'frames/s', target: `${(r.ms / 1000).toFixed(2)} s total; >= 30 frames/s (real time)` });
+      }
+      if (face === 'bot') {
+        const still = { time: 0, code: codeFromEmotions({ happy: 1 }, 1), blinkLeft: 0, blinkRight: 0, pose: { yaw: 0, pitch: 0, roll: 0, lift: 0, gazeX: 0, gazeY: 0 } };
+        const out = new Uint8ClampedArray(SIZE * SIZE * 4);
+        rows.push({ name: 'character render at 512x512 (Canvas 2D, Node)', value: timeLoop(() => renderer.render(still, out), 2), unit: 'frames/s', target: '>= 30 frames/s' });
+      }
+    }
+  } finally {
+    detector.dispose();
+    await rm(dir, { recursive: true, force: true });
+  }
+}
+
+async function optional(file: string, fn: string): Promise<void> {
+  try {
+    const mod = (await import(file)) as Record<string, () => Promise<Row[]>>;
+    const f = mod[fn];
+    if (f) rows.push(...(await f()));
+  } catch (e) {
+    rows.push({ name: `${fn} failed: ${e instanceof Error ? e.message : String(e)}`, value: NaN, unit: '', target: '' });
+  }
+}
+
+await photoBenches();
+await endToEnd();
+for (const r of await benchExport()) rows.push({ ...r, name: `encode only: ${r.name}` });
+await optional('./language-bench.ts', 'benchLanguage');
+
+const fmt = (v: number) => (Number.isNaN(v) ? '-' : v >= 100 ? v.toFixed(0) : v >= 1 ? v.toFixed(1) : v.toFixed(3));
+const w = Math.max(...rows.map((r) => r.name.length));
+console.log(`\nEmoteBot bench (${new Date().toISOString().slice(0, 10)}, node ${process.version}, ${(await import('node:os')).cpus().length} cores)\n`);
+console.log(`${'figure'.padEnd(w)}  ${'value'.padStart(9)}  unit       target`);
+console.log(`${'-'.repeat(w)}  ---------  ---------  ------`);
+for (const r of rows) console.log(`${r.name.padEnd(w)}  ${fmt(r.value).padStart(9)}  ${r.unit.padEnd(9)}  ${r.target}`);

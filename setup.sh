@@ -1,0 +1,26 @@
+#!/usr/bin/env bash
+# EmoteBot set-up for a fresh machine: Debian packages it needs (ffmpeg for MP4/WebM), then
+# the npm dependencies from the lockfile. Safe to run again; it skips what is already there.
+set -euo pipefail
+cd "$(dirname "$0")"
+
+need=()
+command -v ffmpeg >/dev/null 2>&1 || need+=(ffmpeg)
+if [ ${#need[@]} -gt 0 ]; then
+  if [ "$(id -u)" -eq 0 ]; then
+    echo "setup: installing ${need[*]} with apt-get"
+    export DEBIAN_FRONTEND=noninteractive
+    apt-get update -qq
+    apt-get install -y -qq --no-install-recommends "${need[@]}" >/dev/null
+  elif command -v sudo >/dev/null 2>&1; then
+    echo "setup: installing ${need[*]} with sudo apt-get"
+    sudo DEBIAN_FRONTEND=noninteractive apt-get update -qq
+    sudo DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${need[@]}" >/dev/null
+  else
+    echo "setup: please install ${need[*]} (Debian: apt-get install ${need[*]}); MP4/WebM export needs it" >&2
+  fi
+fi
+
+echo "setup: installing npm dependencies"
+npm ci --no-audit --no-fund --loglevel=error
+echo "setup: done"
