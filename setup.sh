@@ -22,5 +22,7 @@ if [ ${#need[@]} -gt 0 ]; then
 fi
 
 echo "setup: installing npm dependencies"
-npm ci --no-audit --no-fund --loglevel=error
+# `npm ci` refuses this lockfile under npm 11 (it wants the other platforms' optional canvas
+# binaries listed), so install from it with `npm install`, which keeps it unchanged.
+npm install --no-audit --no-fund --loglevel=error
 echo "setup: done"
