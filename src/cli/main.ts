@@ -87,11 +87,19 @@ async function render(args: string[], io: Io): Promise<number> {
   if (!quiet) for (const n of info.notes) io.err(`emotebot: ${n}`);
   await mkdir(path.dirname(path.resolve(values.out)), { recursive: true });
   const progress = new Progress('rendering', process.stderr, quiet);
-  const result = await runRenderJob({
-    renderer, targets: say.targets, out: values.out, fps, duration, seed, idle,
-    onProgress: (d, t) => progress.update(d, t),
-  });
-  progress.done();
+  const stop = new AbortController();
+  const onInterrupt = () => stop.abort();
+  process.once('SIGINT', onInterrupt);
+  let result;
+  try {
+    result = await runRenderJob({
+      renderer, targets: say.targets, out: values.out, fps, duration, seed, idle,
+      onProgress: (d, t) => progress.update(d, t), signal: stop.signal,
+    });
+  } finally {
+    process.off('SIGINT', onInterrupt);
+    progress.done();
+  }
   renderer.dispose();
   if (!quiet) io.err(`emotebot: wrote ${values.out} (${result.frames} frame${result.frames === 1 ? '' : 's'}, ${size}x${size}, ${(result.ms / 1000).toFixed(1)} s)`);
   return 0;
@@ -137,7 +145,7 @@ export async function main(argv: string[], io: Io = { out: (l) => process.stdout
   } catch (e) {
     if (e instanceof EmoteBotError) {
       io.err(`emotebot: ${e.message}`);
-      return e.code === 'bad-argument' ? 2 : 1;
+      return e.code === 'bad-argument' ? 2 : e.code === 'interrupted' ? 130 : 1;
     }
     if (e instanceof TypeError && 'code' in e && String((e as { code: unknown }).code).startsWith('ERR_PARSE_ARGS')) {
       io.err(`emotebot: ${e.message} (see emotebot --help)`);

@@ -22,6 +22,8 @@ export interface RenderJob {
   /** Idle motion amount, 0..1. */
   idle: number;
   onProgress?: (done: number, total: number) => void;
+  /** Stops the job between frames; the partial file is removed. */
+  signal?: AbortSignal;
 }
 
 export interface RenderResult {
@@ -68,6 +70,7 @@ export async function runRenderJob(job: RenderJob): Promise<RenderResult> {
     const total = Math.max(1, Math.round(job.duration * job.fps));
     let state: FrameState | undefined;
     for (let i = 0; i < total; i++) {
+      if (job.signal?.aborted) throw new EmoteBotError('interrupted', `interrupted; ${job.out} was not written`);
       state = animator.evaluate(clock.time, state);
       renderer.render(state, frame);
       await writer.write(frame);
