@@ -67,7 +67,7 @@ async function endToEnd(): Promise<void> {
     for (const face of ['photo', 'bot'] as const) {
       const { renderer } = await openFace(face === 'photo' ? fixture : 'bot', SIZE, rig, detector);
       for (const format of ['gif', 'mp4', 'webm'] as const) {
-        const r = await runRenderJob({ renderer, targets: clipTargets({ happy: 1 }, 1, 5), out: path.join(dir, `clip.${format}`), fps: 30, duration: 5, seed: 1, idle: 0.5 });
+        const r = await runRenderJob({ renderer, targets: [{ weights: { happy: 1 }, intensity: 1, start: 0, duration: null }], out: path.join(dir, `clip.${format}`), fps: 30, duration: 5, seed: 1, idle: 0.5 });
         rows.push({ name: `end to end, ${face}, 5 s at 30 fps to ${format.toUpperCase()}`, value: r.frames / (r.ms / 1000), unit: 'frames/s', target: `${(r.ms / 1000).toFixed(2)} s total; >= 30 frames/s (real time)` });
       }
       if (face === 'bot') {

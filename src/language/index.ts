@@ -85,3 +85,5 @@ export function parseTrigger(text: string, options?: ParseOptions): ParseResult 
     return refused(`Internal parser error (${err instanceof Error ? err.message : String(err)}); the face stays neutral.`);
   }
 }
+
+export { DEFAULT_DURATION, MAX_DURATION, MAX_INPUT_CHARS, MAX_SEGMENTS } from './modifiers.ts';

@@ -11,47 +11,52 @@ import { LEXICON, PRIORITY } from './vocabulary.ts';
  * over code points. Lowrance-Wagner algorithm.
  */
 export function damerauLevenshtein(a: string, b: string): number {
-  const s = Array.from(a);
-  const t = Array.from(b);
+  return dlCodes(Array.from(a, (c) => c.codePointAt(0) ?? 0), Array.from(b, (c) => c.codePointAt(0) ?? 0));
+}
+
+let buf = new Int32Array(0);
+
+function dlCodes(s: readonly number[], t: readonly number[]): number {
   const n = s.length;
   const m = t.length;
   if (n === 0) return m;
   if (m === 0) return n;
   const inf = n + m;
   const w = m + 2;
+  const size = (n + 2) * w;
+  if (buf.length < size) buf = new Int32Array(Math.max(size, 1024));
+  const d = buf;
   // d is (n+2) x (m+2), row-major; row/col 0 hold the sentinel.
-  const d = new Array<number>((n + 2) * w).fill(0);
-  const at = (i: number, j: number): number => d[i * w + j] ?? inf;
-  const set = (i: number, j: number, v: number): void => { d[i * w + j] = v; };
-  set(0, 0, inf);
-  for (let i = 0; i <= n; i++) { set(i + 1, 0, inf); set(i + 1, 1, i); }
-  for (let j = 0; j <= m; j++) { set(0, j + 1, inf); set(1, j + 1, j); }
-  const lastRow = new Map<string, number>();
+  d[0] = inf;
+  for (let i = 0; i <= n; i++) { d[(i + 1) * w] = inf; d[(i + 1) * w + 1] = i; }
+  for (let j = 0; j <= m; j++) { d[j + 1] = inf; d[w + j + 1] = j; }
+  const lastRow = new Map<number, number>();
   for (let i = 1; i <= n; i++) {
     let lastMatchCol = 0;
-    const si = s[i - 1] ?? '';
+    const si = s[i - 1] ?? 0;
     for (let j = 1; j <= m; j++) {
-      const tj = t[j - 1] ?? '';
+      const tj = t[j - 1] ?? 0;
       const i1 = lastRow.get(tj) ?? 0;
       const j1 = lastMatchCol;
       const cost = si === tj ? 0 : 1;
       if (cost === 0) lastMatchCol = j;
-      set(i + 1, j + 1, Math.min(
-        at(i, j) + cost,
-        at(i + 1, j) + 1,
-        at(i, j + 1) + 1,
-        at(i1, j1) + (i - i1 - 1) + 1 + (j - j1 - 1),
-      ));
+      d[(i + 1) * w + j + 1] = Math.min(
+        (d[i * w + j] ?? inf) + cost,
+        (d[(i + 1) * w + j] ?? inf) + 1,
+        (d[i * w + j + 1] ?? inf) + 1,
+        (d[i1 * w + j1] ?? inf) + (i - i1 - 1) + 1 + (j - j1 - 1),
+      );
     }
     lastRow.set(si, i);
   }
-  return at(n + 1, m + 1);
+  return d[(n + 1) * w + m + 1] ?? inf;
 }
 
 /** The words suggestions are drawn from: lexicon words and intensifiers, three letters or more. */
-const VOCAB: readonly string[] = [...new Set([...LEXICON.keys(), ...INTENSIFIERS.keys()])].filter(
-  (w) => Array.from(w).length >= 3,
-);
+const VOCAB: readonly { word: string; codes: number[] }[] = [...new Set([...LEXICON.keys(), ...INTENSIFIERS.keys()])]
+  .filter((w) => Array.from(w).length >= 3)
+  .map((word) => ({ word, codes: Array.from(word, (c) => c.codePointAt(0) ?? 0) }));
+const VOCAB_CHARS: ReadonlySet<number> = new Set(VOCAB.flatMap((v) => v.codes));
 
 /** Largest distance worth suggesting for a word of this length. */
 export function maxDistanceFor(length: number): number {
@@ -63,15 +68,17 @@ export function maxDistanceFor(length: number): number {
 /** Up to `limit` vocabulary words closest to `word`, best first; empty when none is close. */
 export function suggest(word: string, limit = 3): string[] {
   const w = word.toLowerCase();
-  const len = Array.from(w).length;
+  const codes = Array.from(w, (c) => c.codePointAt(0) ?? 0);
+  const len = codes.length;
   const maxD = maxDistanceFor(len);
   if (maxD === 0 || len > 30) return [];
+  // Characters no vocabulary word uses each cost an edit: too many, and nothing can be close.
+  if (codes.filter((c) => !VOCAB_CHARS.has(c)).length > maxD) return [];
   const found: { word: string; d: number }[] = [];
   for (const v of VOCAB) {
-    const vl = Array.from(v).length;
-    if (Math.abs(vl - len) > maxD) continue;
-    const d = damerauLevenshtein(w, v);
-    if (d > 0 && d <= maxD) found.push({ word: v, d });
+    if (Math.abs(v.codes.length - len) > maxD) continue;
+    const d = dlCodes(codes, v.codes);
+    if (d > 0 && d <= maxD) found.push({ word: v.word, d });
   }
   found.sort((x, y) =>
     x.d - y.d ||

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { AU_COUNT, codeFromEmotions } from '../core/rig.ts';
-import { Animator, clipTargets } from './animator.ts';
+import { Animator, clipTargets, fitTargetsToClip } from './animator.ts';
 import { BlinkSchedule } from './blink.ts';
 import { FixedStepClock, ManualClock, TimestampClock } from './clock.ts';
 import { IdleMotion } from './idle.ts';
@@ -85,6 +85,20 @@ describe('Animator', () => {
       prev = cur;
     }
     expect(norm(a.evaluate(mid + 1.5).code, codeFromEmotions({ angry: 1 }, 1))).toBeLessThan(1e-9);
+  });
+
+  it('a clip of held targets starts and ends at neutral', () => {
+    const a = new Animator({ seed: 1, idle: 0, blinksPerMinute: 0 });
+    const d = 6;
+    a.trigger(0, fitTargetsToClip([
+      { weights: { happy: 1 }, intensity: 1, start: 0, duration: 2 },
+      { weights: { angry: 1 }, intensity: 1, start: 2, duration: null },
+    ], d));
+    const zero = new Float64Array(AU_COUNT);
+    expect(norm(a.evaluate(0).code, zero)).toBe(0);
+    expect(norm(a.evaluate(2).code, codeFromEmotions({ happy: 1 }, 1))).toBeLessThan(1e-9);
+    expect(norm(a.evaluate(3.5).code, codeFromEmotions({ angry: 1 }, 1))).toBeLessThan(1e-9);
+    expect(norm(a.evaluate(d - 1 / 30).code, zero)).toBeLessThan(1e-9);
   });
 
   it('plays a sequence in order', () => {

@@ -117,13 +117,29 @@ export class Animator {
   }
 }
 
+/** Seconds of neutral before a clip's first target. */
+export function clipLead(duration: number): number {
+  return Math.min(0.3, duration * 0.1);
+}
+
+/** Seconds a full release takes, with a little rest after it. */
+export const CLIP_RELEASE = onsetSeconds(1) * RELEASE_FACTOR + 0.1;
+
 /**
- * Targets for a clip that starts and ends at neutral: a short lead-in, the expression, and a
- * release that has finished shortly before the end.
+ * Fits targets into a clip that starts and ends at neutral: a short lead-in, the targets in
+ * order, and a release that has finished shortly before the end. A last target held
+ * indefinitely is held for whatever time the clip leaves it (at least 0.3 s).
  */
+export function fitTargetsToClip(targets: readonly ExpressionTarget[], duration: number): ExpressionTarget[] {
+  const lead = clipLead(duration);
+  return targets.map((t, k) => {
+    const start = lead + Math.max(0, t.start);
+    if (k < targets.length - 1 || t.duration !== null) return { ...t, start };
+    return { ...t, start, duration: Math.max(0.3, duration - start - CLIP_RELEASE - 0.15) };
+  });
+}
+
+/** A single emotion as a clip from neutral, into the expression, and back. */
 export function clipTargets(weights: EmotionWeights, intensity: number, duration: number): ExpressionTarget[] {
-  const lead = Math.min(0.3, duration * 0.1);
-  const release = onsetSeconds(1) * RELEASE_FACTOR + 0.1;
-  const hold = Math.max(0, duration - lead - release - 0.15);
-  return [{ weights, intensity, start: lead, duration: hold }];
+  return fitTargetsToClip([{ weights, intensity, start: 0, duration: null }], duration);
 }

@@ -3,7 +3,6 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { createExpressionRig } from '../core/rig.ts';
-import { clipTargets } from '../motion/animator.ts';
 import { createCharacterRenderer } from '../render/character-renderer.ts';
 import { minimumDuration, runRenderJob } from './render-job.ts';
 
@@ -15,7 +14,7 @@ describe('runRenderJob', () => {
     const out = path.join(dir, 'clip.gif');
     const stop = new AbortController();
     const job = runRenderJob({
-      renderer, targets: clipTargets({ happy: 1 }, 1, 3), out, fps: 30, duration: 3, seed: 1, idle: 0.5, signal: stop.signal,
+      renderer, targets: [{ weights: { happy: 1 }, intensity: 1, start: 0, duration: null }], out, fps: 30, duration: 3, seed: 1, idle: 0.5, signal: stop.signal,
       onProgress: (done) => { if (done === 10) stop.abort(); },
     });
     await expect(job).rejects.toThrow(/interrupted/);
@@ -25,7 +24,7 @@ describe('runRenderJob', () => {
 
   it('writes one frame per 1/fps of the duration', async () => {
     const dir = mkdtempSync(path.join(tmpdir(), 'emotebot-job-'));
-    const r = await runRenderJob({ renderer, targets: clipTargets({ sad: 1 }, 1, 2), out: path.join(dir, 'c.webm'), fps: 15, duration: 2, seed: 1, idle: 0 });
+    const r = await runRenderJob({ renderer, targets: [{ weights: { sad: 1 }, intensity: 1, start: 0, duration: null }], out: path.join(dir, 'c.webm'), fps: 15, duration: 2, seed: 1, idle: 0 });
     expect(r.frames).toBe(30);
   });
 

@@ -6,7 +6,7 @@
 import { EmoteBotError } from '../core/errors.ts';
 import { AU_COUNT } from '../core/rig.ts';
 import { createFrameWriter, formatFromPath, ExportError } from '../export/index.ts';
-import { Animator, type ExpressionTarget, type FrameState, RELEASE_FACTOR, onsetSeconds } from '../motion/animator.ts';
+import { Animator, CLIP_RELEASE, type ExpressionTarget, type FrameState, fitTargetsToClip, onsetSeconds } from '../motion/animator.ts';
 import { FixedStepClock } from '../motion/clock.ts';
 import type { FaceRenderer } from '../render/types.ts';
 import { codeFromEmotions } from '../core/rig.ts';
@@ -39,11 +39,11 @@ export function apexFrame(targets: readonly ExpressionTarget[]): FrameState {
   return { time: 0, code, blinkLeft: 0, blinkRight: 0, pose: { yaw: 0, pitch: 0, roll: 0, lift: 0, gazeX: 0, gazeY: 0 } };
 }
 
-/** Shortest clip that shows every target and returns to neutral. */
+/** Shortest clip that shows every target (the last for at least a second) and returns to neutral. */
 export function minimumDuration(targets: readonly ExpressionTarget[]): number {
   let end = 0;
-  for (const t of targets) end = Math.max(end, t.start + (t.duration ?? 1));
-  return end + onsetSeconds(1) * (1 + RELEASE_FACTOR) + 0.2;
+  for (const t of targets) end = Math.max(end, t.start + (t.duration ?? onsetSeconds(1) + 1));
+  return 0.3 + end + CLIP_RELEASE + 0.15;
 }
 
 export async function runRenderJob(job: RenderJob): Promise<RenderResult> {
@@ -65,7 +65,8 @@ export async function runRenderJob(job: RenderJob): Promise<RenderResult> {
       return { format, frames: 1, ms: performance.now() - t0 };
     }
     const animator = new Animator({ seed: job.seed, idle: job.idle });
-    animator.trigger(0, job.targets);
+    // From neutral, through the targets, and back to neutral by the end of the clip.
+    animator.trigger(0, fitTargetsToClip(job.targets, job.duration));
     const clock = new FixedStepClock(job.fps);
     const total = Math.max(1, Math.round(job.duration * job.fps));
     let state: FrameState | undefined;

@@ -17,9 +17,9 @@ export interface WarpGeometry {
   readonly vertexCount: number;
   /** Source positions (x, y) in the photo for every vertex. */
   readonly source: Float32Array;
-  /** Triangles warped from the photo (vertex indices). */
+  /** Triangles warped from the photo (vertex indices), the mouth opening excepted. */
   readonly triangles: Uint16Array;
-  /** Triangles of the mouth opening, drawn as the mouth interior. */
+  /** Triangles of the mouth opening: warped like the rest, then painted as the mouth interior. */
   readonly mouthTriangles: Uint16Array;
   /** Per vertex: 0 on the upper inner lip, 1 on the lower inner lip (for mouth shading). */
   readonly mouthSide: Float32Array;
@@ -101,18 +101,22 @@ export function mouthOpenness(geom: WarpGeometry, target: ArrayLike<number>): nu
  * a thinner band of lower teeth, a dark cavity and a hint of tongue. Returns RGB 0..255.
  */
 export function mouthInteriorColour(down: number, up: number, out: [number, number, number]): [number, number, number] {
-  const upperTeeth = 0.06, lowerTeeth = 0.035;
+  const gap = down + up;
+  // Teeth take at most 40% of a narrow opening, and sit in shadow until the mouth opens wide.
+  const wide = Math.min(Math.max((gap - 0.08) / 0.08, 0), 1);
+  const upperTeeth = Math.min(0.06, 0.4 * gap), lowerTeeth = Math.min(0.035, 0.2 * gap) * wide * wide * (3 - 2 * wide);
+  const light = 0.45 + 0.4 * Math.min(gap / 0.18, 1);
   if (down < upperTeeth) {
     // Ivory, shaded towards the gum line and the biting edge.
-    const s = 0.62 + 0.2 * Math.sin((down / upperTeeth) * Math.PI);
+    const s = light * (0.75 + 0.25 * Math.sin((down / upperTeeth) * Math.PI));
     out[0] = 225 * s; out[1] = 214 * s; out[2] = 192 * s;
-  } else if (up < lowerTeeth && down > upperTeeth + 0.03) {
-    const s = 0.45 + 0.15 * (up / lowerTeeth);
+  } else if (up < lowerTeeth) {
+    const s = light * (0.55 + 0.2 * (up / lowerTeeth));
     out[0] = 210 * s; out[1] = 200 * s; out[2] = 185 * s;
   } else {
-    const depth = Math.min(down / (down + up + 1e-6), 1);
+    const depth = Math.min(down / (gap + 1e-6), 1);
     // Dark at the top of the cavity, a little warmer (tongue) towards the bottom.
-    out[0] = 38 + 70 * depth * depth; out[1] = 12 + 18 * depth * depth; out[2] = 14 + 18 * depth * depth;
+    out[0] = 30 + 60 * depth * depth; out[1] = 10 + 14 * depth * depth; out[2] = 12 + 14 * depth * depth;
   }
   return out;
 }

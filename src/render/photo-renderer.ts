@@ -31,6 +31,8 @@ export function createPhotoRenderer(photo: PhotoInput, rig: ExpressionRig): Face
       out.set(base.data);
       const dst = { data: out, width, height };
       warpTriangles(base, dst, geometry.source, target, geometry.triangles);
+      // The mouth opening is warped too (the photo's own lip line, stretched), then painted over.
+      warpTriangles(base, dst, geometry.source, target, geometry.mouthTriangles);
       const open = mouthOpenness(geometry, target);
       if (open > 0) {
         for (let k = 0; k < LIPS_INNER_UPPER.length; k++) {
