@@ -4,23 +4,12 @@
  */
 import { describe, expect, it } from 'vitest';
 import { EMOTIONS } from '../core/emotions.ts';
+import { createRng } from '../core/rng.ts';
 import { formatTimeline, parseTrigger, type ParseResult } from './index.ts';
 import { EMOJI_GROUPS, WORD_GROUPS } from './lexicon.ts';
 import { MAX_DURATION, MAX_SEGMENTS } from './modifiers.ts';
 
-/** mulberry32: a tiny seeded PRNG (public-domain algorithm by Tommy Ettinger). */
-function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
-const rand = mulberry32(0xe307b07);
+const rand = createRng(0xe307b07);
 const int = (n: number): number => Math.floor(rand() * n);
 const pick = <T>(xs: readonly T[]): T => xs[int(xs.length)] as T;
 

@@ -11,6 +11,24 @@ export interface RgbaImage {
   height: number;
 }
 
+/** Per-triangle raster set-up: barycentric l1, l2 as affine functions of the pixel centre, and the clipped bounding box. */
+interface TriangleSetup { l1x: number; l1y: number; l2x: number; l2y: number; minX: number; maxX: number; minY: number; maxY: number }
+
+function setupTriangle(x0: number, y0: number, x1: number, y1: number, x2: number, y2: number, w: number, h: number, s: TriangleSetup): boolean {
+  const det = (x1 - x0) * (y2 - y0) - (x2 - x0) * (y1 - y0);
+  if (Math.abs(det) < 1e-9) return false;
+  const inv = 1 / det;
+  s.l1x = (y2 - y0) * inv; s.l1y = -(x2 - x0) * inv;
+  s.l2x = -(y1 - y0) * inv; s.l2y = (x1 - x0) * inv;
+  s.minX = Math.max(0, Math.floor(Math.min(x0, x1, x2)));
+  s.maxX = Math.min(w - 1, Math.ceil(Math.max(x0, x1, x2)));
+  s.minY = Math.max(0, Math.floor(Math.min(y0, y1, y2)));
+  s.maxY = Math.min(h - 1, Math.ceil(Math.max(y0, y1, y2)));
+  return true;
+}
+
+const newSetup = (): TriangleSetup => ({ l1x: 0, l1y: 0, l2x: 0, l2y: 0, minX: 0, maxX: 0, minY: 0, maxY: 0 });
+
 /**
  * Paints every triangle of `tris` into dst, sampling src through the affine map that takes the
  * triangle's target corners (dstPts) to its source corners (srcPts). Pixel centres are at +0.5.
@@ -19,24 +37,15 @@ export function warpTriangles(src: RgbaImage, dst: RgbaImage, srcPts: ArrayLike<
   const sw = src.width, sh = src.height, sd = src.data;
   const dw = dst.width, dh = dst.height, dd = dst.data;
   const sxMax = sw - 1, syMax = sh - 1;
+  const st = newSetup();
   for (let t = 0; t < tris.length; t += 3) {
     const a = tris[t]!, b = tris[t + 1]!, c = tris[t + 2]!;
     const x0 = dstPts[a * 2]!, y0 = dstPts[a * 2 + 1]!;
-    const x1 = dstPts[b * 2]!, y1 = dstPts[b * 2 + 1]!;
-    const x2 = dstPts[c * 2]!, y2 = dstPts[c * 2 + 1]!;
-    const det = (x1 - x0) * (y2 - y0) - (x2 - x0) * (y1 - y0);
-    if (Math.abs(det) < 1e-9) continue;
+    if (!setupTriangle(x0, y0, dstPts[b * 2]!, dstPts[b * 2 + 1]!, dstPts[c * 2]!, dstPts[c * 2 + 1]!, dw, dh, st)) continue;
+    const { l1x, l1y, l2x, l2y, minX, maxX, minY, maxY } = st;
     const u0 = srcPts[a * 2]!, v0 = srcPts[a * 2 + 1]!;
     const du1 = srcPts[b * 2]! - u0, dv1 = srcPts[b * 2 + 1]! - v0;
     const du2 = srcPts[c * 2]! - u0, dv2 = srcPts[c * 2 + 1]! - v0;
-    const inv = 1 / det;
-    // Barycentric l1, l2 as affine functions of (x, y).
-    const l1x = (y2 - y0) * inv, l1y = -(x2 - x0) * inv;
-    const l2x = -(y1 - y0) * inv, l2y = (x1 - x0) * inv;
-    const minX = Math.max(0, Math.floor(Math.min(x0, x1, x2)));
-    const maxX = Math.min(dw - 1, Math.ceil(Math.max(x0, x1, x2)));
-    const minY = Math.max(0, Math.floor(Math.min(y0, y1, y2)));
-    const maxY = Math.min(dh - 1, Math.ceil(Math.max(y0, y1, y2)));
     const eps = -1e-6;
     for (let y = minY; y <= maxY; y++) {
       const py = y + 0.5 - y0;
@@ -74,22 +83,14 @@ export function paintMouth(dst: RgbaImage, geom: WarpGeometry, dstPts: ArrayLike
   const tris = geom.mouthTriangles, side = geom.mouthSide;
   const rgb: [number, number, number] = [0, 0, 0];
   const invW = 1 / Math.max(mouthWidth, 1);
+  const st = newSetup();
   for (let t = 0; t < tris.length; t += 3) {
     const a = tris[t]!, b = tris[t + 1]!, c = tris[t + 2]!;
     const x0 = dstPts[a * 2]!, y0 = dstPts[a * 2 + 1]!;
-    const x1 = dstPts[b * 2]!, y1 = dstPts[b * 2 + 1]!;
-    const x2 = dstPts[c * 2]!, y2 = dstPts[c * 2 + 1]!;
-    const det = (x1 - x0) * (y2 - y0) - (x2 - x0) * (y1 - y0);
-    if (Math.abs(det) < 1e-9) continue;
-    const inv = 1 / det;
-    const l1x = (y2 - y0) * inv, l1y = -(x2 - x0) * inv;
-    const l2x = -(y1 - y0) * inv, l2y = (x1 - x0) * inv;
+    if (!setupTriangle(x0, y0, dstPts[b * 2]!, dstPts[b * 2 + 1]!, dstPts[c * 2]!, dstPts[c * 2 + 1]!, dw, dh, st)) continue;
+    const { l1x, l1y, l2x, l2y, minX, maxX, minY, maxY } = st;
     const s0 = side[a]!, s1 = side[b]! - s0, s2 = side[c]! - s0;
     const g0 = gaps[a]!, g1 = gaps[b]! - g0, g2 = gaps[c]! - g0;
-    const minX = Math.max(0, Math.floor(Math.min(x0, x1, x2)));
-    const maxX = Math.min(dw - 1, Math.ceil(Math.max(x0, x1, x2)));
-    const minY = Math.max(0, Math.floor(Math.min(y0, y1, y2)));
-    const maxY = Math.min(dh - 1, Math.ceil(Math.max(y0, y1, y2)));
     for (let y = minY; y <= maxY; y++) {
       const py = y + 0.5 - y0;
       for (let x = minX; x <= maxX; x++) {
