@@ -11,6 +11,7 @@ import { runParseCommand } from '../language/parse-command.ts';
 import { openFace } from '../pipeline/face-source.ts';
 import { minimumDuration, runRenderJob } from '../pipeline/render-job.ts';
 import { targetsFromSay } from '../pipeline/say.ts';
+import { runServe, SERVE_HELP } from '../server/serve-command.ts';
 import { Progress } from './progress.ts';
 
 export const HELP = `emotebot: a face that comes alive with an emotion
@@ -19,6 +20,7 @@ Usage
   emotebot render [options]        render a face to PNG (the apex) or GIF / MP4 / WebM (the animation)
   emotebot parse "<text>" [--json] show the expression timeline EmoteBot reads from some words
   emotebot demo [--out <file>]     render the EmoteBot character going through a few emotions
+${SERVE_HELP}
   emotebot --help | --version
 
 Render options
@@ -138,6 +140,7 @@ export async function main(argv: string[], io: Io = { out: (l) => process.stdout
       case 'render': return await render(rest, io);
       case 'parse': return parse(rest, io);
       case 'demo': return await demo(rest, io);
+      case 'serve': return await runServe(rest, io);
       default:
         io.err(`emotebot: unknown command "${cmd}" (see emotebot --help)`);
         return 2;

@@ -148,6 +148,12 @@ describe('blinks', () => {
     expect(s.amount((first.start + first.close + first.hold + first.open + second.start) / 2)).toBe(0);
   });
 
+  it('a rate of 0 means no blink at all', () => {
+    const s = new BlinkSchedule(4, { perMinute: 0 });
+    expect(s.between(0, 600)).toEqual([]);
+    for (let t = 0; t < 10; t += 0.05) expect(s.amount(t)).toBe(0);
+  });
+
   it('are a pure function of the seed, whatever order time is read in', () => {
     const a = new BlinkSchedule(4), b = new BlinkSchedule(4);
     const times = Array.from({ length: 200 }, (_, i) => i * 0.137);

@@ -24,7 +24,8 @@ export class BlinkSchedule {
     this.rng = createRng(seed);
     const perMinute = options.perMinute ?? 17;
     this.meanInterval = perMinute > 0 ? 60 / perMinute : Infinity;
-    this.next = (options.from ?? 0.6) + this.rng() * Math.min(this.meanInterval, 3);
+    // No rate, no blinks: the first one never comes.
+    this.next = perMinute > 0 ? (options.from ?? 0.6) + this.rng() * Math.min(this.meanInterval, 3) : Infinity;
   }
 
   private extendTo(t: number): void {

@@ -1,14 +1,15 @@
 /**
  * The EmoteBot character as a FaceRenderer (Node, @napi-rs/canvas). It follows the same
  * expression stream as the photo: the rig moves the canonical face, and the character reads
- * the features of that moved face (render/character.ts draws them).
+ * the features of that moved face (render/character-frame.ts, shared with the browser page;
+ * render/character.ts draws them).
  */
 import { createCanvas } from '@napi-rs/canvas';
-import { featuresFromMesh } from '../core/features.ts';
 import type { ExpressionRig } from '../core/rig.ts';
 import { canonicalFace } from '../core/topology.ts';
 import type { FrameState } from '../motion/animator.ts';
 import { drawCharacter } from './character.ts';
+import { characterFeatures } from './character-frame.ts';
 import type { FaceRenderer } from './types.ts';
 
 export function createCharacterRenderer(size: number, rig: ExpressionRig): FaceRenderer {
@@ -20,9 +21,7 @@ export function createCharacterRenderer(size: number, rig: ExpressionRig): FaceR
     width: size,
     height: size,
     render(frame: FrameState, out = new Uint8ClampedArray(size * size * 4)): Uint8ClampedArray {
-      rig.apply(neutral, frame.code, frame.blinkRight, frame.blinkLeft, moved);
-      const { yaw, pitch, roll, gazeX, gazeY } = frame.pose;
-      const features = featuresFromMesh(neutral, moved, { yaw, pitch, roll, gazeX, gazeY });
+      const features = characterFeatures(rig, neutral, frame, moved);
       ctx.setTransform(1, 0, 0, 1, 0, 0);
       drawCharacter(ctx as unknown as CanvasRenderingContext2D, features, size);
       out.set(ctx.getImageData(0, 0, size, size).data);
