@@ -7,6 +7,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { createExpressionRig, codeFromEmotions } from '../src/core/rig.ts';
 import { benchExport } from '../src/export/bench.ts';
+import { benchLanguage } from './language-bench.ts';
 import { createHumanDetector } from '../src/face/human-node.ts';
 import { readImageFile } from '../src/face/image.ts';
 import { preparePhoto } from '../src/face/photo.ts';
@@ -82,20 +83,10 @@ async function endToEnd(): Promise<void> {
   }
 }
 
-async function optional(file: string, fn: string): Promise<void> {
-  try {
-    const mod = (await import(file)) as Record<string, () => Promise<Row[]>>;
-    const f = mod[fn];
-    if (f) rows.push(...(await f()));
-  } catch (e) {
-    rows.push({ name: `${fn} failed: ${e instanceof Error ? e.message : String(e)}`, value: NaN, unit: '', target: '' });
-  }
-}
-
 await photoBenches();
 await endToEnd();
 for (const r of await benchExport()) rows.push({ ...r, name: `encode only: ${r.name}` });
-await optional('./language-bench.ts', 'benchLanguage');
+rows.push(...(await benchLanguage()));
 
 const fmt = (v: number) => (Number.isNaN(v) ? '-' : v >= 100 ? v.toFixed(0) : v >= 1 ? v.toFixed(1) : v.toFixed(3));
 const w = Math.max(...rows.map((r) => r.name.length));

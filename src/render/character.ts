@@ -744,11 +744,7 @@ function drawExtras(ctx: CanvasRenderingContext2D, c: Cues, dx: number, dy: numb
       const y = EYE_Y + dy + EYE_B * 0.9 + 2 + 4 * tear;
       const r = 1.1 + 1.3 * tear;
       ctx.fillStyle = `rgba(110,175,255,${0.9 * tear})`;
-      ctx.beginPath();
-      ctx.moveTo(x, y - r * 2.2);
-      ctx.bezierCurveTo(x + r * 0.4, y - r * 1.2, x + r, y - r * 0.5, x + r, y);
-      ctx.arc(x, y, r, 0, Math.PI, false);
-      ctx.bezierCurveTo(x - r, y - r * 0.5, x - r * 0.4, y - r * 1.2, x, y - r * 2.2);
+      dropPath(ctx, x, y, r, 2.2, 0.4);
       ctx.fill();
       ctx.fillStyle = `rgba(255,255,255,${0.8 * tear})`;
       ellipsePath(ctx, x - r * 0.35, y - r * 0.2, r * 0.25, r * 0.35);
@@ -764,11 +760,7 @@ function drawExtras(ctx: CanvasRenderingContext2D, c: Cues, dx: number, dy: numb
     ctx.fillStyle = `rgba(130,190,255,${0.95 * sweat})`;
     ctx.strokeStyle = `rgba(60,110,200,${0.8 * sweat})`;
     ctx.lineWidth = 0.6;
-    ctx.beginPath();
-    ctx.moveTo(x, y - r * 2.4);
-    ctx.bezierCurveTo(x + r * 0.5, y - r * 1.2, x + r, y - r * 0.5, x + r, y);
-    ctx.arc(x, y, r, 0, Math.PI, false);
-    ctx.bezierCurveTo(x - r, y - r * 0.5, x - r * 0.5, y - r * 1.2, x, y - r * 2.4);
+    dropPath(ctx, x, y, r, 2.4, 0.5);
     ctx.fill();
     ctx.stroke();
     ctx.fillStyle = `rgba(255,255,255,${0.9 * sweat})`;
@@ -800,6 +792,15 @@ function drawExtras(ctx: CanvasRenderingContext2D, c: Cues, dx: number, dy: numb
 }
 
 // ---------------------------------------------------------------------------------------
+
+/** A drop (tear, sweat) with its round end of radius r at (x, y) and its tip `tip` radii above; `shoulder` widens the tip. */
+function dropPath(ctx: CanvasRenderingContext2D, x: number, y: number, r: number, tip: number, shoulder: number): void {
+  ctx.beginPath();
+  ctx.moveTo(x, y - r * tip);
+  ctx.bezierCurveTo(x + r * shoulder, y - r * 1.2, x + r, y - r * 0.5, x + r, y);
+  ctx.arc(x, y, r, 0, Math.PI, false);
+  ctx.bezierCurveTo(x - r, y - r * 0.5, x - r * shoulder, y - r * 1.2, x, y - r * tip);
+}
 
 /** Draws the character filling a size x size square whose top-left is (0,0) of the current transform. */
 export function drawCharacter(
