@@ -1,11 +1,34 @@
 // The EmoteBot page: sources in src/web, built into dist/web (served by `emotebot serve`).
+// Human's face models and tfjs's .wasm files are copied from node_modules into the build
+// (models/, wasm/), so the page analyses photos with nothing fetched from outside its origin.
+import { readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { defineConfig } from 'vite';
+import { defineConfig, type Plugin } from 'vite';
+import { HUMAN_MODEL_FILES } from './src/face/human-common.ts';
+
+const require = createRequire(import.meta.url);
+const humanModels = path.join(path.dirname(path.dirname(require.resolve('@vladmandic/human'))), 'models');
+const tfjsWasm = path.join(path.dirname(require.resolve('@tensorflow/tfjs-backend-wasm/package.json')), 'dist');
+const WASM_FILES = ['tfjs-backend-wasm.wasm', 'tfjs-backend-wasm-simd.wasm', 'tfjs-backend-wasm-threaded-simd.wasm'];
+
+function faceModels(): Plugin {
+  return {
+    name: 'emotebot-face-models',
+    apply: 'build',
+    generateBundle() {
+      for (const f of HUMAN_MODEL_FILES) this.emitFile({ type: 'asset', fileName: `models/${f}`, source: readFileSync(path.join(humanModels, f)) });
+      for (const f of WASM_FILES) this.emitFile({ type: 'asset', fileName: `wasm/${f}`, source: readFileSync(path.join(tfjsWasm, f)) });
+    },
+  };
+}
 
 export default defineConfig({
   root: fileURLToPath(new URL('./src/web/', import.meta.url)),
   base: './',
   publicDir: false,
+  plugins: [faceModels()],
   build: {
     outDir: fileURLToPath(new URL('./dist/web/', import.meta.url)),
     emptyOutDir: true,
@@ -14,6 +37,8 @@ export default defineConfig({
     assetsInlineLimit: 0,
     modulePreload: { polyfill: false },
     sourcemap: false,
+    chunkSizeWarningLimit: 2600,
   },
+  worker: { format: 'es' },
   server: { host: '127.0.0.1' },
 });

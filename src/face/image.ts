@@ -5,10 +5,11 @@
 import { readFile, stat } from 'node:fs/promises';
 import sharp, { type Metadata } from 'sharp';
 import { EmoteBotError } from '../core/errors.ts';
+import { MAX_PHOTO_PIXELS } from './crop.ts';
 import type { RasterImage } from './types.ts';
 
 /** 40 megapixels: a large phone photo is about 12-50; anything above is refused before decoding. */
-export const DEFAULT_MAX_PIXELS = 40_000_000;
+export const DEFAULT_MAX_PIXELS = MAX_PHOTO_PIXELS;
 export const MAX_FILE_BYTES = 64 * 1024 * 1024;
 const FORMATS = new Set(['jpeg', 'png', 'webp', 'gif', 'tiff', 'avif', 'heif']);
 

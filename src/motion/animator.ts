@@ -139,6 +139,13 @@ export function fitTargetsToClip(targets: readonly ExpressionTarget[], duration:
   });
 }
 
+/** Shortest clip that shows every target (the last for at least a second) and returns to neutral. */
+export function minimumDuration(targets: readonly ExpressionTarget[]): number {
+  let end = 0;
+  for (const t of targets) end = Math.max(end, t.start + (t.duration ?? onsetSeconds(1) + 1));
+  return 0.3 + end + CLIP_RELEASE + 0.15;
+}
+
 /** A single emotion as a clip from neutral, into the expression, and back. */
 export function clipTargets(weights: EmotionWeights, intensity: number, duration: number): ExpressionTarget[] {
   return fitTargetsToClip([{ weights, intensity, start: 0, duration: null }], duration);

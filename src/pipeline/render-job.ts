@@ -6,7 +6,7 @@
 import { EmoteBotError } from '../core/errors.ts';
 import { AU_COUNT } from '../core/rig.ts';
 import { createFrameWriter, formatFromPath, ExportError } from '../export/index.ts';
-import { Animator, CLIP_RELEASE, type ExpressionTarget, type FrameState, fitTargetsToClip, onsetSeconds } from '../motion/animator.ts';
+import { Animator, type ExpressionTarget, type FrameState, fitTargetsToClip } from '../motion/animator.ts';
 import { FixedStepClock } from '../motion/clock.ts';
 import type { FaceRenderer } from '../render/types.ts';
 import { codeFromEmotions } from '../core/rig.ts';
@@ -39,12 +39,7 @@ export function apexFrame(targets: readonly ExpressionTarget[]): FrameState {
   return { time: 0, code, blinkLeft: 0, blinkRight: 0, pose: { yaw: 0, pitch: 0, roll: 0, lift: 0, gazeX: 0, gazeY: 0 } };
 }
 
-/** Shortest clip that shows every target (the last for at least a second) and returns to neutral. */
-export function minimumDuration(targets: readonly ExpressionTarget[]): number {
-  let end = 0;
-  for (const t of targets) end = Math.max(end, t.start + (t.duration ?? onsetSeconds(1) + 1));
-  return 0.3 + end + CLIP_RELEASE + 0.15;
-}
+export { minimumDuration } from '../motion/animator.ts';
 
 export async function runRenderJob(job: RenderJob): Promise<RenderResult> {
   const t0 = performance.now();

@@ -1,9 +1,13 @@
 /**
- * Entry of the EmoteBot page: finds the page's elements and starts the app (the only root of
- * state in the page).
+ * Entry of the EmoteBot page: finds the page's elements, wires the services (photo analysis
+ * worker, clip encoders, the bundled Mona Lisa) and starts the app (the only root of state in
+ * the page).
  */
-import { startApp, type AppElements } from './app.ts';
+import { startApp, type App, type AppElements } from './app.ts';
+import monaLisaUrl from './assets/mona-lisa.jpg';
 import { pageOptions } from './options.ts';
+import { createPhotoAnalyser } from './photo-client.ts';
+import { createClipEncoder } from './recorder.ts';
 
 const CANVAS_CSS_SIZE = 512;
 
@@ -13,9 +17,18 @@ function byId<T extends HTMLElement>(id: string, type: new () => T): T {
   return el;
 }
 
+declare global {
+  interface Window {
+    /** Frame statistics for the benchmark (only with ?stats=1). */
+    emotebotStats?: App['stats'];
+  }
+}
+
 function main(): void {
   const elements: AppElements = {
     canvas: byId('face', HTMLCanvasElement),
+    photoCanvas: byId('face-photo', HTMLCanvasElement),
+    stage: byId('stage', HTMLElement),
     form: byId('say-form', HTMLFormElement),
     input: byId('say', HTMLInputElement),
     emotions: byId('emotions', HTMLElement),
@@ -24,13 +37,35 @@ function main(): void {
     fps: byId('fps', HTMLElement),
     messages: byId('messages', HTMLElement),
     face: byId('face-choice', HTMLSelectElement),
-    faceNote: byId('face-note', HTMLElement),
+    file: byId('photo-file', HTMLInputElement),
+    webcam: byId('webcam', HTMLButtonElement),
+    webcamPanel: byId('webcam-panel', HTMLElement),
+    webcamVideo: byId('webcam-video', HTMLVideoElement),
+    snap: byId('snap', HTMLButtonElement),
+    snapCancel: byId('snap-cancel', HTMLButtonElement),
+    download: byId('download', HTMLButtonElement),
+    downloadFormat: byId('download-format', HTMLSelectElement),
   };
   // Sharp on high-density screens: the backing store follows the device pixel ratio.
-  const dpr = Math.min(Math.max(window.devicePixelRatio || 1, 1), 3);
-  elements.canvas.width = Math.round(CANVAS_CSS_SIZE * dpr);
-  elements.canvas.height = Math.round(CANVAS_CSS_SIZE * dpr);
-  startApp(elements, window, pageOptions(window.location.search));
+  const dpr = Math.min(Math.max(window.devicePixelRatio || 1, 1), 2);
+  for (const c of [elements.canvas, elements.photoCanvas]) {
+    c.width = Math.round(CANVAS_CSS_SIZE * dpr);
+    c.height = Math.round(CANVAS_CSS_SIZE * dpr);
+  }
+  const base = document.baseURI;
+  const analyser = createPhotoAnalyser({
+    modelBasePath: new URL('models/', base).href,
+    wasmPath: new URL('wasm/', base).href,
+    createWorker: () => new Worker(new URL('./analyse-worker.ts', import.meta.url), { type: 'module', name: 'emotebot-photo-analysis' }),
+  });
+  const options = pageOptions(window.location.search);
+  const app = startApp(elements, window, options, {
+    analyser,
+    monaLisaUrl,
+    createClipEncoder,
+    ...(navigator.mediaDevices ? { mediaDevices: navigator.mediaDevices } : {}),
+  });
+  if (new URLSearchParams(window.location.search).get('stats') === '1') window.emotebotStats = app.stats;
   document.body.dataset.ready = 'true';
 }
 

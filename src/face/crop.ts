@@ -1,0 +1,85 @@
+/**
+ * The rules that turn a detected face into the square the renderers animate, shared by the
+ * CLI (sharp, in Node) and the page (canvas, in a worker). Pure: numbers in, numbers out.
+ *
+ * Coordinates: pixels of the original photo, x right, y down, origin at the top-left corner.
+ */
+import { EmoteBotError } from '../core/errors.ts';
+import type { DetectedFace, FaceBox } from './types.ts';
+
+/** Smallest face (shorter side of its box, original pixels) that animates well. */
+export const MIN_FACE_PIXELS = 48;
+/** Photos are scaled down to this longer side before detection (the mesh is refined at crop scale). */
+export const DETECT_MAX_SIDE = 1280;
+/** The crop is this many times the face box, centred a little above the box centre. */
+export const CROP_FACTOR = 2.1;
+/** Largest photo accepted, in pixels (a 40-megapixel camera image). */
+export const MAX_PHOTO_PIXELS = 40_000_000;
+
+/** Scale that brings a photo's longer side down to DETECT_MAX_SIDE (1 when already smaller). */
+export function detectScale(width: number, height: number): number {
+  return Math.min(1, DETECT_MAX_SIDE / Math.max(width, height));
+}
+
+export interface CropSquare {
+  /** Top-left corner of the square in the photo (may be negative: the square leaves the photo). */
+  left: number;
+  top: number;
+  /** Side of the square, photo pixels. */
+  side: number;
+  /** How far the square leaves the photo on each side (padding needed), photo pixels. */
+  pad: { left: number; top: number; right: number; bottom: number };
+}
+
+/** The square around a face box (photo pixels). */
+export function cropSquare(box: FaceBox, width: number, height: number): CropSquare {
+  const side = Math.round(CROP_FACTOR * Math.max(box.width, box.height));
+  const cx = box.x + box.width / 2, cy = box.y + box.height * 0.42;
+  const left = Math.round(cx - side / 2), top = Math.round(cy - side / 2);
+  return {
+    left, top, side,
+    pad: { left: Math.max(0, -left), top: Math.max(0, -top), right: Math.max(0, left + side - width), bottom: Math.max(0, top + side - height) },
+  };
+}
+
+/**
+ * Picks the face to animate from a detection on the photo scaled by `scale`, and returns its
+ * box in photo pixels. Throws EmoteBotError 'no-face' or 'face-too-small' with a message for
+ * the user.
+ */
+export function chooseFace(faces: readonly DetectedFace[], scale: number): { face: DetectedFace; box: FaceBox } {
+  const face = faces[0];
+  if (!face) throw new EmoteBotError('no-face', 'no face found in the photo (try a clearer, front-facing portrait)');
+  const box = { x: face.box.x / scale, y: face.box.y / scale, width: face.box.width / scale, height: face.box.height / scale };
+  if (Math.min(box.width, box.height) < MIN_FACE_PIXELS) {
+    throw new EmoteBotError('face-too-small', `the face is too small (${Math.round(Math.min(box.width, box.height))} px across; at least ${MIN_FACE_PIXELS} px needed)`);
+  }
+  return { face, box };
+}
+
+/** A mesh detected on the photo scaled by `scale`, moved into the crop's pixels at output `size`. */
+export function meshIntoCrop(mesh: ArrayLike<number>, scale: number, crop: CropSquare, size: number): Float32Array {
+  const k = size / crop.side;
+  const out = new Float32Array(468 * 3);
+  for (let i = 0; i < 468; i++) {
+    out[i * 3] = (mesh[i * 3]! / scale - crop.left) * k;
+    out[i * 3 + 1] = (mesh[i * 3 + 1]! / scale - crop.top) * k;
+    out[i * 3 + 2] = (mesh[i * 3 + 2]! / scale) * k;
+  }
+  return out;
+}
+
+/**
+ * The mesh measured again on the crop itself is sharper than one scaled up from a big photo:
+ * use the re-detected face nearest to the first estimate (by the nose tip, landmark 4), unless
+ * none lies within a tenth of the crop.
+ */
+export function refineMesh(estimate: Float32Array, redetected: readonly DetectedFace[], size: number): Float32Array {
+  let best: Float32Array | undefined;
+  let bestD = size * 0.1;
+  for (const f of redetected) {
+    const d = Math.hypot(f.mesh[4 * 3]! - estimate[4 * 3]!, f.mesh[4 * 3 + 1]! - estimate[4 * 3 + 1]!);
+    if (d < bestD) { bestD = d; best = f.mesh; }
+  }
+  return best ?? estimate;
+}

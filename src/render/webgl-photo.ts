@@ -1,0 +1,249 @@
+/**
+ * The WebGL2 photo renderer of the page: the same warp geometry, poser and mouth rule as the
+ * CPU renderer (photo-renderer.ts), drawn by the GPU (or SwiftShader). Three passes per frame:
+ * the still photo, the moving face (the mouth opening included, warped from the photo's own
+ * lips), then the mouth interior blended over the opening as it parts.
+ *
+ * Coordinates: vertex positions are photo pixels (x right, y down); the photo fills the canvas.
+ */
+import type { ExpressionRig } from '../core/rig.ts';
+import { LIPS_INNER_LOWER, LIPS_INNER_UPPER } from '../core/topology.ts';
+import type { FrameState } from '../motion/animator.ts';
+import { buildWarpGeometry, mouthOpenness, targetPositions, type WarpGeometry } from './geometry.ts';
+import { FacePoser, fitFace } from './pose.ts';
+
+export interface WebGlPhotoInput {
+  /** The square crop around the face (see face/crop.ts). */
+  image: TexImageSource;
+  width: number;
+  height: number;
+  /** 468 x (x, y, z) in the image's pixels. */
+  mesh: ArrayLike<number>;
+}
+
+export interface WebGlPhotoRenderer {
+  readonly geometry: WarpGeometry;
+  readonly poser: FacePoser;
+  /** Draws the frame into the context's canvas (its whole drawing buffer). */
+  render(frame: FrameState): void;
+  /** Frees the GPU objects; the context itself belongs to the caller. */
+  dispose(): void;
+}
+
+const VERTEX = `#version 300 es
+uniform vec2 u_size;
+in vec2 a_dst;
+in vec2 a_src;
+in float a_side;
+in float a_gap;
+out vec2 v_uv;
+out float v_side;
+out float v_gap;
+void main() {
+  v_uv = a_src / u_size;
+  v_side = a_side;
+  v_gap = a_gap;
+  vec2 p = a_dst / u_size * 2.0 - 1.0;
+  gl_Position = vec4(p.x, -p.y, 0.0, 1.0);
+}`;
+
+const PHOTO_FRAGMENT = `#version 300 es
+precision highp float;
+uniform sampler2D u_photo;
+in vec2 v_uv;
+in float v_side;
+in float v_gap;
+out vec4 colour;
+void main() {
+  colour = vec4(texture(u_photo, v_uv).rgb, 1.0);
+}`;
+
+/** geometry.ts mouthInteriorColour and cpu-warp.ts paintMouth, per fragment. */
+const MOUTH_FRAGMENT = `#version 300 es
+precision highp float;
+uniform float u_invWidth;
+uniform float u_open;
+in vec2 v_uv;
+in float v_side;
+in float v_gap;
+out vec4 colour;
+vec3 interior(float down, float up) {
+  float gap = down + up;
+  float wide = clamp((gap - 0.08) / 0.08, 0.0, 1.0);
+  float upperTeeth = min(0.06, 0.4 * gap);
+  float lowerTeeth = min(0.035, 0.2 * gap) * wide * wide * (3.0 - 2.0 * wide);
+  float light = 0.45 + 0.4 * min(gap / 0.18, 1.0);
+  if (down < upperTeeth) {
+    float s = light * (0.75 + 0.25 * sin((down / upperTeeth) * 3.14159265));
+    return vec3(225.0, 214.0, 192.0) * s;
+  }
+  if (up < lowerTeeth) {
+    float s = light * (0.55 + 0.2 * (up / lowerTeeth));
+    return vec3(210.0, 200.0, 185.0) * s;
+  }
+  float depth = min(down / (gap + 1e-6), 1.0);
+  return vec3(30.0 + 60.0 * depth * depth, 10.0 + 14.0 * depth * depth, 12.0 + 14.0 * depth * depth);
+}
+void main() {
+  float s = v_side, g = v_gap;
+  vec3 rgb = interior(s * g * u_invWidth, (1.0 - s) * g * u_invWidth) / 255.0;
+  float edge = min(s, 1.0 - s) * g;
+  colour = vec4(rgb, u_open * min(1.0, 0.35 + edge / 2.0));
+}`;
+
+function compile(gl: WebGL2RenderingContext, type: number, src: string): WebGLShader {
+  const sh = gl.createShader(type);
+  if (!sh) throw new Error('WebGL could not create a shader');
+  gl.shaderSource(sh, src);
+  gl.compileShader(sh);
+  if (!gl.getShaderParameter(sh, gl.COMPILE_STATUS) && !gl.isContextLost()) {
+    const log = gl.getShaderInfoLog(sh);
+    gl.deleteShader(sh);
+    throw new Error(`WebGL shader failed to compile: ${log ?? ''}`);
+  }
+  return sh;
+}
+
+function program(gl: WebGL2RenderingContext, fragment: string): WebGLProgram {
+  const p = gl.createProgram();
+  const vs = compile(gl, gl.VERTEX_SHADER, VERTEX), fs = compile(gl, gl.FRAGMENT_SHADER, fragment);
+  gl.attachShader(p, vs);
+  gl.attachShader(p, fs);
+  // One attribute layout for both programs, so one vertex array serves every pass.
+  ['a_dst', 'a_src', 'a_side', 'a_gap'].forEach((name, i) => gl.bindAttribLocation(p, i, name));
+  gl.linkProgram(p);
+  gl.deleteShader(vs);
+  gl.deleteShader(fs);
+  if (!gl.getProgramParameter(p, gl.LINK_STATUS) && !gl.isContextLost()) {
+    const log = gl.getProgramInfoLog(p);
+    gl.deleteProgram(p);
+    throw new Error(`WebGL program failed to link: ${log ?? ''}`);
+  }
+  return p;
+}
+
+export function createWebGlPhotoRenderer(gl: WebGL2RenderingContext, photo: WebGlPhotoInput, rig: ExpressionRig): WebGlPhotoRenderer {
+  const { width, height } = photo;
+  const geometry = buildWarpGeometry(photo.mesh, width, height);
+  const poser = new FacePoser(rig, fitFace(photo.mesh));
+  const n = geometry.vertexCount;
+  // Four extra vertices: the photo's corners, for the still background.
+  const corners = n;
+  const total = n + 4;
+
+  const src = new Float32Array(total * 2);
+  src.set(geometry.source);
+  src.set([0, 0, width, 0, 0, height, width, height], corners * 2);
+  const dst = new Float32Array(total * 2);
+  dst.set(src.subarray(corners * 2), corners * 2);
+  const side = new Float32Array(total);
+  side.set(geometry.mouthSide);
+  const gaps = new Float32Array(total);
+  const target = new Float32Array(n * 2);
+
+  const photoProgram = program(gl, PHOTO_FRAGMENT);
+  const mouthProgram = program(gl, MOUTH_FRAGMENT);
+  const uPhotoSize = gl.getUniformLocation(photoProgram, 'u_size');
+  const uPhotoTex = gl.getUniformLocation(photoProgram, 'u_photo');
+  const uMouthSize = gl.getUniformLocation(mouthProgram, 'u_size');
+  const uInvWidth = gl.getUniformLocation(mouthProgram, 'u_invWidth');
+  const uOpen = gl.getUniformLocation(mouthProgram, 'u_open');
+
+  const vao = gl.createVertexArray();
+  gl.bindVertexArray(vao);
+  const buffer = (data: Float32Array, loc: number, comps: number, usage: number): WebGLBuffer => {
+    const b = gl.createBuffer();
+    gl.bindBuffer(gl.ARRAY_BUFFER, b);
+    gl.bufferData(gl.ARRAY_BUFFER, data, usage);
+    gl.enableVertexAttribArray(loc);
+    gl.vertexAttribPointer(loc, comps, gl.FLOAT, false, 0, 0);
+    return b;
+  };
+  const dstBuf = buffer(dst, 0, 2, gl.DYNAMIC_DRAW);
+  const srcBuf = buffer(src, 1, 2, gl.STATIC_DRAW);
+  const sideBuf = buffer(side, 2, 1, gl.STATIC_DRAW);
+  const gapBuf = buffer(gaps, 3, 1, gl.DYNAMIC_DRAW);
+  // One index buffer: background quad, face triangles, mouth triangles.
+  const quad = [corners, corners + 1, corners + 2, corners + 2, corners + 1, corners + 3];
+  const indices = new Uint16Array(quad.length + geometry.triangles.length + geometry.mouthTriangles.length);
+  indices.set(quad);
+  indices.set(geometry.triangles, quad.length);
+  indices.set(geometry.mouthTriangles, quad.length + geometry.triangles.length);
+  const indexBuf = gl.createBuffer();
+  gl.bindBuffer(gl.ELEMENT_ARRAY_BUFFER, indexBuf);
+  gl.bufferData(gl.ELEMENT_ARRAY_BUFFER, indices, gl.STATIC_DRAW);
+  gl.bindVertexArray(null);
+  const faceStart = quad.length, mouthStart = quad.length + geometry.triangles.length;
+
+  const texture = gl.createTexture();
+  gl.bindTexture(gl.TEXTURE_2D, texture);
+  gl.pixelStorei(gl.UNPACK_FLIP_Y_WEBGL, false);
+  gl.pixelStorei(gl.UNPACK_PREMULTIPLY_ALPHA_WEBGL, false);
+  gl.texImage2D(gl.TEXTURE_2D, 0, gl.RGBA8, width, height, 0, gl.RGBA, gl.UNSIGNED_BYTE, photo.image);
+  gl.texParameteri(gl.TEXTURE_2D, gl.TEXTURE_MIN_FILTER, gl.LINEAR);
+  gl.texParameteri(gl.TEXTURE_2D, gl.TEXTURE_MAG_FILTER, gl.LINEAR);
+  gl.texParameteri(gl.TEXTURE_2D, gl.TEXTURE_WRAP_S, gl.CLAMP_TO_EDGE);
+  gl.texParameteri(gl.TEXTURE_2D, gl.TEXTURE_WRAP_T, gl.CLAMP_TO_EDGE);
+
+  let disposed = false;
+  return {
+    geometry, poser,
+    render(frame: FrameState): void {
+      if (disposed) throw new Error('the WebGL photo renderer was disposed');
+      const mesh = poser.imageFor(frame);
+      targetPositions(geometry, mesh, target);
+      dst.set(target);
+      const open = mouthOpenness(geometry, target);
+      if (open > 0) {
+        for (let k = 0; k < LIPS_INNER_UPPER.length; k++) {
+          const u = LIPS_INNER_UPPER[k]!, l = LIPS_INNER_LOWER[k]!;
+          const g = Math.hypot(target[u * 2]! - target[l * 2]!, target[u * 2 + 1]! - target[l * 2 + 1]!);
+          gaps[u] = g;
+          gaps[l] = g;
+        }
+      }
+      const canvas = gl.canvas;
+      gl.viewport(0, 0, canvas.width, canvas.height);
+      gl.disable(gl.DEPTH_TEST);
+      gl.disable(gl.CULL_FACE);
+      gl.bindVertexArray(vao);
+      gl.bindBuffer(gl.ARRAY_BUFFER, dstBuf);
+      gl.bufferSubData(gl.ARRAY_BUFFER, 0, dst);
+      gl.bindBuffer(gl.ARRAY_BUFFER, gapBuf);
+      gl.bufferSubData(gl.ARRAY_BUFFER, 0, gaps);
+
+      gl.useProgram(photoProgram);
+      gl.uniform2f(uPhotoSize, width, height);
+      gl.activeTexture(gl.TEXTURE0);
+      gl.bindTexture(gl.TEXTURE_2D, texture);
+      gl.uniform1i(uPhotoTex, 0);
+      gl.disable(gl.BLEND);
+      // Background, then the face and the mouth opening warped from the photo.
+      gl.drawElements(gl.TRIANGLES, faceStart, gl.UNSIGNED_SHORT, 0);
+      gl.drawElements(gl.TRIANGLES, indices.length - faceStart, gl.UNSIGNED_SHORT, faceStart * 2);
+
+      if (open > 0) {
+        const mw = Math.hypot(target[78 * 2]! - target[308 * 2]!, target[78 * 2 + 1]! - target[308 * 2 + 1]!);
+        gl.useProgram(mouthProgram);
+        gl.uniform2f(uMouthSize, width, height);
+        gl.uniform1f(uInvWidth, 1 / Math.max(mw, 1));
+        gl.uniform1f(uOpen, open);
+        gl.enable(gl.BLEND);
+        // The canvas stays opaque: colour blends, alpha is kept.
+        gl.blendFuncSeparate(gl.SRC_ALPHA, gl.ONE_MINUS_SRC_ALPHA, gl.ZERO, gl.ONE);
+        gl.drawElements(gl.TRIANGLES, indices.length - mouthStart, gl.UNSIGNED_SHORT, mouthStart * 2);
+        gl.disable(gl.BLEND);
+      }
+      gl.bindVertexArray(null);
+    },
+    dispose() {
+      if (disposed) return;
+      disposed = true;
+      gl.deleteVertexArray(vao);
+      for (const b of [dstBuf, srcBuf, sideBuf, gapBuf, indexBuf]) gl.deleteBuffer(b);
+      gl.deleteTexture(texture);
+      gl.deleteProgram(photoProgram);
+      gl.deleteProgram(mouthProgram);
+    },
+  };
+}

@@ -1,0 +1,96 @@
+/**
+ * The page's photo analysis, off the main thread: Human finds the faces, the largest is
+ * cropped to a square (face/crop.ts, the same rules as the command line) and measured again
+ * on the crop. The photo stays in this browser: nothing is sent anywhere.
+ */
+/// <reference lib="webworker" />
+import { EmoteBotError } from '../core/errors.ts';
+import { chooseFace, cropSquare, detectScale, meshIntoCrop, refineMesh, type CropSquare } from '../face/crop.ts';
+import { createBrowserHumanDetector } from '../face/human-browser.ts';
+import type { FaceDetector, RasterImage } from '../face/types.ts';
+import type { AnalyseRequest, AnalyseResponse } from './analysis-protocol.ts';
+
+const scope = self as unknown as DedicatedWorkerGlobalScope;
+let detector: Promise<FaceDetector> | undefined;
+
+/** A canvas whose pixels are read back (kept in memory, not on the GPU). */
+function readableCanvas(width: number, height: number): { canvas: OffscreenCanvas; ctx: OffscreenCanvasRenderingContext2D } {
+  const canvas = new OffscreenCanvas(width, height);
+  const ctx = canvas.getContext('2d', { willReadFrequently: true });
+  if (!ctx) throw new Error('no 2D canvas in this worker');
+  return { canvas, ctx };
+}
+
+function raster(canvas: OffscreenCanvas): RasterImage {
+  const ctx = canvas.getContext('2d', { willReadFrequently: true });
+  if (!ctx) throw new Error('no 2D canvas in this worker');
+  const img = ctx.getImageData(0, 0, canvas.width, canvas.height);
+  return { data: img.data, width: img.width, height: img.height, channels: 4 };
+}
+
+/**
+ * Draws the crop square of `bitmap` into a size x size canvas. Where the square leaves the
+ * photo it is filled with the photo mirrored at its edges (as the command line does).
+ */
+function drawCrop(bitmap: ImageBitmap, sq: CropSquare, size: number): OffscreenCanvas {
+  const { canvas, ctx } = readableCanvas(size, size);
+  ctx.imageSmoothingEnabled = true;
+  ctx.imageSmoothingQuality = 'high';
+  const k = size / sq.side, w = bitmap.width, h = bitmap.height;
+  const padded = sq.pad.left > 0 || sq.pad.top > 0 || sq.pad.right > 0 || sq.pad.bottom > 0;
+  const tiles = padded ? [-1, 0, 1] : [0];
+  for (const ty of tiles) {
+    for (const tx of tiles) {
+      const sx = tx === 0 ? 1 : -1, ox = tx === 1 ? 2 * w : 0;
+      const sy = ty === 0 ? 1 : -1, oy = ty === 1 ? 2 * h : 0;
+      ctx.setTransform(k * sx, 0, 0, k * sy, k * (ox - sq.left), k * (oy - sq.top));
+      ctx.drawImage(bitmap, 0, 0);
+    }
+  }
+  return canvas;
+}
+
+async function analyse(req: AnalyseRequest): Promise<AnalyseResponse> {
+  let loadMs = 0;
+  if (!detector) {
+    const t0 = performance.now();
+    detector = createBrowserHumanDetector({ modelBasePath: req.modelBasePath, wasmPath: req.wasmPath });
+    try {
+      await detector;
+    } catch (e) {
+      detector = undefined;
+      throw e;
+    }
+    loadMs = performance.now() - t0;
+  }
+  const det = await detector;
+  const t0 = performance.now();
+  const { bitmap, size } = req;
+  const scale = detectScale(bitmap.width, bitmap.height);
+  const { canvas: small, ctx } = readableCanvas(Math.max(1, Math.round(bitmap.width * scale)), Math.max(1, Math.round(bitmap.height * scale)));
+  ctx.drawImage(bitmap, 0, 0, small.width, small.height);
+  const faces = await det.detect(raster(small));
+  const { face, box } = chooseFace(faces, scale);
+  const sq = cropSquare(box, bitmap.width, bitmap.height);
+  const crop = drawCrop(bitmap, sq, size);
+  bitmap.close();
+  const estimate = meshIntoCrop(face.mesh, scale, sq, size);
+  const mesh = refineMesh(estimate, await det.detect(raster(crop)), size);
+  const image = crop.transferToImageBitmap();
+  return { type: 'result', id: req.id, ok: true, image, mesh, faceCount: faces.length, score: face.score, loadMs, analyseMs: performance.now() - t0 };
+}
+
+scope.addEventListener('message', (ev: MessageEvent<AnalyseRequest>) => {
+  const req = ev.data;
+  if (req?.type !== 'analyse') return;
+  analyse(req).then(
+    (res) => scope.postMessage(res, res.ok ? [res.image, res.mesh.buffer] : []),
+    (e: unknown) => {
+      req.bitmap.close();
+      const res: AnalyseResponse = e instanceof EmoteBotError
+        ? { type: 'result', id: req.id, ok: false, code: e.code, message: e.message }
+        : { type: 'result', id: req.id, ok: false, code: 'internal', message: e instanceof Error ? e.message : String(e) };
+      scope.postMessage(res);
+    },
+  );
+});

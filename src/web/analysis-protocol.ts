@@ -1,0 +1,37 @@
+/** Messages between the page and its photo-analysis worker (analyse-worker.ts). */
+export interface AnalyseRequest {
+  type: 'analyse';
+  id: number;
+  /** The decoded photo; transferred to the worker. */
+  bitmap: ImageBitmap;
+  /** Side of the square crop to animate, pixels. */
+  size: number;
+  modelBasePath: string;
+  wasmPath: string;
+}
+
+export interface AnalyseSuccess {
+  type: 'result';
+  id: number;
+  ok: true;
+  /** size x size crop around the largest face; transferred back. */
+  image: ImageBitmap;
+  /** 468 x (x, y, z) in the crop's pixels (face/types.ts conventions). */
+  mesh: Float32Array;
+  faceCount: number;
+  score: number;
+  /** Milliseconds spent: loading the models (0 once loaded), detecting and cropping. */
+  loadMs: number;
+  analyseMs: number;
+}
+
+export interface AnalyseFailure {
+  type: 'result';
+  id: number;
+  ok: false;
+  /** EmoteBotError code when the photo was the problem ('no-face', 'face-too-small'), else 'internal'. */
+  code: string;
+  message: string;
+}
+
+export type AnalyseResponse = AnalyseSuccess | AnalyseFailure;
