@@ -8,6 +8,7 @@ import path from 'node:path';
 import { createExpressionRig, codeFromEmotions } from '../src/core/rig.ts';
 import { benchExport } from '../src/export/bench.ts';
 import { benchLanguage } from './language-bench.ts';
+import { benchPage } from './page-bench.ts';
 import { createHumanDetector } from '../src/face/human-node.ts';
 import { readImageFile } from '../src/face/image.ts';
 import { preparePhoto } from '../src/face/photo.ts';
@@ -87,6 +88,9 @@ await photoBenches();
 await endToEnd();
 for (const r of await benchExport()) rows.push({ ...r, name: `encode only: ${r.name}` });
 rows.push(...(await benchLanguage()));
+rows.push(...(await benchPage()));
+// maxRSS is in kilobytes: the bench process's own peak (Chromium's processes are not counted).
+rows.push({ name: 'peak memory of the Node process (resident)', value: process.resourceUsage().maxRSS / 1024, unit: 'MB', target: '< 1024 MB' });
 
 const fmt = (v: number) => (Number.isNaN(v) ? '-' : v >= 100 ? v.toFixed(0) : v >= 1 ? v.toFixed(1) : v.toFixed(3));
 const w = Math.max(...rows.map((r) => r.name.length));
