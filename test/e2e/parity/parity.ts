@@ -1,0 +1,32 @@
+/**
+ * Test page: renders one frame of a photo with the page's WebGL2 renderer and returns the
+ * pixels, so the browser test can compare them with the CPU renderer's frame in Node.
+ */
+import { createExpressionRig } from '../../../src/core/rig.ts';
+import type { FrameState } from '../../../src/motion/animator.ts';
+import { createWebGlPhotoRenderer } from '../../../src/render/webgl-photo.ts';
+
+declare global {
+  interface Window {
+    renderGl(rgba: number[], size: number, mesh: number[], frame: FrameState): number[];
+  }
+}
+
+window.renderGl = (rgba, size, mesh, frame) => {
+  const canvas = document.getElementById('c') as HTMLCanvasElement;
+  canvas.width = size;
+  canvas.height = size;
+  const gl = canvas.getContext('webgl2', { alpha: false, antialias: false, premultipliedAlpha: false, preserveDrawingBuffer: true });
+  if (!gl) throw new Error('no WebGL2');
+  const image = new ImageData(new Uint8ClampedArray(rgba), size, size);
+  const r = createWebGlPhotoRenderer(gl, { image, width: size, height: size, mesh }, createExpressionRig());
+  r.render({ ...frame, code: Float64Array.from(frame.code as unknown as number[]) });
+  const out = new Uint8Array(size * size * 4);
+  gl.readPixels(0, 0, size, size, gl.RGBA, gl.UNSIGNED_BYTE, out);
+  r.dispose();
+  // readPixels starts at the bottom row: flip to top-first like every other raster here.
+  const flipped: number[] = new Array(out.length);
+  for (let y = 0; y < size; y++) for (let x = 0; x < size * 4; x++) flipped[y * size * 4 + x] = out[(size - 1 - y) * size * 4 + x]!;
+  return flipped;
+};
+document.body.dataset.ready = 'true';

@@ -1,0 +1,87 @@
+/**
+ * The page's WebGL2 photo renderer draws the same face as the CPU renderer: the same photo
+ * crop, mesh and frame go through both (WebGL in Chromium's SwiftShader, CPU in Node) and the
+ * pixels must agree up to rasterisation and filtering differences.
+ */
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { chromium, type BrowserContext, type Page } from 'playwright-core';
+import sharp from 'sharp';
+import { build } from 'vite';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createExpressionRig } from '../../src/core/rig.ts';
+import { createHumanDetector } from '../../src/face/human-node.ts';
+import { readImageFile } from '../../src/face/image.ts';
+import { preparePhoto, type PreparedPhoto } from '../../src/face/photo.ts';
+import type { FrameState } from '../../src/motion/animator.ts';
+import { apexFrame } from '../../src/pipeline/render-job.ts';
+import { createPhotoRenderer } from '../../src/render/photo-renderer.ts';
+import { startPageServer, type PageServer } from '../../src/server/server.ts';
+import { CHROMIUM, CHROMIUM_ARGS, SHOTS } from './harness.ts';
+
+const SIZE = 256;
+const MONA = path.resolve(import.meta.dirname, '../fixtures/mona-lisa.jpg');
+
+describe('WebGL2 and CPU photo renderers agree', () => {
+  let tmp: string;
+  let server: PageServer;
+  let context: BrowserContext;
+  let page: Page;
+  let photo: PreparedPhoto;
+
+  beforeAll(async () => {
+    tmp = await mkdtemp(path.join(os.tmpdir(), 'emotebot-parity-'));
+    const out = path.join(tmp, 'web');
+    await build({ configFile: false, root: path.resolve(import.meta.dirname, 'parity'), base: './', logLevel: 'warn', build: { outDir: out, emptyOutDir: true, target: 'es2022', modulePreload: { polyfill: false } } });
+    server = await startPageServer({ root: out, port: 0 });
+    context = await chromium.launchPersistentContext(path.join(tmp, 'profile'), { headless: true, executablePath: CHROMIUM, args: CHROMIUM_ARGS });
+    page = context.pages()[0] ?? (await context.newPage());
+    await page.goto(server.url);
+    await page.waitForSelector('body[data-ready="true"]');
+    const det = await createHumanDetector();
+    photo = await preparePhoto(await readImageFile(MONA), det, SIZE);
+    det.dispose();
+  });
+  afterAll(async () => {
+    await context?.close();
+    await server?.close();
+    if (tmp) await rm(tmp, { recursive: true, force: true });
+  });
+
+  const frames: [string, FrameState][] = [
+    ['neutral', apexFrame([])],
+    ['happy', apexFrame([{ weights: { happy: 1 }, intensity: 1, start: 0, duration: null }])],
+    ['surprised', apexFrame([{ weights: { surprised: 1 }, intensity: 1, start: 0, duration: null }])],
+    ['blink, head turned', { ...apexFrame([{ weights: { sad: 1 }, intensity: 0.7, start: 0, duration: null }]), blinkLeft: 1, blinkRight: 1, pose: { yaw: 0.08, pitch: -0.04, roll: 0.03, lift: 0.01, gazeX: 0, gazeY: 0 } }],
+  ];
+
+  for (const [name, frame] of frames) {
+    it(`${name}: the same pixels up to rasterisation`, async () => {
+      const cpu = createPhotoRenderer(photo, createExpressionRig()).render(frame);
+      const gl = await page.evaluate(({ rgba, size, mesh, frame }) => window.renderGl(rgba, size, mesh, frame),
+        { rgba: Array.from(photo.image.data), size: SIZE, mesh: Array.from(photo.mesh), frame: { ...frame, code: Array.from(frame.code) as unknown as Float64Array } });
+      expect(gl).toHaveLength(cpu.length);
+      let sum = 0, far = 0, moved = 0;
+      const base = photo.image.data;
+      for (let i = 0; i < cpu.length; i += 4) {
+        const d = Math.max(Math.abs(cpu[i]! - gl[i]!), Math.abs(cpu[i + 1]! - gl[i + 1]!), Math.abs(cpu[i + 2]! - gl[i + 2]!));
+        sum += d;
+        if (d > 40) far++;
+        if (Math.abs(cpu[i]! - base[i]!) > 8) moved++;
+      }
+      const n = cpu.length / 4;
+      const mean = sum / n;
+      // Visual record: CPU | WebGL side by side.
+      const pair = Buffer.alloc(SIZE * 2 * SIZE * 4);
+      for (let y = 0; y < SIZE; y++) {
+        Buffer.from(cpu.buffer, cpu.byteOffset + y * SIZE * 4, SIZE * 4).copy(pair, y * SIZE * 8);
+        Buffer.from(Uint8Array.from(gl.slice(y * SIZE * 4, (y + 1) * SIZE * 4))).copy(pair, y * SIZE * 8 + SIZE * 4);
+      }
+      await writeFile(path.join(SHOTS, `parity-${name.replace(/[^a-z]+/g, '-')}.png`), await sharp(pair, { raw: { width: SIZE * 2, height: SIZE, channels: 4 } }).png().toBuffer());
+      console.log(`parity ${name}: mean max-channel difference ${mean.toFixed(2)}, ${(100 * far / n).toFixed(2)}% of pixels differ by more than 40, ${(100 * moved / n).toFixed(1)}% moved from the photo`);
+      expect(mean).toBeLessThan(2.5);
+      expect(far / n).toBeLessThan(0.01);
+    });
+  }
+});
