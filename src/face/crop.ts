@@ -11,8 +11,10 @@ import type { DetectedFace, FaceBox } from './types.ts';
 export const MIN_FACE_PIXELS = 48;
 /** Photos are scaled down to this longer side before detection (the mesh is refined at crop scale). */
 export const DETECT_MAX_SIDE = 1280;
-/** The crop is this many times the face box, centred a little above the box centre. */
+/** The crop is this many times the face box, centred a little above the box centre... */
 export const CROP_FACTOR = 2.1;
+/** ...or smaller when the photo is tight around the face, down to this (the warp ring needs 1.4x). */
+export const MIN_CROP_FACTOR = 1.5;
 /** Largest photo accepted, in pixels (a 40-megapixel camera image). */
 export const MAX_PHOTO_PIXELS = 40_000_000;
 
@@ -31,11 +33,21 @@ export interface CropSquare {
   pad: { left: number; top: number; right: number; bottom: number };
 }
 
-/** The square around a face box (photo pixels). */
+/**
+ * The square around a face box (photo pixels): CROP_FACTOR times the box, shrunk towards
+ * MIN_CROP_FACTOR when the photo is tighter than that, and shifted (never past the face) to stay
+ * inside the photo, so tightly framed portraits need little or no padding.
+ */
 export function cropSquare(box: FaceBox, width: number, height: number): CropSquare {
-  const side = Math.round(CROP_FACTOR * Math.max(box.width, box.height));
+  const s = Math.max(box.width, box.height);
+  const side = Math.round(Math.min(Math.max(Math.min(width, height), MIN_CROP_FACTOR * s), CROP_FACTOR * s));
   const cx = box.x + box.width / 2, cy = box.y + box.height * 0.42;
-  const left = Math.round(cx - side / 2), top = Math.round(cy - side / 2);
+  // Inside the photo where the side allows; the square still holds the whole box (side >= box).
+  const place = (centre: number, extent: number): number => {
+    const start = Math.round(centre - side / 2);
+    return side <= extent ? Math.min(Math.max(start, 0), extent - side) : start;
+  };
+  const left = place(cx, width), top = place(cy, height);
   return {
     left, top, side,
     pad: { left: Math.max(0, -left), top: Math.max(0, -top), right: Math.max(0, left + side - width), bottom: Math.max(0, top + side - height) },

@@ -14,6 +14,9 @@ export interface BlinkOptions {
   from?: number;
 }
 
+/** Mean blink length: 0.18 + 0.14 / 2 seconds. */
+const MEAN_BLINK_SECONDS = 0.25;
+
 export class BlinkSchedule {
   private readonly rng: Rng;
   private readonly blinks: Blink[] = [];
@@ -33,8 +36,9 @@ export class BlinkSchedule {
       const total = 0.18 + this.rng() * 0.14;
       const b: Blink = { start: this.next, close: total * 0.3, hold: total * 0.12, open: total * 0.58 };
       this.blinks.push(b);
-      // Exponential tail above a 1 s refractory gap keeps the mean at meanInterval.
-      const tail = Math.max(this.meanInterval - 1, 0.05);
+      // Blink (0.25 s on average) + 1 s refractory gap + an exponential tail: the mean start-to-start
+      // interval is meanInterval, so the rate is perMinute.
+      const tail = Math.max(this.meanInterval - 1 - MEAN_BLINK_SECONDS, 0.05);
       this.next += total + 1 + -Math.log(Math.max(this.rng(), 1e-9)) * tail;
     }
   }

@@ -1,0 +1,34 @@
+import { describe, expect, it } from 'vitest';
+import { CROP_FACTOR, cropSquare, MIN_CROP_FACTOR } from './crop.ts';
+
+describe('cropSquare', () => {
+  it('is CROP_FACTOR times the face when the photo has room, centred a little above the box centre', () => {
+    const sq = cropSquare({ x: 300, y: 300, width: 200, height: 240 }, 2000, 1500);
+    expect(sq.side).toBe(Math.round(CROP_FACTOR * 240));
+    expect(sq.left + sq.side / 2).toBeCloseTo(400, 0);
+    expect(sq.top + sq.side / 2).toBeCloseTo(300 + 0.42 * 240, 0);
+    expect(sq.pad).toEqual({ left: 0, top: 0, right: 0, bottom: 0 });
+  });
+
+  it('shrinks and shifts for a tightly framed portrait instead of padding it', () => {
+    // A 350x350 photo whose face fills most of it (as in muxspace).
+    const box = { x: 40, y: 30, width: 270, height: 290 };
+    const sq = cropSquare(box, 350, 350);
+    expect(sq.side).toBe(Math.round(MIN_CROP_FACTOR * 290));
+    // Padding only where even the smallest crop leaves the photo, and the face stays inside the square.
+    expect(sq.pad.left + sq.pad.right).toBe(sq.side - 350);
+    expect(sq.left).toBeLessThanOrEqual(box.x);
+    expect(sq.left + sq.side).toBeGreaterThanOrEqual(box.x + box.width);
+    expect(sq.top).toBeLessThanOrEqual(box.y);
+    expect(sq.top + sq.side).toBeGreaterThanOrEqual(box.y + box.height);
+  });
+
+  it('stays inside the photo when it fits, even for a face at the edge', () => {
+    const box = { x: 0, y: 10, width: 100, height: 100 };
+    const sq = cropSquare(box, 400, 300);
+    expect(sq.side).toBe(210);
+    expect(sq.left).toBe(0);
+    expect(sq.pad).toEqual({ left: 0, top: 0, right: 0, bottom: 0 });
+    expect(sq.top + sq.side).toBeGreaterThanOrEqual(110);
+  });
+});
