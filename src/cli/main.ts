@@ -12,6 +12,7 @@ import { openFace } from '../pipeline/face-source.ts';
 import { minimumDuration, runRenderJob } from '../pipeline/render-job.ts';
 import { targetsFromSay } from '../pipeline/say.ts';
 import { runServe, SERVE_HELP } from '../server/serve-command.ts';
+import { runData } from '../data/cli.ts';
 import { Progress } from './progress.ts';
 
 export const HELP = `emotebot: a face that comes alive with an emotion
@@ -21,6 +22,10 @@ Usage
   emotebot parse "<text>" [--json] show the expression timeline EmoteBot reads from some words
   emotebot demo [--out <file>]     render the EmoteBot character going through a few emotions
 ${SERVE_HELP}
+  emotebot data prepare <folder|csv>... --out <file.ebds>    labelled face photos to aligned training data
+  emotebot data prepare-video <video>... --out <file.ebseq>  face videos to aligned frame sequences
+  emotebot data inspect <file>     the report of a dataset or sequences file
+  emotebot data                    every data command and option (see DATA.md)
   emotebot --help | --version
 
 Render options
@@ -141,6 +146,7 @@ export async function main(argv: string[], io: Io = { out: (l) => process.stdout
       case 'parse': return parse(rest, io);
       case 'demo': return await demo(rest, io);
       case 'serve': return await runServe(rest, io);
+      case 'data': return await runData(rest, io);
       default:
         io.err(`emotebot: unknown command "${cmd}" (see emotebot --help)`);
         return 2;
