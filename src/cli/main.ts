@@ -13,6 +13,11 @@ import { minimumDuration, runRenderJob } from '../pipeline/render-job.ts';
 import { targetsFromSay } from '../pipeline/say.ts';
 import { runServe, SERVE_HELP } from '../server/serve-command.ts';
 import { runData } from '../data/cli.ts';
+import { runModelCommand, MODEL_COMMANDS_HELP } from '../models/commands.ts';
+import { chooseExpressions } from '../models/expression-files.ts';
+import { loadMotionModel } from '../models/motion-files.ts';
+import { LearnedAnimator } from '../motion/learned-animator.ts';
+import type { MotionFactory } from '../motion/runtime.ts';
 import { Progress } from './progress.ts';
 
 export const HELP = `emotebot: a face that comes alive with an emotion
@@ -26,6 +31,7 @@ ${SERVE_HELP}
   emotebot data prepare-video <video>... --out <file.ebseq>  face videos to aligned frame sequences
   emotebot data inspect <file>     the report of a dataset or sequences file
   emotebot data                    every data command and option (see DATA.md)
+${MODEL_COMMANDS_HELP}
   emotebot --help | --version
 
 Render options
@@ -43,6 +49,10 @@ Render options
   --fps <n>            frames per second of an animation, 1 to 60 (default 30)
   --seed <n>           seed for blinks and idle motion: the same seed gives the same frames (default 1)
   --idle <0..1>        idle head motion, 0 (still) to 1 (lively) (default 0.5)
+  --expressions <gan|rig>  "gan" (default): the learned expressions, trained on real faces (a
+                       photo's own expression is taken out first); "rig": the hand-written rig
+  --motion <gru|ease>  "gru" (default): motion learned from real video (transitions, blink rate and
+                       shape); "ease": the hand-written eased curves
   --quiet              no progress or notes on stderr
 
 Examples
@@ -75,6 +85,8 @@ async function render(args: string[], io: Io): Promise<number> {
       fps: { type: 'string' },
       seed: { type: 'string' },
       idle: { type: 'string' },
+      expressions: { type: 'string', default: 'gan' },
+      motion: { type: 'string', default: 'gru' },
       quiet: { type: 'boolean', default: false },
     },
   });
@@ -89,8 +101,11 @@ async function render(args: string[], io: Io): Promise<number> {
   if (!quiet) for (const m of say.messages) io.err(`emotebot: ${m}`);
   const duration = values.duration === undefined ? Math.max(3, minimumDuration(say.targets)) : num('duration', values.duration, 3, 0.5, 60);
 
+  if (values.motion !== 'gru' && values.motion !== 'ease') throw new EmoteBotError('bad-argument', `--motion must be "gru" or "ease", got "${values.motion}"`);
+  const motion = values.motion === 'gru' && !values.out.toLowerCase().endsWith('.png') ? await learnedMotion() : undefined;
+  const expressions = await chooseExpressions(values.expressions, seed);
   const rig = createExpressionRig();
-  const { renderer, info } = await Progress.phase('analysing the photo', openFace(values.face, size, rig), quiet);
+  const { renderer, info } = await Progress.phase('analysing the photo', openFace(values.face, size, rig, undefined, { neutralise: expressions.neutralise }), quiet);
   if (!quiet) for (const n of info.notes) io.err(`emotebot: ${n}`);
   await mkdir(path.dirname(path.resolve(values.out)), { recursive: true });
   const progress = new Progress('rendering', process.stderr, quiet);
@@ -100,7 +115,7 @@ async function render(args: string[], io: Io): Promise<number> {
   let result;
   try {
     result = await runRenderJob({
-      renderer, targets: say.targets, out: values.out, fps, duration, seed, idle,
+      renderer, targets: say.targets, out: values.out, fps, duration, seed, idle, codeFor: expressions.codeFor, motion,
       onProgress: (d, t) => progress.update(d, t), signal: stop.signal,
     });
   } finally {
@@ -110,6 +125,17 @@ async function render(args: string[], io: Io): Promise<number> {
   renderer.dispose();
   if (!quiet) io.err(`emotebot: wrote ${values.out} (${result.frames} frame${result.frames === 1 ? '' : 's'}, ${size}x${size}, ${(result.ms / 1000).toFixed(1)} s)`);
   return 0;
+}
+
+/** The shipped motion model as a runtime factory (--motion gru). */
+async function learnedMotion(): Promise<MotionFactory> {
+  let model;
+  try {
+    model = await loadMotionModel();
+  } catch (e) {
+    throw new EmoteBotError('model-invalid', `the motion model could not be loaded (${e instanceof Error ? e.message : String(e)}); --motion ease uses the eased curves`);
+  }
+  return (o) => new LearnedAnimator({ ...o, model });
 }
 
 async function demo(args: string[], io: Io): Promise<number> {
@@ -140,13 +166,14 @@ export async function main(argv: string[], io: Io = { out: (l) => process.stdout
   try {
     if (cmd === undefined || cmd === '--help' || cmd === '-h' || cmd === 'help') { io.out(HELP); return 0; }
     if (cmd === '--version' || cmd === '-v') { io.out(VERSION); return 0; }
-    if (rest.includes('--help') || rest.includes('-h')) { io.out(HELP); return 0; }
+    if ((rest.includes('--help') || rest.includes('-h')) && cmd !== 'train' && cmd !== 'eval') { io.out(HELP); return 0; }
     switch (cmd) {
       case 'render': return await render(rest, io);
       case 'parse': return parse(rest, io);
       case 'demo': return await demo(rest, io);
       case 'serve': return await runServe(rest, io);
       case 'data': return await runData(rest, io);
+      case 'train': case 'eval': return await runModelCommand(cmd, rest, io);
       default:
         io.err(`emotebot: unknown command "${cmd}" (see emotebot --help)`);
         return 2;

@@ -8,7 +8,7 @@ import { readImageFile } from '../face/image.ts';
 import { preparePhoto } from '../face/photo.ts';
 import type { FaceDetector } from '../face/types.ts';
 import { createCharacterRenderer } from '../render/character-renderer.ts';
-import { createPhotoRenderer } from '../render/photo-renderer.ts';
+import { createPhotoRenderer, type PhotoRendererOptions } from '../render/photo-renderer.ts';
 import type { FaceRenderer } from '../render/types.ts';
 
 export interface FaceSourceInfo {
@@ -17,7 +17,7 @@ export interface FaceSourceInfo {
   notes: string[];
 }
 
-export async function openFace(face: string, size: number, rig: ExpressionRig, detector?: FaceDetector): Promise<{ renderer: FaceRenderer; info: FaceSourceInfo }> {
+export async function openFace(face: string, size: number, rig: ExpressionRig, detector?: FaceDetector, photoOptions?: PhotoRendererOptions): Promise<{ renderer: FaceRenderer; info: FaceSourceInfo }> {
   if (face === 'bot') {
     return { renderer: createCharacterRenderer(size, rig), info: { kind: 'bot', notes: [] } };
   }
@@ -29,7 +29,7 @@ export async function openFace(face: string, size: number, rig: ExpressionRig, d
     const notes: string[] = [];
     if (photo.faceCount > 1) notes.push(`found ${photo.faceCount} faces; animating the largest`);
     return {
-      renderer: createPhotoRenderer(photo, rig),
+      renderer: createPhotoRenderer(photo, rig, photoOptions),
       info: { kind: 'photo', notes },
     };
   } finally {

@@ -6,8 +6,9 @@
 import { EmoteBotError } from '../core/errors.ts';
 import { AU_COUNT } from '../core/rig.ts';
 import { createFrameWriter, formatFromPath, ExportError } from '../export/index.ts';
-import { Animator, type ExpressionTarget, type FrameState, fitTargetsToClip } from '../motion/animator.ts';
+import { Animator, type AnimatorOptions, type ExpressionTarget, type FrameState, fitTargetsToClip } from '../motion/animator.ts';
 import { FixedStepClock } from '../motion/clock.ts';
+import type { MotionFactory } from '../motion/runtime.ts';
 import type { FaceRenderer } from '../render/types.ts';
 import { codeFromEmotions } from '../core/rig.ts';
 
@@ -24,6 +25,10 @@ export interface RenderJob {
   onProgress?: (done: number, total: number) => void;
   /** Stops the job between frames; the partial file is removed. */
   signal?: AbortSignal;
+  /** Maps a target to an expression code (the Animator's codeFor); default: the hand-written rig. */
+  codeFor?: AnimatorOptions['codeFor'];
+  /** Builds the motion runtime (learned GRU or eased baseline); default: the eased Animator. */
+  motion?: MotionFactory;
 }
 
 export interface RenderResult {
@@ -33,9 +38,9 @@ export interface RenderResult {
 }
 
 /** The apex frame: the first target at full strength, eyes open, head still. */
-export function apexFrame(targets: readonly ExpressionTarget[]): FrameState {
+export function apexFrame(targets: readonly ExpressionTarget[], codeFor: NonNullable<AnimatorOptions['codeFor']> = codeFromEmotions): FrameState {
   const t = targets[0];
-  const code = t ? codeFromEmotions(t.weights, t.intensity) : new Float64Array(AU_COUNT);
+  const code = t ? codeFor(t.weights, t.intensity) : new Float64Array(AU_COUNT);
   return { time: 0, code, blinkLeft: 0, blinkRight: 0, pose: { yaw: 0, pitch: 0, roll: 0, lift: 0, gazeX: 0, gazeY: 0 } };
 }
 
@@ -54,12 +59,13 @@ export async function runRenderJob(job: RenderJob): Promise<RenderResult> {
   const frame = new Uint8ClampedArray(renderer.width * renderer.height * 4);
   try {
     if (format === 'png') {
-      renderer.render(apexFrame(job.targets), frame);
+      renderer.render(apexFrame(job.targets, job.codeFor), frame);
       await writer.write(frame);
       await writer.close();
       return { format, frames: 1, ms: performance.now() - t0 };
     }
-    const animator = new Animator({ seed: job.seed, idle: job.idle });
+    const makeMotion: MotionFactory = job.motion ?? ((o) => new Animator(o));
+    const animator = makeMotion({ seed: job.seed, idle: job.idle, codeFor: job.codeFor });
     // From neutral, through the targets, and back to neutral by the end of the clip.
     animator.trigger(0, fitTargetsToClip(job.targets, job.duration));
     const clock = new FixedStepClock(job.fps);

@@ -15,10 +15,19 @@ export interface PhotoInput {
   mesh: ArrayLike<number>;
 }
 
-export function createPhotoRenderer(photo: PhotoInput, rig: ExpressionRig): FaceRenderer & { readonly geometry: WarpGeometry; readonly poser: FacePoser } {
+export interface PhotoRendererOptions {
+  /**
+   * Takes the photo's own expression out of its canonical-frame face before animating (the
+   * learned expression space's neutraliseFace), so code 0 is this face at rest.
+   */
+  neutralise?: (canonical: Float64Array) => Float64Array;
+}
+
+export function createPhotoRenderer(photo: PhotoInput, rig: ExpressionRig, options: PhotoRendererOptions = {}): FaceRenderer & { readonly geometry: WarpGeometry; readonly poser: FacePoser } {
   const { width, height } = photo.image;
   const geometry = buildWarpGeometry(photo.mesh, width, height);
-  const poser = new FacePoser(rig, fitFace(photo.mesh));
+  const fitted = fitFace(photo.mesh);
+  const poser = new FacePoser(rig, options.neutralise ? { ...fitted, canonical: options.neutralise(fitted.canonical) } : fitted);
   const target = new Float32Array(geometry.vertexCount * 2);
   const gaps = new Float32Array(geometry.vertexCount);
   const base = photo.image;

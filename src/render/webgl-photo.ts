@@ -10,6 +10,7 @@ import type { ExpressionRig } from '../core/rig.ts';
 import { LIPS_INNER_LOWER, LIPS_INNER_UPPER } from '../core/topology.ts';
 import type { FrameState } from '../motion/animator.ts';
 import { buildWarpGeometry, mouthOpenness, targetPositions, type WarpGeometry } from './geometry.ts';
+import type { PhotoRendererOptions } from './photo-renderer.ts';
 import { FacePoser, fitFace } from './pose.ts';
 
 export interface WebGlPhotoInput {
@@ -122,10 +123,11 @@ function program(gl: WebGL2RenderingContext, fragment: string): WebGLProgram {
   return p;
 }
 
-export function createWebGlPhotoRenderer(gl: WebGL2RenderingContext, photo: WebGlPhotoInput, rig: ExpressionRig): WebGlPhotoRenderer {
+export function createWebGlPhotoRenderer(gl: WebGL2RenderingContext, photo: WebGlPhotoInput, rig: ExpressionRig, options: PhotoRendererOptions = {}): WebGlPhotoRenderer {
   const { width, height } = photo;
   const geometry = buildWarpGeometry(photo.mesh, width, height);
-  const poser = new FacePoser(rig, fitFace(photo.mesh));
+  const fitted = fitFace(photo.mesh);
+  const poser = new FacePoser(rig, options.neutralise ? { ...fitted, canonical: options.neutralise(fitted.canonical) } : fitted);
   const n = geometry.vertexCount;
   // Four extra vertices: the photo's corners, for the still background.
   const corners = n;

@@ -7,7 +7,7 @@
  */
 import { EMOTIONS, type Emotion, isEmotion } from '../core/emotions.ts';
 import { createExpressionRig } from '../core/rig.ts';
-import { Animator, type ExpressionTarget, type FrameState } from '../motion/animator.ts';
+import type { ExpressionTarget, FrameState } from '../motion/animator.ts';
 import { TimestampClock } from '../motion/clock.ts';
 import { FpsMeter } from './fps.ts';
 import type { PageOptions } from './options.ts';
@@ -15,6 +15,7 @@ import { PhotoError, type AnalysedPhoto, type PhotoAnalyser } from './photo-clie
 import { describeTargets, emotionTargets, textTargets } from './targets.ts';
 import { characterView, photoContext, photoView, type FaceView } from './views.ts';
 import { makeClip, type ClipServices } from './clip.ts';
+import type { PageModels } from './models.ts';
 
 export interface AppElements {
   /** The character's canvas (Canvas 2D); frame counters live on it as data attributes. */
@@ -42,6 +43,8 @@ export interface AppElements {
 
 export interface AppServices extends ClipServices {
   analyser: PhotoAnalyser;
+  /** The expression and motion models (learned, or the hand-written baselines). */
+  models: PageModels;
   /** URL of the bundled Mona Lisa (same origin). */
   monaLisaUrl: string;
   /** Camera access (navigator.mediaDevices), absent where the browser has none. */
@@ -85,7 +88,12 @@ export function startApp(el: AppElements, host: Host, options: PageOptions, serv
   let photo: { view: FaceView; source: AnalysedPhoto; name: string; choice: 'mona-lisa' | 'photo' } | undefined;
   let gl: WebGL2RenderingContext | null | undefined;
 
-  const animator = new Animator({ seed: options.seed, idle: options.idle, blinksPerMinute: options.blinksPerMinute });
+  const { models } = services;
+  const animator = models.createMotion({
+    seed: options.seed, idle: options.idle,
+    ...(options.blinksPerMinute === undefined ? {} : { blinksPerMinute: options.blinksPerMinute }),
+    ...(models.codeFor ? { codeFor: models.codeFor(options.seed) } : {}),
+  });
   const clock = new TimestampClock();
   const meter = new FpsMeter();
   const listeners = new AbortController();
@@ -167,7 +175,7 @@ export function startApp(el: AppElements, host: Host, options: PageOptions, serv
       const size = Math.min(el.photoCanvas.width, 1024);
       const analysed = await services.analyser.analyse(source, size);
       if (ticket !== loading) { analysed.image.close(); return; }
-      const next = photoView(gl, { image: analysed.image, width: analysed.width, height: analysed.height, mesh: analysed.mesh }, rig);
+      const next = photoView(gl, { image: analysed.image, width: analysed.width, height: analysed.height, mesh: analysed.mesh }, rig, models.neutralise);
       if (photo) { photo.view.dispose(); photo.source.image.close(); }
       photo = { view: next, source: analysed, name, choice: which };
       show(next);
@@ -335,7 +343,7 @@ export function startApp(el: AppElements, host: Host, options: PageOptions, serv
     el.download.textContent = 'Cancel';
     const face = view.kind === 'photo' && photo ? { kind: 'photo' as const, photo: photo.source } : { kind: 'bot' as const };
     const targets = lastTargets;
-    makeClip(services, { face, rig, targets, format, seed: options.seed, idle: options.idle, blinksPerMinute: options.blinksPerMinute, signal: job.signal,
+    makeClip(services, { face, rig, models, targets, format, seed: options.seed, idle: options.idle, blinksPerMinute: options.blinksPerMinute, signal: job.signal,
       onProgress: (done, total) => say([{ text: `Making the ${format.toUpperCase()}… ${Math.round((100 * done) / total)}%`, kind: 'status' }]) }).then(
       (clip) => {
         const a = doc.createElement('a');
@@ -358,6 +366,7 @@ export function startApp(el: AppElements, host: Host, options: PageOptions, serv
   }, { signal });
 
   show(character);
+  if (models.notes.length > 0) say(models.notes.map((text) => ({ text, kind: 'note' as const })));
   handle = host.requestAnimationFrame(frame);
   return {
     stats: () => ({ frames, workMs: workMs.slice(), latencyFrames: latencyFrames.slice() }),

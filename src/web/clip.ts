@@ -4,8 +4,9 @@
  * keeps animating meanwhile: one frame is made per task, so the page never stalls.
  */
 import type { ExpressionRig } from '../core/rig.ts';
-import { Animator, fitTargetsToClip, minimumDuration, type ExpressionTarget, type FrameState } from '../motion/animator.ts';
+import { fitTargetsToClip, minimumDuration, type ExpressionTarget, type FrameState } from '../motion/animator.ts';
 import { FixedStepClock } from '../motion/clock.ts';
+import type { PageModels } from './models.ts';
 import type { AnalysedPhoto } from './photo-client.ts';
 import { characterView, photoContext, photoView, type FaceView } from './views.ts';
 
@@ -24,11 +25,12 @@ export interface ClipServices {
 export interface ClipRequest {
   face: { kind: 'bot' } | { kind: 'photo'; photo: AnalysedPhoto };
   rig: ExpressionRig;
+  models: PageModels;
   targets: readonly ExpressionTarget[];
   format: ClipFormat;
   seed: number;
   idle: number;
-  blinksPerMinute: number;
+  blinksPerMinute: number | undefined;
   signal: AbortSignal;
   onProgress?: (done: number, total: number) => void;
   /** Output side in pixels (default 512 for WebM, 320 for GIF). */
@@ -64,13 +66,18 @@ export async function makeClip(services: ClipServices, req: ClipRequest): Promis
     const gl = photoContext(canvas);
     if (!gl) throw new Error('this browser has no WebGL2 for a second canvas');
     const p = req.face.photo;
-    view = photoView(gl, { image: p.image, width: p.width, height: p.height, mesh: p.mesh }, req.rig);
+    view = photoView(gl, { image: p.image, width: p.width, height: p.height, mesh: p.mesh }, req.rig, req.models.neutralise);
   } else {
     view = characterView(canvas, req.rig);
   }
   const encoder = await services.createClipEncoder({ width: size, height: size, fps, format: req.format, frames: total });
   try {
-    const animator = new Animator({ seed: req.seed, idle: req.idle, blinksPerMinute: req.blinksPerMinute });
+    const { models } = req;
+    const animator = models.createMotion({
+      seed: req.seed, idle: req.idle,
+      ...(req.blinksPerMinute === undefined ? {} : { blinksPerMinute: req.blinksPerMinute }),
+      ...(models.codeFor ? { codeFor: models.codeFor(req.seed) } : {}),
+    });
     animator.trigger(0, fitTargetsToClip(req.targets, duration));
     const clock = new FixedStepClock(fps);
     let state: FrameState | undefined;

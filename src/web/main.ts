@@ -6,6 +6,7 @@
 import { startApp, type App, type AppElements } from './app.ts';
 import monaLisaUrl from './assets/mona-lisa.jpg';
 import { pageOptions } from './options.ts';
+import { loadPageModels } from './models.ts';
 import { createPhotoAnalyser } from './photo-client.ts';
 import { createClipEncoder } from './recorder.ts';
 
@@ -24,7 +25,7 @@ declare global {
   }
 }
 
-function main(): void {
+async function main(): Promise<void> {
   const elements: AppElements = {
     canvas: byId('face', HTMLCanvasElement),
     photoCanvas: byId('face-photo', HTMLCanvasElement),
@@ -59,8 +60,12 @@ function main(): void {
     createWorker: () => new Worker(new URL('./analyse-worker.ts', import.meta.url), { type: 'module', name: 'emotebot-photo-analysis' }),
   });
   const options = pageOptions(window.location.search);
+  // A few kilobytes from the page's own files, checked against their manifests before the first frame.
+  const models = await loadPageModels(base, options);
+  elements.stage.dataset.models = `${models.expressions}+${models.motion}`;
   const app = startApp(elements, window, options, {
     analyser,
+    models,
     monaLisaUrl,
     createClipEncoder,
     ...(navigator.mediaDevices ? { mediaDevices: navigator.mediaDevices } : {}),
@@ -69,10 +74,8 @@ function main(): void {
   document.body.dataset.ready = 'true';
 }
 
-try {
-  main();
-} catch (e) {
+main().catch((e: unknown) => {
   const msg = document.getElementById('messages');
   if (msg) msg.textContent = `EmoteBot could not start: ${e instanceof Error ? e.message : String(e)}`;
   throw e;
-}
+});

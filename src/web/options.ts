@@ -1,12 +1,15 @@
 /**
- * Page options from the query string (for demos and tests): ?seed=7&idle=0&blinks=0.
+ * Page options from the query string (for demos and tests): ?seed=7&idle=0&blinks=0&expressions=rig&motion=ease.
  */
 export interface PageOptions {
   seed: number;
   /** Idle head motion 0..1. */
   idle: number;
   /** Blinks per minute, 0 for none. */
-  blinksPerMinute: number;
+  blinksPerMinute: number | undefined;
+  /** The learned models ("gan", "gru") or the hand-written baselines ("rig", "ease"). */
+  expressions: 'gan' | 'rig';
+  motion: 'gru' | 'ease';
 }
 
 function num(params: URLSearchParams, name: string, def: number, lo: number, hi: number): number {
@@ -21,6 +24,9 @@ export function pageOptions(search: string): PageOptions {
   return {
     seed: Math.round(num(p, 'seed', 1, 0, 2 ** 31 - 1)),
     idle: num(p, 'idle', 0.5, 0, 1),
-    blinksPerMinute: num(p, 'blinks', 17, 0, 60),
+    // Unset: the motion runtime's own rate (the learned one measured it from video).
+    blinksPerMinute: p.get('blinks') === null ? undefined : num(p, 'blinks', 17, 0, 60),
+    expressions: p.get('expressions') === 'rig' ? 'rig' : 'gan',
+    motion: p.get('motion') === 'ease' ? 'ease' : 'gru',
   };
 }

@@ -40,8 +40,8 @@ export function photoContext(canvas: Canvas): WebGL2RenderingContext | null {
   return canvas.getContext('webgl2', { alpha: false, antialias: false, depth: false, stencil: false, premultipliedAlpha: false, preserveDrawingBuffer: false }) as WebGL2RenderingContext | null;
 }
 
-export function photoView(gl: WebGL2RenderingContext, photo: WebGlPhotoInput, rig: ExpressionRig): FaceView {
-  const renderer = createWebGlPhotoRenderer(gl, photo, rig);
+export function photoView(gl: WebGL2RenderingContext, photo: WebGlPhotoInput, rig: ExpressionRig, neutralise?: (canonical: Float64Array) => Float64Array): FaceView {
+  const renderer = createWebGlPhotoRenderer(gl, photo, rig, neutralise ? { neutralise } : {});
   return {
     kind: 'photo', canvas: gl.canvas,
     draw: (frame) => renderer.render(frame),

@@ -34,6 +34,8 @@ describe('the EmoteBot page in Chromium', () => {
 
   it('loads with a drawn face, a frame-rate readout, no console errors and no foreign requests', async () => {
     await expect.poll(() => page.locator('#fps').textContent(), { timeout: 5000 }).toMatch(/^\d+ fps$/);
+    // The learned expressions and motion that ship in models/ are loaded and checked in the page.
+    expect(await page.locator('#stage').getAttribute('data-models')).toBe('gan+gru');
     const size = await page.locator('#face').evaluate((c: HTMLCanvasElement) => [c.width, c.height]);
     expect(size).toEqual([512, 512]);
     await page.waitForTimeout(400);

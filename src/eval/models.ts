@@ -1,0 +1,134 @@
+/**
+ * What the evaluation compares: expression models behind one seam. A model takes a face (a
+ * prepared photo or the EmoteBot character) and renders it at an emotion's apex. Today:
+ * "source" (the no-change baseline: the face as it came in) and "rig" (the hand-written EMFACS
+ * rig through the photo warp or the character) and "gan" (the learned expressions of issue 5,
+ * when a trained model is there). Another model is one more entry in EXPRESSION_MODELS.
+ */
+import type { Emotion, EmotionWeights } from '../core/emotions.ts';
+import { codeFromEmotions, createExpressionRig, type ExpressionRig } from '../core/rig.ts';
+import type { RgbaImage } from '../render/cpu-warp.ts';
+import { createCharacterRenderer } from '../render/character-renderer.ts';
+import { createPhotoRenderer } from '../render/photo-renderer.ts';
+import { EmoteBotError } from '../core/errors.ts';
+import { chooseExpressions } from '../models/expression-files.ts';
+import { apexFrame } from '../pipeline/render-job.ts';
+
+/** A face to evaluate on, already prepared at the evaluation size. */
+export type EvalFace =
+  | { id: string; kind: 'photo'; file: string; image: RgbaImage; mesh: Float32Array }
+  | { id: string; kind: 'character'; size: number };
+
+export interface FaceRendering {
+  /** The face at an emotion's apex (intensity 0..1): size x size RGBA. */
+  render(emotion: Emotion, intensity: number): Uint8ClampedArray;
+  dispose(): void;
+}
+
+export interface ExpressionModel {
+  /** Short name used in tables and the JSON ("source", "rig", later "gan"). */
+  readonly name: string;
+  readonly description: string;
+  /** A rendering of this face, or null when the model cannot render this kind of face. */
+  open(face: EvalFace): FaceRendering | null;
+  /**
+   * The expression code the model gives an emotion blend, for the animation figures (the
+   * Animator's `codeFor`); absent for models that do not animate.
+   */
+  codeFor?(weights: EmotionWeights, intensity: number): Float64Array;
+}
+
+let sharedRig: ExpressionRig | null = null;
+function rig(): ExpressionRig {
+  sharedRig ??= createExpressionRig();
+  return sharedRig;
+}
+
+/** The face as it came in, whatever the emotion asked for: the no-change baseline. */
+export const sourceModel: ExpressionModel = {
+  name: 'source',
+  description: 'no change: the face as it came in, whatever the emotion (the baseline that shows what the photo itself reads as)',
+  open(face) {
+    if (face.kind === 'photo') {
+      const copy = new Uint8ClampedArray(face.image.data);
+      return { render: () => new Uint8ClampedArray(copy), dispose() {} };
+    }
+    const renderer = createCharacterRenderer(face.size, rig());
+    const neutral = renderer.render(apexFrame([]));
+    return { render: () => new Uint8ClampedArray(neutral), dispose: () => renderer.dispose() };
+  },
+};
+
+/** The hand-written EMFACS rig (src/core/rig.ts), rendered the way `emotebot render --out x.png` renders an apex. */
+export const rigModel: ExpressionModel = {
+  name: 'rig',
+  description: 'hand-written EMFACS action-unit rig (src/core/rig.ts): photo mesh warp with mouth interior, or the character',
+  open(face) {
+    const renderer = face.kind === 'photo'
+      ? createPhotoRenderer({ image: face.image, mesh: face.mesh }, rig())
+      : createCharacterRenderer(face.size, rig());
+    return {
+      render: (emotion, intensity) => renderer.render(apexFrame([{ weights: { [emotion]: 1 }, intensity, start: 0, duration: null }])),
+      dispose: () => renderer.dispose(),
+    };
+  },
+  codeFor: codeFromEmotions,
+};
+
+/**
+ * The learned expressions (issue 5): the expression GAN shipped in models/expression-gan/, as
+ * `emotebot render --expressions gan` uses it (its codes through the same rig, and a photo's own
+ * expression taken out first). Loading fails when no trained model is there.
+ */
+export async function loadGanModel(seed: number, dir?: string): Promise<ExpressionModel> {
+  let choice;
+  try {
+    choice = await chooseExpressions('gan', seed, dir);
+  } catch (e) {
+    // The CLI's advice ("--expressions rig ...") does not apply here.
+    throw new Error((e instanceof Error ? e.message : String(e)).replace(/ \(--expressions rig[^)]*\)$/, ''), { cause: e });
+  }
+  const codeFor = choice.codeFor;
+  if (!codeFor) throw new Error('the learned expressions gave no code mapping');
+  const neutralise = choice.neutralise;
+  return {
+    name: 'gan',
+    description: 'learned expressions (src/models/expression-gan.ts, shipped in models/expression-gan/): generated codes through the rig; photos neutralised first',
+    open(face) {
+      const renderer = face.kind === 'photo'
+        ? createPhotoRenderer({ image: face.image, mesh: face.mesh }, rig(), neutralise ? { neutralise } : {})
+        : createCharacterRenderer(face.size, rig());
+      return {
+        render: (emotion, intensity) => renderer.render(apexFrame([{ weights: { [emotion]: 1 }, intensity, start: 0, duration: null }], codeFor)),
+        dispose: () => renderer.dispose(),
+      };
+    },
+    codeFor,
+  };
+}
+
+/** Every model the evaluation knows, by name: a loader each. A trained model registers here. */
+export const EXPRESSION_MODELS: Readonly<Record<string, (seed: number) => Promise<ExpressionModel>>> = {
+  source: async () => sourceModel,
+  rig: async () => rigModel,
+  gan: (seed) => loadGanModel(seed),
+};
+
+/**
+ * Loads models by name. A model that cannot load (no trained weights yet) is left out with the
+ * reason; an unknown name is an error.
+ */
+export async function loadModels(names: readonly string[], seed: number): Promise<{ models: ExpressionModel[]; missing: { name: string; reason: string }[] }> {
+  const models: ExpressionModel[] = [];
+  const missing: { name: string; reason: string }[] = [];
+  for (const n of names) {
+    const load = EXPRESSION_MODELS[n];
+    if (!load) throw new EmoteBotError('bad-argument', `unknown model "${n}" (known: ${Object.keys(EXPRESSION_MODELS).join(', ')})`);
+    try {
+      models.push(await load(seed));
+    } catch (e) {
+      missing.push({ name: n, reason: e instanceof Error ? e.message : String(e) });
+    }
+  }
+  return { models, missing };
+}

@@ -1,0 +1,387 @@
+/**
+ * One evaluation run: the judge on real photos (the bar), every face at every emotion with
+ * every model, the animation figures, then the report folder (summary.md, report.json,
+ * contact-sheet.png). The judge only measures: nothing here feeds back into EmoteBot.
+ */
+import { createHash } from 'node:crypto';
+import { mkdir, readdir, stat, writeFile } from 'node:fs/promises';
+import path from 'node:path';
+import { EMOTIONS } from '../core/emotions.ts';
+import { EmoteBotError } from '../core/errors.ts';
+import { createHumanDetector } from '../face/human-node.ts';
+import { readImageFile } from '../face/image.ts';
+import { preparePhoto } from '../face/photo.ts';
+import type { FaceDetector } from '../face/types.ts';
+import { defaultScript, measureAnimation, type AnimationFigures } from './animation.ts';
+import { createFaceApiJudge, JUDGE_LABELS, JUDGE_PREPROCESSING, judgeLabelFor, type Judge, type JudgeImage, type Verdict } from './judge.ts';
+import { addVerdict, descriptorDistance, emptyTally, identityStats, meanOf, mergeTallies, rates, type Tally } from './metrics.ts';
+import { type EvalFace, type ExpressionModel, loadModels, sourceModel } from './models.ts';
+import { sampleRealPhotos } from './real.ts';
+import {
+  type Cell, checkReport, type EvalReport, type FaceEntry, type ModelRow, type ModelSection, type RateFigures, type RealRow, type RealSection,
+  renderMarkdown, REPORT_SCHEMA, type TargetCheck,
+} from './report.ts';
+import { ContactSheet } from './sheet.ts';
+
+export const PROJECT_ROOT = path.resolve(import.meta.dirname, '../..');
+/** The default face set: the Mona Lisa test fixture and the EmoteBot character. */
+export const DEFAULT_FACES = [path.join(PROJECT_ROOT, 'test/fixtures/mona-lisa.jpg'), 'bot'];
+export const DEFAULT_REAL_DIR = path.resolve(PROJECT_ROOT, '../shared/data');
+export const DEFAULT_OUT = path.join(PROJECT_ROOT, 'reports/eval');
+
+export interface EvalOptions {
+  /** Portrait files, folders of portraits, or "bot" for the character. */
+  faces: string[];
+  out: string;
+  /** Data folder with the labelled sets (fer2013/val, muxspace), or null to skip the bar. */
+  realDir: string | null;
+  perEmotion: number;
+  seed: number;
+  size: number;
+  intensity: number;
+  models: string[];
+  animationRuns: number;
+  /** Progress lines (stderr in the CLI). */
+  log?: (line: string) => void;
+  /** Reuse an already loaded judge or detector (tests). */
+  judge?: Judge;
+  detector?: FaceDetector;
+}
+
+export const DEFAULT_OPTIONS: Omit<EvalOptions, 'faces' | 'out' | 'realDir'> = {
+  perEmotion: 40, seed: 1, size: 512, intensity: 1, models: ['source', 'rig', 'gan'], animationRuns: 5,
+};
+
+const IMAGE = /\.(jpe?g|png|webp)$/i;
+
+/** Expands folders into their image files (sorted); keeps "bot" and files as they are. */
+export async function expandFaces(entries: readonly string[]): Promise<string[]> {
+  const out: string[] = [];
+  for (const e of entries) {
+    if (e === 'bot') { out.push(e); continue; }
+    let s;
+    try {
+      s = await stat(e);
+    } catch {
+      throw new EmoteBotError('not-found', `--faces: ${e} not found`);
+    }
+    if (s.isDirectory()) {
+      const files = (await readdir(e)).filter((f) => IMAGE.test(f)).sort();
+      if (files.length === 0) throw new EmoteBotError('not-found', `--faces: no JPEG, PNG or WebP files in ${e}`);
+      out.push(...files.map((f) => path.join(e, f)));
+    } else out.push(e);
+  }
+  return out;
+}
+
+function uniqueId(base: string, taken: Set<string>): string {
+  let id = base, k = 2;
+  while (taken.has(id)) id = `${base}-${k++}`;
+  taken.add(id);
+  return id;
+}
+
+const rateFigures = (t: Tally): RateFigures => ({ n: t.n, detected: t.detected, correct: t.correct, ...rates(t) });
+
+/** Judges a real photo or a render; identical pixels are judged once. */
+class CachedJudge {
+  private readonly cache = new Map<string, Verdict>();
+  calls = 0;
+  constructor(readonly judge: Judge) {}
+  async verdict(image: JudgeImage, descriptor: boolean): Promise<Verdict> {
+    const key = createHash('sha1').update(image.data).update(`${image.width}x${image.height}:${descriptor}`).digest('hex');
+    const hit = this.cache.get(key);
+    if (hit) return hit;
+    this.calls++;
+    const v = await this.judge.judge(image, { descriptor });
+    this.cache.set(key, v);
+    return v;
+  }
+}
+
+async function measureReal(options: EvalOptions, judge: CachedJudge, log: (l: string) => void): Promise<RealSection> {
+  const empty = (): RealSection => ({
+    status: 'skipped', dataDir: options.realDir, perEmotion: options.perEmotion, sources: [],
+    rows: EMOTIONS.map((e): RealRow => ({ emotion: e, judgeLabel: judgeLabelFor(e), ...rateFigures(emptyTally()), confusion: {}, bySource: {} })),
+    overall: { ...rateFigures(emptyTally()), meanAccuracy: null }, notes: [],
+  });
+  if (options.realDir === null) return { ...empty(), notes: ['skipped (--real none)'] };
+  let exists = false;
+  try { exists = (await stat(options.realDir)).isDirectory(); } catch { /* missing */ }
+  if (!exists) return { ...empty(), notes: [`skipped: ${options.realDir} not found (give the data folder with --real)`] };
+  const set = await sampleRealPhotos(options.realDir, options.perEmotion, options.seed);
+  if (set.samples.length === 0) return { ...empty(), sources: set.sources, notes: [...set.notes, `skipped: no labelled photos under ${options.realDir}`] };
+  const tallies = new Map<string, Tally>(); // `${emotion}|${source}`
+  let done = 0;
+  const started = performance.now();
+  for (const s of set.samples) {
+    let v: Verdict | null = null;
+    try {
+      v = await judge.verdict(await readImageFile(s.file), false);
+    } catch (e) {
+      set.notes.push(`${s.file}: unreadable (${e instanceof Error ? e.message : String(e)}), left out`);
+    }
+    if (v) {
+      const key = `${s.emotion}|${s.source}`;
+      const t = tallies.get(key) ?? emptyTally();
+      addVerdict(t, judgeLabelFor(s.emotion) ?? '(no judge label)', v.top);
+      tallies.set(key, t);
+    }
+    done++;
+    if (done % 50 === 0 || done === set.samples.length) log(`real photos: ${done}/${set.samples.length} (${((performance.now() - started) / 1000).toFixed(0)} s)`);
+  }
+  const sourceNames = set.sources.map((s) => s.name);
+  const rows = EMOTIONS.map((e): RealRow => {
+    const per = sourceNames.map((s) => [s, tallies.get(`${e}|${s}`)] as const).filter((x): x is readonly [string, Tally] => x[1] !== undefined);
+    const all = mergeTallies(per.map((x) => x[1]));
+    const label = judgeLabelFor(e);
+    const figures = rateFigures(all);
+    return {
+      emotion: e, judgeLabel: label,
+      // No judge label: what the judge said is kept, but there is no right answer to count.
+      ...(label === null ? { ...figures, correct: 0, accuracy: null, accuracyAll: null } : figures),
+      confusion: all.confusion,
+      bySource: Object.fromEntries(per.map(([s, t]) => [s, label === null ? { ...rateFigures(t), correct: 0, accuracy: null, accuracyAll: null } : rateFigures(t)])),
+    };
+  });
+  const judged = rows.filter((r) => r.judgeLabel !== null);
+  const overall = mergeTallies(EMOTIONS.filter((e) => judgeLabelFor(e) !== null).flatMap((e) => sourceNames.map((s) => tallies.get(`${e}|${s}`)).filter((t): t is Tally => t !== undefined)));
+  const notes = [...set.notes];
+  const contempt = rows.find((r) => r.emotion === 'contempt');
+  if (contempt && contempt.n > 0) notes.push(`contempt: the judge has no contempt label; its ${contempt.n} photos are judged and shown in the confusion table but left out of every accuracy`);
+  return {
+    status: 'measured', dataDir: options.realDir, perEmotion: options.perEmotion, sources: set.sources, rows,
+    overall: { ...rateFigures(overall), meanAccuracy: meanOf(judged.map((r) => r.accuracy)) }, notes,
+  };
+}
+
+interface OpenedFace { face: EvalFace; source: Uint8ClampedArray; size: number }
+
+async function openFaces(files: readonly string[], options: EvalOptions, getDetector: () => Promise<FaceDetector>, log: (l: string) => void): Promise<{ opened: OpenedFace[]; skipped: string[] }> {
+  const opened: OpenedFace[] = [];
+  const skipped: string[] = [];
+  const taken = new Set<string>();
+  for (const f of files) {
+    if (f === 'bot') {
+      opened.push({ face: { id: uniqueId('emotebot', taken), kind: 'character', size: options.size }, source: new Uint8ClampedArray(0), size: options.size });
+      continue;
+    }
+    const id = uniqueId(path.basename(f).replace(/\.[^.]+$/, ''), taken);
+    try {
+      const raster = await readImageFile(f);
+      const photo = await preparePhoto(raster, await getDetector(), options.size);
+      opened.push({ face: { id, kind: 'photo', file: f, image: photo.image, mesh: photo.mesh }, source: photo.image.data, size: options.size });
+    } catch (e) {
+      const why = e instanceof EmoteBotError ? e.message : e instanceof Error ? e.message : String(e);
+      skipped.push(`${f}: ${why}; left out`);
+      log(`face ${id}: ${why}; left out`);
+    }
+  }
+  return { opened, skipped };
+}
+
+function sourceImage(face: EvalFace): Uint8ClampedArray {
+  const r = sourceModel.open(face)!;
+  try {
+    return r.render('neutral', 0);
+  } finally {
+    r.dispose();
+  }
+}
+
+export interface EvalResult {
+  report: EvalReport;
+  files: { summary: string; json: string; contactSheet: string };
+}
+
+export async function runEvaluation(options: EvalOptions): Promise<EvalResult> {
+  const log = options.log ?? (() => {});
+  const files = await expandFaces(options.faces);
+  const { models, missing } = await loadModels(options.models, options.seed);
+  for (const m of missing) log(`model ${m.name} left out: ${m.reason}`);
+  if (models.length === 0) throw new EmoteBotError('bad-argument', 'no model to evaluate');
+
+  log('loading the judge (face-api on wasm)');
+  const judge = new CachedJudge(options.judge ?? (await createFaceApiJudge()));
+
+  let detector = options.detector ?? null;
+  const getDetector = async () => {
+    if (!detector) {
+      log('loading the face mesh (Human on wasm)');
+      detector = await createHumanDetector();
+    }
+    return detector;
+  };
+
+  // 1. The bar.
+  const real = await measureReal(options, judge, log);
+
+  // 2. Faces and renders.
+  const { opened, skipped } = await openFaces(files, options, getDetector, log);
+  if (detector && !options.detector) (detector as FaceDetector).dispose();
+  if (opened.length === 0) throw new EmoteBotError('no-face', 'no face to evaluate (every --faces entry was left out)');
+  const sheet = new ContactSheet();
+  const cells: Cell[] = [];
+  const faces: FaceEntry[] = [];
+  const total = opened.length * models.length * EMOTIONS.length;
+  let done = 0;
+  for (const o of opened) {
+    // The face as it came in: the prepared photo crop, or the character at rest.
+    const source = o.face.kind === 'photo' ? o.source : sourceImage(o.face);
+    const srcVerdict = await judge.verdict({ data: source, width: o.size, height: o.size, channels: 4 }, true);
+    const entry: FaceEntry = {
+      id: o.face.id, kind: o.face.kind, file: o.face.kind === 'photo' ? o.face.file : null,
+      source: { detected: srcVerdict.detected, top: srcVerdict.top, topProbability: srcVerdict.topProbability, score: srcVerdict.score },
+      notes: [],
+    };
+    if (!srcVerdict.detected) entry.notes.push('the judge finds no face on the face as it came in');
+    if (o.face.kind === 'character') entry.notes.push('a drawn character: its descriptor distance is not a person\'s identity and is left out of the identity figures');
+    faces.push(entry);
+    for (const model of models) {
+      const rendering = model.open(o.face);
+      if (!rendering) {
+        entry.notes.push(`model ${model.name} cannot render a ${o.face.kind}`);
+        done += EMOTIONS.length;
+        continue;
+      }
+      try {
+        for (const emotion of EMOTIONS) {
+          const rgba = rendering.render(emotion, options.intensity);
+          const v = await judge.verdict({ data: rgba, width: o.size, height: o.size, channels: 4 }, true);
+          const label = judgeLabelFor(emotion);
+          const identity = o.face.kind === 'photo' && v.descriptor && srcVerdict.descriptor ? descriptorDistance(v.descriptor, srcVerdict.descriptor) : null;
+          const cell: Cell = {
+            face: o.face.id, model: model.name, emotion, judgeLabel: label, detected: v.detected, top: v.top, topProbability: v.topProbability,
+            targetProbability: label !== null && v.detected ? v.expressions[label] : null,
+            correct: label === null ? null : v.top === label,
+            identityDistance: identity, expressions: { ...v.expressions },
+          };
+          cells.push(cell);
+          await sheet.add(o.face.id, model.name, rgba, o.size, cell);
+          done++;
+          log(`renders: ${done}/${total} ${o.face.id} ${model.name} ${emotion}: ${v.detected ? `${v.top} ${v.topProbability.toFixed(2)}` : 'no face'}`);
+        }
+      } finally {
+        rendering.dispose();
+      }
+    }
+  }
+
+  // 3. Animation figures, for every model that animates.
+  log('animation figures');
+  const animation: AnimationFigures[] = models.filter((m) => m.codeFor).map((m) => measureAnimation(defaultScript(options.seed, options.animationRuns), { name: m.name, codeFor: m.codeFor!.bind(m) }));
+
+  // 4. The report.
+  const modelSections = models.map((m) => modelSection(m, cells.filter((c) => c.model === m.name), real, faces));
+  const out = path.resolve(options.out);
+  const written = { summary: path.join(out, 'summary.md'), json: path.join(out, 'report.json'), contactSheet: path.join(out, 'contact-sheet.png') };
+  const report: EvalReport = {
+    schema: REPORT_SCHEMA,
+    createdAt: new Date().toISOString(),
+    settings: {
+      faces: files, models: models.map((m) => m.name), size: options.size, intensity: options.intensity, seed: options.seed,
+      perEmotion: options.perEmotion, realDir: options.realDir, animationRuns: options.animationRuns,
+    },
+    judge: {
+      name: judge.judge.name, versions: judge.judge.versions, preprocessing: JUDGE_PREPROCESSING.description, labels: [...JUDGE_LABELS],
+      notes: [
+        'the judge has no contempt label: contempt is reported as "no judge label" and left out of every accuracy',
+        'the judge is only measured against: no EmoteBot parameter is fitted, tuned or chosen from its outputs',
+      ],
+    },
+    real, faces, models: modelSections, cells, animation,
+    targets: targetChecks(modelSections, animation, real),
+    files: written,
+    notes: [
+      ...missing.map((m) => `model ${m.name} not evaluated: ${m.reason}`),
+      ...skipped,
+      'default faces: the Mona Lisa (test fixture) and the EmoteBot character. The project makes no faces of its own yet: ' +
+        'mirrored, re-lit or cropped variants of a photo are not new identities, so none are added; use --faces for more portraits',
+    ],
+  };
+  const problems = checkReport(report);
+  if (problems.length) throw new Error(`the report does not match its schema: ${problems.slice(0, 5).join('; ')}`);
+  await mkdir(out, { recursive: true });
+  await writeFile(written.json, JSON.stringify(report, null, 1) + '\n');
+  await writeFile(written.summary, renderMarkdown(report));
+  await writeFile(written.contactSheet, await sheet.png());
+  log(`judge calls: ${judge.calls}`);
+  return { report, files: written };
+}
+
+function modelSection(model: ExpressionModel, cells: readonly Cell[], real: RealSection, faces: readonly FaceEntry[]): ModelSection {
+  const photos = new Set(faces.filter((f) => f.kind === 'photo').map((f) => f.id));
+  const seen = new Set(faces.filter((f) => f.source.detected).map((f) => f.id));
+  const tallyOf = (cs: readonly Cell[]) => {
+    const t = emptyTally();
+    for (const c of cs) addVerdict(t, c.judgeLabel ?? '(no judge label)', c.top);
+    return t;
+  };
+  const rows = EMOTIONS.map((e, i): ModelRow => {
+    const cs = cells.filter((c) => c.emotion === e);
+    const label = judgeLabelFor(e);
+    const t = tallyOf(cs);
+    const figures = rateFigures(t);
+    return {
+      emotion: e, judgeLabel: label,
+      ...(label === null ? { ...figures, correct: 0, accuracy: null, accuracyAll: null } : figures),
+      realAccuracy: real.status === 'measured' ? (real.rows[i]?.accuracy ?? null) : null,
+      meanTargetProbability: meanOf(cs.map((c) => c.targetProbability)),
+      identity: identityStats(cs.filter((c) => photos.has(c.face)).map((c) => c.identityDistance).filter((d): d is number => d !== null)),
+      confusion: t.confusion,
+    };
+  });
+  const judged = cells.filter((c) => c.judgeLabel !== null);
+  return {
+    name: model.name, description: model.description, rows,
+    overall: {
+      ...rateFigures(tallyOf(judged)),
+      expressive: rateFigures(tallyOf(judged.filter((c) => c.emotion !== 'neutral'))),
+      stillDetected: rateFigures(tallyOf(cells.filter((c) => seen.has(c.face)))),
+      identity: identityStats(cells.filter((c) => photos.has(c.face)).map((c) => c.identityDistance).filter((d): d is number => d !== null)),
+    },
+  };
+}
+
+const pct = (v: number | null) => (v === null ? 'n/a' : `${(v * 100).toFixed(0)}%`);
+
+/** What each figure should reach, and whether it does. */
+export function targetChecks(models: readonly ModelSection[], animation: readonly AnimationFigures[], real: RealSection): TargetCheck[] {
+  const out: TargetCheck[] = [];
+  for (const m of models) {
+    if (m.name === 'source') continue; // the baseline is not held to targets
+    for (const r of m.rows) {
+      if (r.judgeLabel === null) {
+        out.push({ what: `${m.name}: ${r.emotion} recognised`, target: 'no judge label', value: `judge saw ${Object.entries(r.confusion).map(([k, v]) => `${k} ${v}`).join(', ') || 'nothing'}`, met: null });
+        continue;
+      }
+      const bar = r.realAccuracy;
+      out.push({
+        what: `${m.name}: ${r.emotion} recognised`,
+        target: bar === null ? 'the judge\'s accuracy on real photos (not measured)' : `at least the judge's accuracy on real ${r.emotion} photos (${pct(bar)})`,
+        value: `${pct(r.accuracy)} (${r.correct}/${r.detected})`,
+        met: bar === null || r.accuracy === null ? null : r.accuracy >= bar,
+      });
+    }
+    const det = m.overall.stillDetected;
+    out.push({
+      what: `${m.name}: face still detected`, target: '100% of renders of faces the judge finds as they came in',
+      value: `${pct(det.detectionShare)} (${det.detected}/${det.n})`, met: det.n ? det.detected === det.n : null,
+    });
+    const id = m.overall.identity;
+    out.push({ what: `${m.name}: same person (photos)`, target: 'every render under 0.6', value: id.n ? `${pct(id.shareSame)} under 0.6, mean ${id.mean?.toFixed(2)}, p90 ${id.p90?.toFixed(2)}` : 'no photo renders', met: id.n ? id.shareSame === 1 : null });
+  }
+  for (const a of animation) {
+    out.push({ what: `${a.model}: blinks per minute at rest`, target: 'about 17 (15-20)', value: a.blinkRateRest.toFixed(1), met: a.blinkRateRest >= 15 && a.blinkRateRest <= 20 });
+    const d = a.blinkDuration;
+    out.push({
+      what: `${a.model}: blink duration`, target: '100-400 ms', value: d.min === null ? 'no blinks' : `${(d.min * 1000).toFixed(0)}-${(d.max! * 1000).toFixed(0)} ms`,
+      met: d.min === null ? false : d.min >= 0.1 && d.max! <= 0.4,
+    });
+    const on = meanOf(a.onsets.map((o) => o.onsetMean));
+    out.push({ what: `${a.model}: onset 10-90%`, target: 'no number set (reported)', value: on === null ? 'n/a' : `${(on * 1000).toFixed(0)} ms mean over emotions`, met: null });
+    out.push({ what: `${a.model}: jitter at rest`, target: 'no number set (reported)', value: `${a.rest.jitter.toFixed(4)} mm per frame^2`, met: null });
+  }
+  if (real.status === 'skipped') out.push({ what: 'the bar (judge on real photos)', target: 'measured', value: real.notes.join('; '), met: false });
+  return out;
+}

@@ -1,0 +1,41 @@
+/**
+ * `emotebot train <what>` and `emotebot eval <what>`: one switch on the second word, each model
+ * family behind its own lazily loaded module (tfjs loads only when a model command runs).
+ *
+ *   expressions -> ./expression-commands.ts (runTrainExpressions, runEvalExpressions)
+ *   motion      -> ./motion-commands.ts     (runTrainMotion, runEvalMotion), when it exists
+ */
+import { existsSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import type { Io } from '../cli/main.ts';
+
+export const MODEL_COMMANDS_HELP = `  emotebot train expressions --data <file.ebds>... --out <dir>   train the learned expressions (see --help)
+  emotebot eval expressions --data <file.ebds>... [--model <dir>] measure them on held-out faces beside the rig
+  emotebot train motion ... | emotebot eval motion ...            the motion model`;
+
+interface MotionCommands {
+  runTrainMotion(args: string[], io: Io): Promise<number>;
+  runEvalMotion(args: string[], io: Io): Promise<number>;
+}
+
+export async function runModelCommand(verb: 'train' | 'eval', args: string[], io: Io): Promise<number> {
+  const [what, ...rest] = args;
+  switch (what) {
+    case 'expressions': {
+      const m = await import('./expression-commands.ts');
+      return verb === 'train' ? m.runTrainExpressions(rest, io) : m.runEvalExpressions(rest, io);
+    }
+    case 'motion': {
+      const file = new URL('./motion-commands.ts', import.meta.url);
+      if (!existsSync(fileURLToPath(file))) {
+        io.err('emotebot: motion training is not available yet');
+        return 1;
+      }
+      const m = (await import(file.href)) as MotionCommands;
+      return verb === 'train' ? m.runTrainMotion(rest, io) : m.runEvalMotion(rest, io);
+    }
+    default:
+      io.err(`emotebot: ${verb} ${what === undefined ? 'needs a model' : `"${what}" is not a model`}: "expressions" or "motion" (see emotebot --help)`);
+      return 2;
+  }
+}

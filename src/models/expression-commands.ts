@@ -1,0 +1,419 @@
+/**
+ * `emotebot train expressions` and `emotebot eval expressions`.
+ *
+ * Training: faces (.ebds, aligned meshes with labels) -> the expression space (mean neutral face,
+ * identity basis) -> every face's code and intensity -> a short ablation of the stabilisers ->
+ * the conditional GAN (best checkpoint on the dev part) -> measurement on the val part beside the
+ * rig -> the model folder (weights + manifest with the command, data counts, seed, seconds and
+ * figures) and a report folder (tables, loss curves, contact sheets).
+ */
+import { mkdir, writeFile } from 'node:fs/promises';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { parseArgs } from 'node:util';
+import type * as TF from '@tensorflow/tfjs';
+import { Progress } from '../cli/progress.ts';
+import type { Io } from '../cli/main.ts';
+import { EMOTIONS, type Emotion, type EmotionWeights } from '../core/emotions.ts';
+import { EmoteBotError } from '../core/errors.ts';
+import { createCodeReader, type ExpressionSpace, neutraliseFace } from '../core/expression-space.ts';
+import { ACTION_UNITS, AU_COUNT, codeFromEmotions, createExpressionRig } from '../core/rig.ts';
+import { createRng, gaussian, subSeed } from '../core/rng.ts';
+import { LANDMARK_COUNT } from '../core/topology.ts';
+import type { FrameState } from '../motion/animator.ts';
+import { createCharacterRenderer } from '../render/character-renderer.ts';
+import { fitFace } from '../render/pose.ts';
+import { writeModelDir } from './files.ts';
+import { type FaceSet, indicesOf, loadClips, loadFaceSets, PART_DEV, PART_FIT, PART_VAL, type VideoClips } from './expression-data.ts';
+import { type EvalReport, evaluateExpressions, frechetScore, measuredEmotions, rawIdentitySpace, realAccuracy, type SpaceFigures, spaceFigures, trainLandmarkClassifier } from './expression-eval.ts';
+import { KEEP_WHEN_NEUTRALISING, readExpressionModel } from './expression-files.ts';
+import { createExpressionModel, EXPRESSION_MODEL_NAME, EXPRESSION_MODEL_VERSION, type ExpressionModel, GAN_EMOTIONS, modelTensors } from './expression-gan.ts';
+import { buildSpaceFromFaces, codeEnvelope, DEFAULT_SPACE, type Directions, ganDataOf, intensityLabels, learnedEmotions, MIN_LEARNED_FACES, readAllCodes, type SpaceChoice } from './expression-pipeline.ts';
+import { colour, gridPng, lineChartPng, spaceTable, evalTable } from './expression-report.ts';
+import { useWasmBackend } from './expression-tf.ts';
+import { DEFAULT_GAN_CONFIG, type GanConfig, type TrainResult, trainGan } from './expression-train.ts';
+import { encodeModel } from './manifest.ts';
+
+export const TRAIN_HELP = `emotebot train expressions: learn what real faces do per emotion
+
+Usage
+  emotebot train expressions --data <file.ebds> [--data <file.ebds>...] --out <model dir> [options]
+
+Options
+  --data <file>         a face dataset from "emotebot data prepare" (repeat for several)
+  --videos <file>       a sequences file from "emotebot data prepare-video": clips of one person
+                        each, used to measure how much identity leaks into the code
+  --out <dir>           where the model goes (manifest.json + weights); default models/expression-gan
+  --report <dir>        where the report goes (tables, loss curves, contact sheets); default
+                        reports/expression-gan
+  --seed <n>            seed for the split, the initial weights and every batch (default 1)
+  --steps <n>           GAN training steps (default ${DEFAULT_GAN_CONFIG.steps})
+  --ablation-steps <n>  steps of each short run that measures a stabiliser (default 1000; 0: none)
+  --identity <k>        identity directions in the expression space (default ${DEFAULT_SPACE.identityComponents})
+  --identity-from <people|faces>  principal components of each named person's mean neutral face
+                        (default; needs data that names people) or of every neutral face
+  --quiet               no progress on stderr`;
+
+export const EVAL_HELP = `emotebot eval expressions: measure the learned expressions on held-out real faces
+
+Usage
+  emotebot eval expressions --data <file.ebds> [--data ...] [--model <dir>] [--videos <file.ebseq>] [--seed <n>] [--json]`;
+
+/** Run-time spread of the expression noise (fixed before measuring; the report measures 0, this and 1). */
+export const RUNTIME_NOISE_SCALE = 0.5;
+
+const PACKAGE_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
+const MONA_LISA = path.join(PACKAGE_ROOT, 'test', 'fixtures', 'mona-lisa.jpg');
+
+function int(name: string, raw: string | undefined, def: number, lo: number, hi: number): number {
+  if (raw === undefined) return def;
+  const v = Number(raw);
+  if (!Number.isInteger(v) || v < lo || v > hi) throw new EmoteBotError('bad-argument', `--${name} must be a whole number from ${lo} to ${hi}, got "${raw}"`);
+  return v;
+}
+
+const quote = (a: string) => (/^[\w./=:,-]+$/.test(a) ? a : `'${a.replace(/'/g, `'\\''`)}'`);
+
+interface Prepared {
+  faces: FaceSet;
+  clips: VideoClips | null;
+  codes: Float32Array;
+  rms: Float32Array;
+  intensity: Float32Array;
+}
+
+function log(io: Io, quiet: boolean, line: string): void {
+  if (!quiet) io.err(line);
+}
+
+function countsLine(faces: FaceSet, part: number): string {
+  return EMOTIONS.map((e) => `${e} ${indicesOf(faces, part, e).length}`).join(', ');
+}
+
+// ---------------------------------------------------------------------------------------------
+// Training
+
+export async function runTrainExpressions(args: string[], io: Io): Promise<number> {
+  if (args.includes('--help') || args.includes('-h')) { io.out(TRAIN_HELP); return 0; }
+  const { values, positionals } = parseArgs({
+    args, allowPositionals: true,
+    options: {
+      data: { type: 'string', multiple: true }, videos: { type: 'string' }, out: { type: 'string', default: path.join('models', 'expression-gan') },
+      report: { type: 'string', default: path.join('reports', 'expression-gan') }, seed: { type: 'string' }, steps: { type: 'string' },
+      'ablation-steps': { type: 'string' }, identity: { type: 'string' }, 'identity-from': { type: 'string' }, quiet: { type: 'boolean', default: false },
+    },
+  });
+  if (positionals.length > 0) throw new EmoteBotError('bad-argument', `unexpected argument "${positionals[0]}" (see emotebot train expressions --help)`);
+  if (!values.data?.length) throw new EmoteBotError('bad-argument', 'train expressions needs --data <file.ebds> (see emotebot train expressions --help)');
+  const seed = int('seed', values.seed, 1, 0, 2 ** 31 - 1);
+  const steps = int('steps', values.steps, DEFAULT_GAN_CONFIG.steps, 10, 1_000_000);
+  const ablationSteps = int('ablation-steps', values['ablation-steps'], 1000, 0, 1_000_000);
+  const identity = int('identity', values.identity, DEFAULT_SPACE.identityComponents, 0, 200);
+  const quiet = values.quiet;
+  const command = ['emotebot', 'train', 'expressions', ...args].map(quote).join(' ');
+  const t0 = performance.now();
+  const stop = new AbortController();
+  const onInterrupt = () => stop.abort();
+  process.once('SIGINT', onInterrupt);
+  try {
+    const tf = await useWasmBackend();
+    const rig = createExpressionRig();
+    const faces = await Progress.phase('reading the faces', loadFaceSets(values.data, { seed }), quiet);
+    const clips = values.videos ? await loadClips(values.videos) : null;
+    for (const s of faces.sources) log(io, quiet, `emotebot: ${s.file}: ${s.used} of ${s.faces} faces used (${s.dropped} turned, tilted or badly aligned)`);
+    log(io, quiet, `emotebot: fit part: ${countsLine(faces, PART_FIT)}`);
+    log(io, quiet, `emotebot: val part (held out): ${countsLine(faces, PART_VAL)}`);
+    if (clips) log(io, quiet, `emotebot: ${clips.clips.length} video clips, ${clips.clips.reduce((s, c) => s + c.frames, 0)} usable frames`);
+
+    const from = values['identity-from'] ?? DEFAULT_SPACE.identityFrom;
+    if (from !== 'people' && from !== 'faces') throw new EmoteBotError('bad-argument', `--identity-from must be "people" or "faces", got "${from}"`);
+    const choice: SpaceChoice = { ...DEFAULT_SPACE, identityComponents: identity, identityFrom: from };
+    const built = buildSpaceFromFaces(faces, rig.basis, clips, choice, seed);
+    const { space } = built;
+    const { codes, rms } = readAllCodes(faces, space);
+    const { intensity, model: intensityModel } = intensityLabels(faces, codes, space);
+    const prepared: Prepared = { faces, clips, codes, rms, intensity };
+    const learned = learnedEmotions(faces);
+    const envelope = codeEnvelope(faces, codes, space);
+    log(io, quiet, `emotebot: expression space: mean of ${built.neutralUsed} neutral faces, ${space.identityCount} identity directions from the ${built.identitySource}; learned: ${GAN_EMOTIONS.filter((_, k) => learned[k]).join(', ')}; rig prototype for: ${GAN_EMOTIONS.filter((_, k) => !learned[k]).join(', ') || 'none'}`);
+    const data = ganDataOf(faces, codes, intensity, [PART_FIT]);
+    const devScore = (g: Parameters<typeof frechetScore>[0]) => frechetScore(g, faces, codes, intensity, learned, PART_DEV, seed);
+
+    // The stabilisers, measured: short runs that each change one switch of the full recipe.
+    const base: GanConfig = { ...DEFAULT_GAN_CONFIG, seed, learned };
+    const variants: { name: string; config: GanConfig }[] = [
+      { name: 'recipe as shipped', config: base },
+      { name: base.r1 > 0 ? 'no R1 penalty' : 'R1 penalty 1', config: { ...base, r1: base.r1 > 0 ? 0 : 1 } },
+      { name: base.realLabel < 1 ? 'no label smoothing' : 'label smoothing 0.9', config: { ...base, realLabel: base.realLabel < 1 ? 1 : 0.9 } },
+      ...(['natural', 'sqrt', 'uniform'] as const).filter((b) => b !== base.balance).map((b) => ({ name: `${b} class frequencies`, config: { ...base, balance: b } })),
+      { name: base.mirror ? 'no mirroring' : 'mirroring', config: { ...base, mirror: !base.mirror } },
+      { name: base.ema > 0 ? 'no weight averaging (EMA)' : 'weight averaging 0.995', config: { ...base, ema: base.ema > 0 ? 0 : 0.995 } },
+    ];
+    const ablation: { name: string; bestDev: number; finalDev: number; rareDev: number; perEmotion: Record<string, number> }[] = [];
+    if (ablationSteps > 0) {
+      const bar = new Progress('measuring the stabilisers', process.stderr, quiet);
+      let done = 0;
+      for (const v of variants) {
+        if (stop.signal.aborted) break;
+        const seen: number[] = [];
+        const r = await trainGan(tf, data, { ...v.config, steps: ablationSteps }, {
+          every: Math.max(1, Math.floor(ablationSteps / 10)), signal: stop.signal,
+          validate: (_s, g) => { const sc = devScore(g).score; seen.push(sc); return sc; },
+          onProgress: (s) => bar.update(done + s, ablationSteps * variants.length),
+        });
+        done += ablationSteps;
+        const best = devScore(r.generator);
+        const rare = ['disgusted', 'fearful'].map((e) => best.perEmotion[e as 'disgusted'] ?? NaN).filter(Number.isFinite);
+        const tail = seen.slice(-3);
+        ablation.push({ name: v.name, bestDev: best.score, finalDev: tail.reduce((a, b) => a + b, 0) / Math.max(1, tail.length), rareDev: rare.length ? rare.reduce((a, b) => a + b, 0) / rare.length : NaN, perEmotion: best.perEmotion as Record<string, number> });
+      }
+      bar.done();
+      for (const a of ablation) log(io, quiet, `emotebot: ablation (${ablationSteps} steps) ${a.name.padEnd(26)} dev Fréchet best ${a.bestDev.toFixed(4)}, last three checks ${a.finalDev.toFixed(4)}, rare emotions (best) ${a.rareDev.toFixed(4)}`);
+    }
+
+    // The main run.
+    const bar = new Progress('training the expression GAN', process.stderr, quiet);
+    const every = Math.max(1, Math.floor(steps / 12));
+    const devHistory: { step: number; perEmotion: Record<string, number>; score: number }[] = [];
+    const result: TrainResult = await trainGan(tf, data, { ...base, steps }, {
+      every, signal: stop.signal,
+      validate: (step, g) => {
+        const s = devScore(g);
+        devHistory.push({ step, perEmotion: s.perEmotion as Record<string, number>, score: s.score });
+        if (!quiet) {
+          if (process.stderr.isTTY) process.stderr.write('\r\x1b[K');
+          io.err(`emotebot: step ${step}: dev Fréchet ${s.score.toFixed(4)} (${Object.entries(s.perEmotion).map(([e, v]) => `${e} ${v.toFixed(3)}`).join(', ')})`);
+        }
+        return s.score;
+      },
+      onProgress: (s, total) => bar.update(s, total),
+    });
+    bar.done();
+    if (stop.signal.aborted) throw new EmoteBotError('interrupted', `interrupted; ${values.out} was not written`);
+    log(io, quiet, `emotebot: trained ${result.steps} steps in ${result.seconds.toFixed(0)} s; kept step ${result.bestStep} (best dev Fréchet)`);
+
+    const provisional = createExpressionModel({ manifest: placeholderManifest(), space, generator: result.generator, learned, envelope, noiseScale: RUNTIME_NOISE_SCALE });
+    const measured = await Progress.phase('measuring on held-out faces', measureAll(tf, prepared, provisional, rig.basis, seed), quiet);
+    if (!quiet) io.err(measured.text);
+    const mona = await monaLisaFigures(provisional).catch((e: unknown) => ({ error: e instanceof Error ? e.message : String(e) }));
+    const seconds = (performance.now() - t0) / 1000;
+
+    const { manifest, weights } = await encodeModel({
+      name: EXPRESSION_MODEL_NAME, version: EXPRESSION_MODEL_VERSION, created: new Date().toISOString(),
+      architecture: { ...architectureOf(base, space, learned, choice, built.directions), identitySource: built.identitySource, runtimeNoiseScale: RUNTIME_NOISE_SCALE },
+      training: {
+        command, seed, seconds: Math.round(seconds),
+        data: {
+          files: faces.sources.map((s) => ({ file: s.file, faces: s.faces, used: s.used, dropped: s.dropped, counts: s.counts })),
+          videos: clips ? { file: clips.file, clips: clips.clips.length, frames: clips.clips.reduce((s, c) => s + c.frames, 0) } : null,
+          ganRows: data.n, neutralFacesInSpace: built.neutralUsed,
+          parts: 'fit: train split minus a seeded 10% dev share (learns); dev: that share (best checkpoint, ablation); val: val/test splits (report only)',
+        },
+        config: { ...base, learned: undefined }, steps: result.steps, bestStep: result.bestStep,
+        ablation: { steps: ablationSteps, runs: ablation },
+        intensity: intensityModel,
+      },
+      metrics: { evaluation: slimEval(measured.report), space: measured.space, monaLisa: mona },
+    }, modelTensors(space, result.generator, envelope));
+    await writeModelDir(values.out, manifest, weights);
+
+    // The report.
+    await mkdir(values.report, { recursive: true });
+    const files: string[] = [];
+    const write = async (name: string, data: Buffer | string) => { const f = path.join(values.report, name); await writeFile(f, data); files.push(f); };
+    await write('loss.png', await lineChartPng('GAN losses (main run)', 'step', [
+      { name: 'discriminator', colour: colour(0), points: result.history.map((h) => [h.step, h.dLoss]) },
+      { name: 'generator', colour: colour(1), points: result.history.map((h) => [h.step, h.gLoss]) },
+      { name: 'R1 penalty', colour: colour(2), points: result.history.map((h) => [h.step, h.r1]) },
+    ]));
+    await write('validation.png', await lineChartPng('Fréchet distance to dev codes (lower is better)', 'step', [
+      { name: 'mean', colour: '#000000', points: devHistory.map((d) => [d.step, d.score]) },
+      ...GAN_EMOTIONS.filter((_, k) => learned[k]).map((e, k) => ({ name: e, colour: colour(k), points: devHistory.map((d) => [d.step, d.perEmotion[e] ?? NaN] as [number, number]) })),
+    ]));
+    const final = await readBackModel(values.out);
+    await write('contact-sheet.png', await contactSheet(final, 'character', seed));
+    const monaSheet = await contactSheet(final, 'mona', seed).catch(() => null);
+    if (monaSheet) await write('contact-sheet-mona-lisa.png', monaSheet);
+    const text = [
+      `# Learned expressions: training report`, '', `Command: \`${command}\``, `Seconds: ${seconds.toFixed(0)} (main run ${result.seconds.toFixed(0)} s, ${result.steps} steps, kept step ${result.bestStep})`, '',
+      '## Data', ...faces.sources.map((s) => `- ${s.file}: ${s.used} of ${s.faces} faces used; ${Object.entries(s.counts).map(([p, c]) => `${p}: ${Object.entries(c).map(([e, n]) => `${e} ${n}`).join(', ')}`).join('; ')}`),
+      clips ? `- ${clips.file}: ${clips.clips.length} clips` : '- no videos', '',
+      '## Stabilisers (short runs from the same seed, each changing one switch; dev Fréchet: best checkpoint, mean of the last three checks, rare emotions)', '```', ...ablation.map((a) => `${a.name.padEnd(26)} best ${a.bestDev.toFixed(4)}  last three ${a.finalDev.toFixed(4)}  rare ${a.rareDev.toFixed(4)}`), '```', '',
+      '## Measurement on held-out faces', '```', measured.text, '```', '',
+      '## Mona Lisa neutralised', '```', JSON.stringify(mona, null, 2), '```', '',
+      `Figures: ${files.map((f) => path.basename(f)).join(', ')}`,
+    ].join('\n');
+    await write('report.md', text + '\n');
+    await write('report.json', JSON.stringify({ manifest, ablation, devHistory, history: result.history, evaluation: measured.report, space: measured.space, monaLisa: mona }, null, 1));
+    log(io, quiet, `emotebot: wrote ${values.out} (${weights.byteLength} bytes of weights) and the report in ${values.report} (${files.map((f) => path.basename(f)).join(', ')}) in ${seconds.toFixed(0)} s`);
+    return 0;
+  } finally {
+    process.off('SIGINT', onInterrupt);
+  }
+}
+
+function placeholderManifest(): ExpressionModel['manifest'] {
+  return { format: 'emotebot-model', formatVersion: 1, name: EXPRESSION_MODEL_NAME, version: EXPRESSION_MODEL_VERSION, created: '', architecture: {}, tensors: [], weights: { file: '', bytes: 0, sha256: '' }, training: { command: '', seed: 0, seconds: 0, data: {} }, metrics: {} };
+}
+
+function architectureOf(c: GanConfig, space: ExpressionSpace, learned: boolean[], choice: SpaceChoice, directions: Directions): Record<string, unknown> {
+  return {
+    kind: 'conditional GAN over rig action-unit codes',
+    conditions: GAN_EMOTIONS, noiseDim: c.noiseDim, nuisanceDim: c.nuisanceDim,
+    expressionLayers: c.generatorHidden.length + 1, nuisanceLayers: c.nuisanceHidden.length + 1,
+    generator: `softplus(N(zn) + t E(e, t, ze)) x code.scale; E: [${GAN_EMOTIONS.length} emotion weights, intensity t, ${c.noiseDim} ze] -> ${c.generatorHidden.join(' -> ')} (leaky ReLU 0.2) -> ${AU_COUNT}; N: ${c.nuisanceDim} zn -> ${c.nuisanceHidden.join(' -> ')} -> ${AU_COUNT}`,
+    discriminator: `[code / code.scale, ${GAN_EMOTIONS.length} emotion weights, intensity] -> ${c.discriminatorHidden.join(' -> ')} (leaky ReLU 0.2) -> logit (not shipped)`,
+    code: { units: ACTION_UNITS, meaning: 'rig action-unit activations read by NNLS against the mean neutral face, identity projected out' },
+    runtime: 'code(e, t, ze) = G(e, t, ze, zn=0) - G(e, 0, ze, zn=0); blends mix per-emotion codes with shared noise; emotions not learned use the rig prototype x t',
+    learned: GAN_EMOTIONS.filter((_, k) => learned[k]),
+    fallback: Object.fromEntries(GAN_EMOTIONS.filter((_, k) => !learned[k]).map((e) => [e, `rig prototype (fewer than ${MIN_LEARNED_FACES} training faces)`])),
+    space: { identityComponents: space.identityCount, choice, expressionDirectionsKeptOut: directions.kinds, landmarks: LANDMARK_COUNT },
+  };
+}
+
+function slimEval(r: EvalReport): Record<string, unknown> {
+  return {
+    classes: r.classes, summary: r.summary,
+    landmarkClassifier: Object.fromEntries(Object.entries(r.landmarkClassifier).map(([k, v]) => [k, typeof v === 'object' ? { balanced: v.balanced, n: v.n } : v])),
+    emotions: r.emotions.map((e) => ({ emotion: e.emotion, learned: e.learned, valFaces: e.valFaces, recall: e.recall, frechet: e.frechet, diversity: e.diversity })),
+  };
+}
+
+async function readBackModel(dir: string): Promise<ExpressionModel> {
+  return readExpressionModel(dir);
+}
+
+// ---------------------------------------------------------------------------------------------
+// Measurement (shared by train and eval)
+
+async function measureAll(tf: typeof TF, p: Prepared, model: ExpressionModel, basis: ArrayLike<number>, seed: number): Promise<{ report: EvalReport; space: { name: string; f: SpaceFigures }[]; meshAccuracy: { balanced: number; perEmotion: Partial<Record<Emotion, number | null>> }; text: string }> {
+  const classes = measuredEmotions(p.faces, MIN_LEARNED_FACES);
+  const landmarks = await trainLandmarkClassifier(tf, p.faces, classes, seed);
+  const report = evaluateExpressions(model, p.faces, p.codes, p.intensity, landmarks, classes, { seed });
+  const meshAccuracy = realAccuracy(landmarks, p.faces, classes, (i) => p.faces.mesh.subarray(i * LANDMARK_COUNT * 3, (i + 1) * LANDMARK_COUNT * 3));
+  const rawId = rawIdentitySpace(p.faces, basis, 30, seed);
+  const figures: { name: string; f: SpaceFigures }[] = [];
+  figures.push({ name: `model (${model.space.identityCount} identity dirs)`, f: await spaceFigures(tf, p.faces, p.codes, p.rms, model.space, rawId, p.clips, classes, seed) });
+  // The same without any identity basis: what identity removal buys.
+  const bare: ExpressionSpace = { ...model.space, identity: new Float64Array(0), identityCount: 0, identityVariance: new Float64Array(0) };
+  const bareCodes = readAllCodes(p.faces, bare);
+  figures.push({ name: 'no identity basis (k = 0)', f: await spaceFigures(tf, p.faces, bareCodes.codes, bareCodes.rms, bare, rawId, p.clips, classes, seed) });
+  const text = [evalTable(report), '', spaceTable(figures, meshAccuracy)].join('\n');
+  return { report, space: figures, meshAccuracy, text };
+}
+
+async function prepareForModel(files: string[], videos: string | undefined, model: ExpressionModel, seed: number): Promise<Prepared> {
+  const faces = await loadFaceSets(files, { seed });
+  const clips = videos ? await loadClips(videos) : null;
+  const { codes, rms } = readAllCodes(faces, model.space);
+  const { intensity } = intensityLabels(faces, codes, model.space);
+  return { faces, clips, codes, rms, intensity };
+}
+
+export async function runEvalExpressions(args: string[], io: Io): Promise<number> {
+  if (args.includes('--help') || args.includes('-h')) { io.out(EVAL_HELP); return 0; }
+  const { values, positionals } = parseArgs({
+    args, allowPositionals: true,
+    options: { data: { type: 'string', multiple: true }, videos: { type: 'string' }, model: { type: 'string' }, seed: { type: 'string' }, json: { type: 'boolean', default: false }, quiet: { type: 'boolean', default: false } },
+  });
+  if (positionals.length > 0) throw new EmoteBotError('bad-argument', `unexpected argument "${positionals[0]}" (see emotebot eval expressions --help)`);
+  if (!values.data?.length) throw new EmoteBotError('bad-argument', 'eval expressions needs --data <file.ebds> (see emotebot eval expressions --help)');
+  const seed = int('seed', values.seed, 1, 0, 2 ** 31 - 1);
+  const model = await readExpressionModel(values.model);
+  const trainedSeed = model.manifest.training.seed;
+  if (trainedSeed !== seed && !values.quiet) io.err(`emotebot: note: the model was trained with --seed ${trainedSeed}; the dev/fit split of the train part follows --seed, the val part does not`);
+  const tf = await useWasmBackend();
+  const prepared = await Progress.phase('reading the faces', prepareForModel(values.data, values.videos, model, seed), values.quiet);
+  const measured = await Progress.phase('measuring', measureAll(tf, prepared, model, model.space.basis, seed), values.quiet);
+  if (values.json) io.out(JSON.stringify({ evaluation: measured.report, space: measured.space, meshAccuracy: measured.meshAccuracy }, null, 1));
+  else {
+    io.out(`Learned expressions ${model.manifest.weights.sha256.slice(0, 12)} (trained ${model.manifest.created}); val part: ${countsLine(prepared.faces, PART_VAL)}`);
+    io.out(measured.text);
+  }
+  return 0;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Pictures and the Mona Lisa
+
+const still = (code: Float64Array): FrameState => ({ time: 0, code, blinkLeft: 0, blinkRight: 0, pose: { yaw: 0, pitch: 0, roll: 0, lift: 0, gazeX: 0, gazeY: 0 } });
+
+interface SheetRenderer { render(code: Float64Array): Uint8ClampedArray; side: number; dispose(): void }
+
+async function sheetRenderer(kind: 'character' | 'mona', model: ExpressionModel): Promise<SheetRenderer> {
+  const rig = createExpressionRig();
+  const side = 256;
+  if (kind === 'character') {
+    const r = createCharacterRenderer(side, rig);
+    return { side, render: (c) => new Uint8ClampedArray(r.render(still(c))), dispose: () => r.dispose() };
+  }
+  const { openFace } = await import('../pipeline/face-source.ts');
+  const reader = createCodeReader(model.space);
+  // The photo's square crop has room around the face: keep the middle (the face) for the sheet.
+  const full = 440, cut = Math.round(full * 0.58), off = Math.round((full - cut) / 2);
+  const { renderer } = await openFace(MONA_LISA, full, rig, undefined, { neutralise: (c) => neutraliseFace(c, model.space, reader, KEEP_WHEN_NEUTRALISING).neutral });
+  const crop = (rgba: Uint8ClampedArray) => {
+    const out = new Uint8ClampedArray(cut * cut * 4);
+    for (let y = 0; y < cut; y++) out.set(rgba.subarray(((y + off) * full + off) * 4, ((y + off) * full + off + cut) * 4), y * cut * 4);
+    return out;
+  };
+  return { side: cut, render: (c) => crop(renderer.render(still(c))), dispose: () => renderer.dispose() };
+}
+
+/** Rows: every emotion and a blend; columns: neutral, five noise draws at intensity 1, intensity 0.5, the rig. */
+export async function contactSheet(model: ExpressionModel, kind: 'character' | 'mona', seed: number): Promise<Buffer> {
+  const r = await sheetRenderer(kind, model);
+  try {
+    const rng = createRng(subSeed(seed, 'sheet'));
+    const rows: { title: string; cells: Uint8ClampedArray[] }[] = [];
+    const targets: { title: string; w: EmotionWeights }[] = [...GAN_EMOTIONS.map((e) => ({ title: e, w: { [e]: 1 } as EmotionWeights })), { title: 'happy .6 + surprised .4', w: { happy: 0.6, surprised: 0.4 } }];
+    for (const t of targets) {
+      const cells: Uint8ClampedArray[] = [r.render(new Float64Array(AU_COUNT))];
+      // Run-time noise, as emotebot render draws it.
+      const draw = () => Float64Array.from({ length: model.generator.noiseDim }, () => gaussian(rng) * model.noiseScale);
+      let z = draw();
+      for (let k = 0; k < 5; k++) {
+        z = draw();
+        cells.push(r.render(model.code(t.w, 1, z)));
+      }
+      cells.push(r.render(model.code(t.w, 0.5, z)));
+      cells.push(r.render(codeFromEmotions(t.w, 1)));
+      rows.push({ title: t.title.length > 14 ? 'happy+surpr.' : t.title, cells });
+    }
+    const title = kind === 'mona' ? 'Learned expressions on the Mona Lisa (neutralised first)' : 'Learned expressions on the EmoteBot character';
+    return await gridPng(title, ['neutral', 'seed 1', 'seed 2', 'seed 3', 'seed 4', 'seed 5', 'seed 5, t=.5', 'rig'], rows, r.side);
+  } finally {
+    r.dispose();
+  }
+}
+
+/** The Mona Lisa's own expression as read, and her face after neutralisation. */
+/** Exported for the report and for a look from a script. */
+export async function monaLisaFigures(model: ExpressionModel): Promise<Record<string, unknown>> {
+  const { createHumanDetector } = await import('../face/human-node.ts');
+  const { readImageFile } = await import('../face/image.ts');
+  const { preparePhoto } = await import('../face/photo.ts');
+  const det = await createHumanDetector();
+  try {
+    const photo = await preparePhoto(await readImageFile(MONA_LISA), det, 512);
+    const canonical = fitFace(photo.mesh).canonical;
+    const reader = createCodeReader(model.space);
+    const n = neutraliseFace(canonical, model.space, reader, KEEP_WHEN_NEUTRALISING);
+    const after = reader.fit(n.neutral, undefined, new Float64Array(AU_COUNT)).code;
+    const au = (c: ArrayLike<number>, name: string) => c[ACTION_UNITS.indexOf(name as (typeof ACTION_UNITS)[number])]!;
+    // Mouth-corner height: mean y of the corners (61, 291) above the mid-lip point (13, 14), cm.
+    const corner = (m: ArrayLike<number>) => (m[61 * 3 + 1]! + m[291 * 3 + 1]!) / 2 - (m[13 * 3 + 1]! + m[14 * 3 + 1]!) / 2;
+    const round = (v: number) => Math.round(v * 1e4) / 1e4;
+    return {
+      before: { AU12L: round(au(n.code, 'AU12L')), AU12R: round(au(n.code, 'AU12R')), AU6: round(au(n.code, 'AU6')), cornerHeightCm: round(corner(canonical)) },
+      after: { AU12L: round(au(after, 'AU12L')), AU12R: round(au(after, 'AU12R')), AU6: round(au(after, 'AU6')), cornerHeightCm: round(corner(n.neutral)) },
+      neutralFloor: { AU12L: round(au(model.space.neutralCode, 'AU12L')), AU12R: round(au(model.space.neutralCode, 'AU12R')), AU6: round(au(model.space.neutralCode, 'AU6')) },
+      populationMeanCornerHeightCm: round(corner(model.space.mean)),
+      removed: Object.fromEntries(ACTION_UNITS.map((u, a) => [u, round(n.removed[a]!)]).filter(([, v]) => (v as number) > 0)),
+      fitRmsCm: round(n.rms),
+    };
+  } finally {
+    det.dispose();
+  }
+}
+

@@ -1,0 +1,54 @@
+/**
+ * The shipped learned expressions on disk (Node): `models/expression-gan/` beside the package,
+ * or any folder a training run wrote. Checked on load (name, version, SHA-256 of the weights).
+ */
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import type { EmotionWeights } from '../core/emotions.ts';
+import { EmoteBotError } from '../core/errors.ts';
+import { createCodeReader, neutraliseFace } from '../core/expression-space.ts';
+import { ACTION_UNITS } from '../core/rig.ts';
+import { readModelDir } from './files.ts';
+import { createGanExpressions, EXPRESSION_MODEL_NAME, EXPRESSION_MODEL_VERSIONS, expressionModelFromLoaded, type ExpressionModel } from './expression-gan.ts';
+import { ModelError } from './manifest.ts';
+
+/** The model that ships in the repository. */
+export const DEFAULT_EXPRESSION_MODEL_DIR = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..', 'models', 'expression-gan');
+
+export async function readExpressionModel(dir: string = DEFAULT_EXPRESSION_MODEL_DIR): Promise<ExpressionModel> {
+  return expressionModelFromLoaded(await readModelDir(dir, { name: EXPRESSION_MODEL_NAME, versions: EXPRESSION_MODEL_VERSIONS }));
+}
+
+export interface ExpressionChoice {
+  kind: 'gan' | 'rig';
+  /** The Animator's codeFor (undefined: the hand-written rig). */
+  codeFor?: (weights: EmotionWeights, intensity: number) => Float64Array;
+  /** Takes a photo's own expression out (undefined: the photo animates from its expression as it is). */
+  neutralise?: (canonical: Float64Array) => Float64Array;
+  model?: ExpressionModel;
+}
+
+/** `--expressions gan|rig`: the shipped learned model (checked on load) or the hand-written rig. */
+export async function chooseExpressions(kind: string, seed: number, dir?: string): Promise<ExpressionChoice> {
+  if (kind === 'rig') return { kind: 'rig' };
+  if (kind !== 'gan') throw new EmoteBotError('bad-argument', `--expressions must be "gan" or "rig", got "${kind}"`);
+  let model: ExpressionModel;
+  try {
+    model = await readExpressionModel(dir);
+  } catch (e) {
+    if (e instanceof ModelError) throw new EmoteBotError('model-invalid', `the learned expressions cannot be used: ${e.message} (--expressions rig uses the hand-written rig)`);
+    throw e;
+  }
+  const reader = createCodeReader(model.space);
+  return {
+    kind: 'gan', model,
+    codeFor: createGanExpressions(model, seed),
+    neutralise: (canonical) => neutraliseFace(canonical, model.space, reader, KEEP_WHEN_NEUTRALISING).neutral,
+  };
+}
+
+/**
+ * Units a photo keeps when its expression is taken out: how far the lips are apart (a closed
+ * mouth stays closed; the data reads lip thickness and aperture into these units for everyone).
+ */
+export const KEEP_WHEN_NEUTRALISING: readonly number[] = (['AU23', 'AU25', 'AU26'] as const).map((u) => ACTION_UNITS.indexOf(u));

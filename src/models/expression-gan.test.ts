@@ -1,0 +1,133 @@
+import { existsSync } from 'node:fs';
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { EMOTIONS } from '../core/emotions.ts';
+import { type ExpressionSpace } from '../core/expression-space.ts';
+import { ACTION_UNITS, AU_COUNT, codeFromEmotions, createExpressionRig } from '../core/rig.ts';
+import { createRng, gaussian } from '../core/rng.ts';
+import { canonicalFace, LANDMARK_COUNT } from '../core/topology.ts';
+import { DEFAULT_EXPRESSION_MODEL_DIR, readExpressionModel } from './expression-files.ts';
+import {
+  COND_DIM, createGanExpressions, EXPRESSION_MODEL_NAME, EXPRESSION_MODEL_VERSION, type ExpressionModel, GAN_EMOTIONS,
+  type GeneratorWeights, loadExpressionModel, modelTensors,
+} from './expression-gan.ts';
+import { encodeModel } from './manifest.ts';
+
+const N3 = LANDMARK_COUNT * 3;
+
+function randomGenerator(seed: number, noiseDim = 4): GeneratorWeights {
+  const rng = createRng(seed);
+  const layers = (sizes: number[]) => sizes.slice(1).map((o, i) => ({
+    inDim: sizes[i]!, outDim: o,
+    w: Float32Array.from({ length: sizes[i]! * o }, () => gaussian(rng) * 0.5),
+    b: Float32Array.from({ length: o }, () => gaussian(rng) * 0.1),
+  }));
+  return { noiseDim, nuisanceDim: 3, expression: layers([COND_DIM + noiseDim, 16, 16, AU_COUNT]), nuisance: layers([3, 8, AU_COUNT]), scale: new Float32Array(AU_COUNT).fill(0.3) };
+}
+
+const space: ExpressionSpace = {
+  mean: canonicalFace(), identity: new Float64Array(0), identityCount: 0, identityVariance: new Float64Array(0),
+  neutralCode: new Float64Array(AU_COUNT).fill(0.02), basis: createExpressionRig().basis,
+};
+const envelope = { lo: new Float64Array(AU_COUNT).fill(-10), hi: new Float64Array(AU_COUNT).fill(10) };
+
+async function packed(generator: GeneratorWeights, version = EXPRESSION_MODEL_VERSION, learned = GAN_EMOTIONS.filter((e) => e !== 'contempt'), env = envelope) {
+  return encodeModel({
+    name: EXPRESSION_MODEL_NAME, version, created: '2026-11-21',
+    architecture: { conditions: GAN_EMOTIONS, noiseDim: generator.noiseDim, nuisanceDim: generator.nuisanceDim, expressionLayers: generator.expression.length, nuisanceLayers: generator.nuisance.length, learned },
+    training: { command: 'test', seed: 1, seconds: 0, data: {} }, metrics: {},
+  }, modelTensors(space, generator, env));
+}
+
+async function toyModel(seed = 5): Promise<ExpressionModel> {
+  const { manifest, weights } = await packed(randomGenerator(seed));
+  return loadExpressionModel(manifest, weights);
+}
+
+describe('learned expressions at run time', () => {
+  it('gives the same codes for the same seed and trigger order, other codes for another seed', async () => {
+    const model = await toyModel();
+    const a = createGanExpressions(model, 7), b = createGanExpressions(model, 7), c = createGanExpressions(model, 8);
+    const seqA = [a({ happy: 1 }, 1), a({ sad: 1 }, 0.5)], seqB = [b({ happy: 1 }, 1), b({ sad: 1 }, 0.5)];
+    expect(seqA.map((x) => Array.from(x))).toEqual(seqB.map((x) => Array.from(x)));
+    const other = c({ happy: 1 }, 1);
+    expect(Array.from(other)).not.toEqual(Array.from(seqA[0]!));
+    // Later triggers draw fresh noise: two smiles from one stream differ.
+    expect(Array.from(a({ happy: 1 }, 1))).not.toEqual(Array.from(seqA[0]!));
+  });
+
+  it('is exactly neutral at intensity 0 and for no emotion, and grows with intensity', async () => {
+    const model = await toyModel();
+    const z = [0.3, -1, 0.5, 2];
+    for (const e of EMOTIONS) {
+      expect(Array.from(model.code({ [e]: 1 }, 0, z))).toEqual(new Array(AU_COUNT).fill(0));
+    }
+    expect(Array.from(model.code({}, 1, z))).toEqual(new Array(AU_COUNT).fill(0));
+    expect(Array.from(model.code({ neutral: 1 }, 1, z))).toEqual(new Array(AU_COUNT).fill(0));
+    const small = model.code({ happy: 1 }, 0.01, z);
+    expect(Math.max(...small.map(Math.abs))).toBeLessThan(0.05);
+    expect(Math.max(...model.code({ happy: 1 }, 1, z).map(Math.abs))).toBeGreaterThan(0);
+  });
+
+  it('uses the rig prototype for emotions it has not learned, and blends linearly with shared noise', async () => {
+    const model = await toyModel();
+    expect(model.learned[GAN_EMOTIONS.indexOf('contempt')]).toBe(false);
+    const z = [1, 0, -1, 0.5];
+    const contempt = model.code({ contempt: 1 }, 0.6, z);
+    const proto = codeFromEmotions({ contempt: 1 }, 0.6);
+    for (let a = 0; a < AU_COUNT; a++) expect(contempt[a]!).toBeCloseTo(proto[a]!, 12);
+    // happy 0.6 + surprised 0.4 (sum 1): the weighted mix of the two codes at full intensity.
+    const blend = model.code({ happy: 0.6, surprised: 0.4 }, 1, z);
+    const h = model.code({ happy: 1 }, 1, z), s = model.code({ surprised: 1 }, 1, z);
+    for (let a = 0; a < AU_COUNT; a++) expect(blend[a]!).toBeCloseTo(0.6 * h[a]! + 0.4 * s[a]!, 12);
+  });
+
+  it('never leaves the range of real codes', async () => {
+    const narrow = { lo: new Float64Array(AU_COUNT).fill(-0.01), hi: new Float64Array(AU_COUNT).fill(0.02) };
+    const { manifest, weights } = await packed(randomGenerator(5), EXPRESSION_MODEL_VERSION, undefined, narrow);
+    const model = await loadExpressionModel(manifest, weights);
+    const code = model.code({ happy: 0.5, sad: 0.5, contempt: 0.3 }, 1, [2, -2, 1, 0]);
+    expect(Math.max(...code)).toBeLessThanOrEqual(0.02);
+    expect(Math.min(...code)).toBeGreaterThanOrEqual(-0.01);
+    expect(Math.max(...code.map(Math.abs))).toBeGreaterThan(0);
+  });
+
+  it('refuses a model of another version, name or with damaged weights', async () => {
+    const { manifest, weights } = await packed(randomGenerator(1));
+    await expect(loadExpressionModel({ ...manifest, version: 99 }, weights)).rejects.toThrow(/version 99 is not supported/);
+    await expect(loadExpressionModel({ ...manifest, name: 'motion-gru' }, weights)).rejects.toThrow(/expected a "expression-gan" model/);
+    const bad = weights.slice();
+    bad[100] = bad[100]! ^ 0xff;
+    await expect(loadExpressionModel(manifest, bad)).rejects.toThrow(/SHA-256/);
+    await expect(loadExpressionModel(manifest, weights.subarray(0, weights.byteLength - 4))).rejects.toThrow(/bytes/);
+    // A manifest whose architecture does not match its tensors.
+    await expect(loadExpressionModel({ ...manifest, architecture: { ...manifest.architecture, noiseDim: 9 } }, weights)).rejects.toThrow(/do not fit/);
+  });
+});
+
+describe.runIf(existsSync(path.join(DEFAULT_EXPRESSION_MODEL_DIR, 'manifest.json')))('the shipped model (models/expression-gan)', () => {
+  it('loads, smiles for happy, varies a little between seeds, and keeps blends within the range of real codes', async () => {
+    const model = await readExpressionModel();
+    expect(model.space.mean.length).toBe(N3);
+    const z = Array.from({ length: model.generator.noiseDim }, () => 0);
+    const happy = model.code({ happy: 1 }, 1, z);
+    const au12 = (ACTION_UNITS.indexOf('AU12L'));
+    expect(happy[au12]!).toBeGreaterThan(0.1);
+    const a = createGanExpressions(model, 1)({ happy: 1 }, 1), b = createGanExpressions(model, 2)({ happy: 1 }, 1);
+    const d = Math.hypot(...Array.from(a, (v, k) => v - b[k]!));
+    expect(d).toBeGreaterThan(1e-4);
+    expect(d).toBeLessThan(Math.hypot(...a));
+    const rng = createRng(3);
+    const learned = GAN_EMOTIONS.filter((_, k) => model.learned[k]);
+    const slack = 1e-12;
+    for (let k = 0; k < 300; k++) {
+      const w: Record<string, number> = {};
+      for (const e of learned) if (rng() < 0.5) w[e] = rng();
+      const code = model.code(w, rng(), Array.from({ length: model.generator.noiseDim }, () => gaussian(rng) * model.noiseScale));
+      for (let u = 0; u < AU_COUNT; u++) {
+        expect(code[u]!).toBeGreaterThanOrEqual(model.envelope.lo[u]! - slack);
+        expect(code[u]!).toBeLessThanOrEqual(model.envelope.hi[u]! + slack);
+      }
+    }
+  });
+});

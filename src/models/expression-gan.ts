@@ -1,0 +1,258 @@
+/**
+ * The learned expressions at run time (plain typed-array maths: no tfjs, so the page and the
+ * CLI run the same numbers): the conditional GAN's generator, from emotion, intensity and noise
+ * to an expression code, and the expression space it lives in (mean neutral face, identity
+ * basis, the code real neutral faces show). Loads from bytes (decodeModel); the Node loader
+ * reading `models/expression-gan/` is in expression-files.ts.
+ *
+ * The generator has two branches: a nuisance branch N(zn) for what every face shows whatever its
+ * emotion (measurement noise of the meshes, identity the basis does not remove, the slight
+ * expression of "neutral" photos: what neutral faces vary by), and an expression branch
+ * E(e, t, ze) scaled by the intensity:
+ *
+ *   G(e, t, ze, zn) = softplus(N(zn) + t E(e, t, ze)) x scale,
+ *
+ * a code in the data's space (the rig's action-unit activations real faces show, read against
+ * the population's mean neutral face). At t = 0 it is the neutral faces' distribution whatever
+ * the emotion. What the animator gets is the expression relative to the face's own neutral,
+ * at the typical nuisance (zn = 0):
+ *
+ *   code(e, t, ze) = G(e, t, ze, 0) - G(e, 0, ze, 0)
+ *
+ * exactly 0 at intensity 0. A blend mixes the per-emotion codes with the same noise (weights
+ * normalised as codeFromEmotions does), so it stays inside the hull of what real faces do, and
+ * every unit is kept within the range real codes showed (the manifest's envelope).
+ * Emotions the data had too few faces of (contempt) use the rig's prototype, said so in the
+ * manifest.
+ */
+import { type Emotion, type EmotionWeights } from '../core/emotions.ts';
+import type { ExpressionSpace } from '../core/expression-space.ts';
+import { AU_COUNT, codeFromEmotions, createExpressionRig } from '../core/rig.ts';
+import { createRng, gaussian, subSeed } from '../core/rng.ts';
+import { LANDMARK_COUNT } from '../core/topology.ts';
+import { decodeModel, ModelError, type LoadedModel } from './manifest.ts';
+
+export const EXPRESSION_MODEL_NAME = 'expression-gan';
+export const EXPRESSION_MODEL_VERSION = 1;
+export const EXPRESSION_MODEL_VERSIONS: readonly number[] = [EXPRESSION_MODEL_VERSION];
+
+/** The generator's condition slots: every emotion but neutral (neutral is intensity 0). */
+export const GAN_EMOTIONS = ['happy', 'sad', 'surprised', 'angry', 'fearful', 'disgusted', 'contempt'] as const satisfies readonly Emotion[];
+export type GanEmotion = (typeof GAN_EMOTIONS)[number];
+export const COND_DIM = GAN_EMOTIONS.length + 1;
+
+const MESH_DIM = LANDMARK_COUNT * 3;
+
+/** A dense layer: w is inDim x outDim, row-major. */
+export interface DenseLayer { w: Float32Array; b: Float32Array; inDim: number; outDim: number }
+
+export interface GeneratorWeights {
+  /** Expression noise (ze) size: the variety of an emotion. */
+  noiseDim: number;
+  /** Nuisance noise (zn) size. */
+  nuisanceDim: number;
+  /** [GAN_EMOTIONS weights, intensity, ze] -> AU_COUNT. */
+  expression: DenseLayer[];
+  /** zn -> AU_COUNT. */
+  nuisance: DenseLayer[];
+  /** Per action unit: the code is softplus(N + t E) * scale. */
+  scale: Float32Array;
+}
+
+/** Leaky ReLU with slope 0.2, written as training writes it (0.6 x + 0.4 |x|). */
+export const LEAK = 0.2;
+const leaky = (x: number) => (x > 0 ? x : LEAK * x);
+export const softplus = (x: number) => (x > 20 ? x : Math.log1p(Math.exp(x)));
+
+function mlp(layers: readonly DenseLayer[], input: Float64Array): Float64Array {
+  let x = input;
+  layers.forEach((layer, li) => {
+    const y = new Float64Array(layer.outDim);
+    for (let o = 0; o < layer.outDim; o++) y[o] = layer.b[o]!;
+    for (let i = 0; i < layer.inDim; i++) {
+      const xi = x[i]!;
+      if (xi === 0) continue;
+      const row = i * layer.outDim;
+      for (let o = 0; o < layer.outDim; o++) y[o] = y[o]! + xi * layer.w[row + o]!;
+    }
+    if (li < layers.length - 1) for (let o = 0; o < layer.outDim; o++) y[o] = leaky(y[o]!);
+    x = y;
+  });
+  return x;
+}
+
+/**
+ * One generator pass: condition (GAN_EMOTIONS weights), intensity and latent in, raw code out.
+ * The latent is [ze (noiseDim), zn (nuisanceDim)]; missing entries are 0 (the typical face).
+ */
+export function generatorForward(g: GeneratorWeights, cond: ArrayLike<number>, intensity: number, z: ArrayLike<number>, out = new Float64Array(AU_COUNT)): Float64Array {
+  const x = new Float64Array(COND_DIM + g.noiseDim);
+  for (let k = 0; k < GAN_EMOTIONS.length; k++) x[k] = cond[k] ?? 0;
+  x[GAN_EMOTIONS.length] = intensity;
+  for (let k = 0; k < g.noiseDim; k++) x[COND_DIM + k] = z[k] ?? 0;
+  const zn = Float64Array.from({ length: g.nuisanceDim }, (_, k) => z[g.noiseDim + k] ?? 0);
+  const e = intensity === 0 ? null : mlp(g.expression, x);
+  const n = mlp(g.nuisance, zn);
+  for (let a = 0; a < AU_COUNT; a++) out[a] = softplus(n[a]! + (e ? intensity * e[a]! : 0)) * g.scale[a]!;
+  return out;
+}
+
+export interface ExpressionModel {
+  readonly manifest: LoadedModel['manifest'];
+  readonly space: ExpressionSpace;
+  readonly generator: GeneratorWeights;
+  /** Per GAN_EMOTIONS slot: learned from data (true) or the rig's prototype (false). */
+  readonly learned: readonly boolean[];
+  /** Per action unit: the range of real codes relative to neutral (0.5th and 99.5th percentiles). */
+  readonly envelope: { lo: Float64Array; hi: Float64Array };
+  /**
+   * Run-time spread of the expression noise (the truncation of BigGAN): ze ~ N(0, noiseScale²).
+   * 1 reproduces the data's full variety, measurement noise included; less keeps the variety of
+   * a smile without the noise of 48-pixel photos.
+   */
+  readonly noiseScale: number;
+  /** Raw code (data space) of one emotion at an intensity for a latent [ze, zn]. */
+  raw(emotion: GanEmotion, intensity: number, z: ArrayLike<number>, out?: Float64Array): Float64Array;
+  /** The code relative to the face's neutral for a blend at an intensity and expression noise ze (0 at intensity 0; zn = 0). */
+  code(weights: EmotionWeights, intensity: number, z: ArrayLike<number>, out?: Float64Array): Float64Array;
+}
+
+const rigPrototypes = new Map<GanEmotion, Float64Array>(GAN_EMOTIONS.map((e) => [e, codeFromEmotions({ [e]: 1 }, 1)]));
+
+/** Builds the runtime model from weights already in memory (training and tests use this too). */
+export function createExpressionModel(parts: {
+  manifest: LoadedModel['manifest'];
+  space: ExpressionSpace;
+  generator: GeneratorWeights;
+  learned: readonly boolean[];
+  envelope: { lo: Float64Array; hi: Float64Array };
+  noiseScale?: number;
+}): ExpressionModel {
+  const { generator } = parts;
+  const oneHot = GAN_EMOTIONS.map((_, k) => Float64Array.from(GAN_EMOTIONS, (__, j) => (j === k ? 1 : 0)));
+  const hi = new Float64Array(AU_COUNT), lo = new Float64Array(AU_COUNT);
+  const raw = (emotion: GanEmotion, intensity: number, z: ArrayLike<number>, out = new Float64Array(AU_COUNT)) =>
+    generatorForward(generator, oneHot[GAN_EMOTIONS.indexOf(emotion)]!, intensity, z, out);
+  return {
+    ...parts,
+    noiseScale: parts.noiseScale ?? 1,
+    raw,
+    code(weights, intensity, z, out = new Float64Array(AU_COUNT)) {
+      out.fill(0);
+      const k = Number.isFinite(intensity) ? Math.min(Math.max(intensity, 0), 1) : 0;
+      let sum = 0;
+      for (const e of GAN_EMOTIONS) sum += Math.max(0, weights[e] ?? 0) || 0;
+      if (sum === 0 || k === 0) return out;
+      // As codeFromEmotions: weights summing under 1 weaken the expression, over 1 are normalised.
+      const t = k * Math.min(sum, 1);
+      const ze = Array.from({ length: generator.noiseDim }, (_, j) => z[j] ?? 0);
+      GAN_EMOTIONS.forEach((e, slot) => {
+        const w = (Math.max(0, weights[e] ?? 0) || 0) / sum;
+        if (w === 0) return;
+        if (!parts.learned[slot]) {
+          const p = rigPrototypes.get(e)!;
+          for (let a = 0; a < AU_COUNT; a++) out[a] = out[a]! + w * t * p[a]!;
+          return;
+        }
+        // z holds ze only (zn defaults to 0: the typical face).
+        raw(e, t, ze, hi);
+        raw(e, 0, ze, lo);
+        for (let a = 0; a < AU_COUNT; a++) out[a] = out[a]! + w * (hi[a]! - lo[a]!);
+      });
+      // Never beyond what real faces showed (about 2% of random blends touch the range by a few hundredths).
+      const env = parts.envelope;
+      for (let a = 0; a < AU_COUNT; a++) out[a] = Math.min(Math.max(out[a]!, Math.min(env.lo[a]!, 0)), Math.max(env.hi[a]!, 0));
+      return out;
+    },
+  };
+}
+
+/**
+ * The animator's `codeFor` from the learned model: each call draws fresh noise from a stream
+ * seeded by `seed`, so the same seed and the same order of triggers give the same codes, and two
+ * seeds give two slightly different smiles.
+ */
+export function createGanExpressions(model: ExpressionModel, seed: number): (weights: EmotionWeights, intensity: number) => Float64Array {
+  const rng = createRng(subSeed(seed, 'expressions'));
+  const z = new Float64Array(model.generator.noiseDim);
+  return (weights, intensity) => {
+    for (let k = 0; k < z.length; k++) z[k] = gaussian(rng) * model.noiseScale;
+    return model.code(weights, intensity, z);
+  };
+}
+
+// ---------------------------------------------------------------------------------------------
+// Packing and loading
+
+export interface ModelTensor { name: string; shape: number[]; data: ArrayLike<number> }
+
+/** The tensors of a model (what encodeModel writes). */
+export function modelTensors(space: ExpressionSpace, generator: GeneratorWeights, envelope: { lo: ArrayLike<number>; hi: ArrayLike<number> }): ModelTensor[] {
+  const t: ModelTensor[] = [
+    { name: 'space.mean', shape: [MESH_DIM], data: space.mean },
+    { name: 'space.identity', shape: [space.identityCount, MESH_DIM], data: space.identity },
+    { name: 'space.identityVariance', shape: [space.identityCount], data: space.identityVariance },
+    { name: 'space.neutralCode', shape: [AU_COUNT], data: space.neutralCode },
+    { name: 'code.scale', shape: [AU_COUNT], data: generator.scale },
+    { name: 'code.envelopeLo', shape: [AU_COUNT], data: envelope.lo },
+    { name: 'code.envelopeHi', shape: [AU_COUNT], data: envelope.hi },
+  ];
+  for (const branch of ['expression', 'nuisance'] as const) {
+    generator[branch].forEach((l, i) => {
+      t.push({ name: `generator.${branch}${i}.w`, shape: [l.inDim, l.outDim], data: l.w });
+      t.push({ name: `generator.${branch}${i}.b`, shape: [l.outDim], data: l.b });
+    });
+  }
+  return t;
+}
+
+let sharedBasis: Float64Array | null = null;
+function rigBasis(): Float64Array {
+  sharedBasis ??= createExpressionRig().basis;
+  return sharedBasis;
+}
+
+/** Builds the runtime model from a decoded model (checks the architecture it declares). */
+export function expressionModelFromLoaded(m: LoadedModel): ExpressionModel {
+  const arch = m.manifest.architecture as { noiseDim?: unknown; nuisanceDim?: unknown; expressionLayers?: unknown; nuisanceLayers?: unknown; learned?: unknown; conditions?: unknown; runtimeNoiseScale?: unknown };
+  const noiseScale = typeof arch.runtimeNoiseScale === 'number' && arch.runtimeNoiseScale >= 0 ? arch.runtimeNoiseScale : 1;
+  const { noiseDim, nuisanceDim, expressionLayers, nuisanceLayers, learned: learnedList } = arch;
+  if (typeof noiseDim !== 'number' || typeof nuisanceDim !== 'number' || typeof expressionLayers !== 'number' || typeof nuisanceLayers !== 'number' || !Array.isArray(learnedList)) {
+    throw new ModelError('the expression model manifest does not describe its generator (noiseDim, nuisanceDim, expressionLayers, nuisanceLayers, learned)');
+  }
+  if (JSON.stringify(arch.conditions) !== JSON.stringify(GAN_EMOTIONS)) throw new ModelError('the expression model was trained on other emotion conditions');
+  const f64 = (name: string) => Float64Array.from(m.tensor(name));
+  const identityVariance = f64('space.identityVariance');
+  const identityCount = identityVariance.length;
+  const identity = f64('space.identity');
+  const mean = f64('space.mean');
+  if (mean.length !== MESH_DIM || identity.length !== identityCount * MESH_DIM) throw new ModelError('the expression model\'s space does not fit the 468-point mesh');
+  const branch = (name: string, count: number, inDim: number): DenseLayer[] => {
+    const layers: DenseLayer[] = [];
+    for (let i = 0; i < count; i++) {
+      const spec = m.manifest.tensors.find((t) => t.name === `generator.${name}${i}.w`);
+      if (!spec || spec.shape.length !== 2) throw new ModelError(`the expression model lacks generator layer ${name}${i}`);
+      layers.push({ w: m.tensor(`generator.${name}${i}.w`), b: m.tensor(`generator.${name}${i}.b`), inDim: spec.shape[0]!, outDim: spec.shape[1]! });
+    }
+    if (layers[0]?.inDim !== inDim || layers[layers.length - 1]?.outDim !== AU_COUNT) throw new ModelError(`the expression generator's ${name} layers do not fit its inputs and the code`);
+    for (let i = 1; i < layers.length; i++) if (layers[i]!.inDim !== layers[i - 1]!.outDim) throw new ModelError(`the expression generator's ${name} layers do not chain`);
+    for (const l of layers) if (l.b.length !== l.outDim) throw new ModelError(`the expression generator's ${name} layers do not chain`);
+    return layers;
+  };
+  const expression = branch('expression', expressionLayers, COND_DIM + noiseDim);
+  const nuisance = branch('nuisance', nuisanceLayers, nuisanceDim);
+  const learned = GAN_EMOTIONS.map((e) => learnedList.includes(e));
+  return createExpressionModel({
+    manifest: m.manifest,
+    space: { mean, identity, identityCount, identityVariance, neutralCode: f64('space.neutralCode'), basis: rigBasis() },
+    generator: { noiseDim, nuisanceDim, expression, nuisance, scale: m.tensor('code.scale') },
+    learned,
+    envelope: { lo: f64('code.envelopeLo'), hi: f64('code.envelopeHi') },
+    noiseScale,
+  });
+}
+
+/** Loads the learned expressions from a manifest (parsed JSON) and the weights' bytes: the page's way in. */
+export async function loadExpressionModel(manifestJson: unknown, weights: Uint8Array): Promise<ExpressionModel> {
+  return expressionModelFromLoaded(await decodeModel(manifestJson, weights, { name: EXPRESSION_MODEL_NAME, versions: EXPRESSION_MODEL_VERSIONS }));
+}

@@ -1,0 +1,77 @@
+/**
+ * The learned models in the page: fetched from the page's own files (copied from `models/` by
+ * the build), checked against their manifests (name, version, SHA-256), and turned into what
+ * the runtime takes: the Animator's codeFor, a photo's neutralisation, and a motion runtime.
+ * `?expressions=rig` and `?motion=ease` choose the hand-written baselines instead.
+ */
+import type { EmotionWeights } from '../core/emotions.ts';
+import { createCodeReader, neutraliseFace } from '../core/expression-space.ts';
+import { createGanExpressions, loadExpressionModel } from '../models/expression-gan.ts';
+import { decodeMotionModel } from '../models/motion-model.ts';
+import { Animator } from '../motion/animator.ts';
+import { LearnedAnimator } from '../motion/learned-animator.ts';
+import type { MotionFactory } from '../motion/runtime.ts';
+
+export interface PageModels {
+  expressions: 'gan' | 'rig';
+  motion: 'gru' | 'ease';
+  /** The Animator's codeFor for a seed (each runtime gets its own noise stream); undefined: the rig. */
+  codeFor?: (seed: number) => (weights: EmotionWeights, intensity: number) => Float64Array;
+  neutralise?: (canonical: Float64Array) => Float64Array;
+  createMotion: MotionFactory;
+  /** Why a learned model is not in use, for the page's messages. */
+  notes: string[];
+}
+
+/** Folder of the models in the built page. */
+export const MODELS_PATH = 'emotebot-models/';
+
+async function fetchModel(base: string, name: string): Promise<{ manifest: unknown; weights: Uint8Array }> {
+  const dir = new URL(`${MODELS_PATH}${name}/`, base);
+  const res = await fetch(new URL('manifest.json', dir));
+  if (!res.ok) throw new Error(`${name}/manifest.json: HTTP ${res.status}`);
+  const manifest = (await res.json()) as { weights?: { file?: unknown } };
+  const file = manifest.weights?.file;
+  if (typeof file !== 'string' || file.includes('/')) throw new Error(`${name}: the manifest names no weights file`);
+  const w = await fetch(new URL(file, dir));
+  if (!w.ok) throw new Error(`${name}/${file}: HTTP ${w.status}`);
+  return { manifest, weights: new Uint8Array(await w.arrayBuffer()) };
+}
+
+export async function loadPageModels(base: string, choice: { expressions: 'gan' | 'rig'; motion: 'gru' | 'ease' }): Promise<PageModels> {
+  const notes: string[] = [];
+  let shipped: string[] = [];
+  try {
+    const res = await fetch(new URL(`${MODELS_PATH}index.json`, base));
+    if (res.ok) shipped = ((await res.json()) as { models?: string[] }).models ?? [];
+  } catch {
+    // No index: no learned models in this build.
+  }
+  const has = (name: string): Promise<void> => (shipped.includes(name) ? Promise.resolve() : Promise.reject(new Error('not in this build')));
+  const out: PageModels = { expressions: 'rig', motion: 'ease', createMotion: (o) => new Animator(o), notes };
+  const [gan, gru] = await Promise.allSettled([
+    choice.expressions === 'gan' ? has('expression-gan').then(() => fetchModel(base, 'expression-gan')).then((m) => loadExpressionModel(m.manifest, m.weights)) : Promise.reject(new Error('not asked for')),
+    choice.motion === 'gru' ? has('motion-gru').then(() => fetchModel(base, 'motion-gru')).then((m) => decodeMotionModel(m.manifest, m.weights)) : Promise.reject(new Error('not asked for')),
+  ]);
+  if (choice.expressions === 'gan') {
+    if (gan.status === 'fulfilled') {
+      const model = gan.value;
+      const reader = createCodeReader(model.space);
+      out.expressions = 'gan';
+      out.codeFor = (seed) => createGanExpressions(model, seed);
+      out.neutralise = (canonical) => neutraliseFace(canonical, model.space, reader).neutral;
+    } else {
+      notes.push(`The learned expressions could not be loaded (${String(gan.reason instanceof Error ? gan.reason.message : gan.reason)}); using the hand-written rig.`);
+    }
+  }
+  if (choice.motion === 'gru') {
+    if (gru.status === 'fulfilled') {
+      const model = gru.value;
+      out.motion = 'gru';
+      out.createMotion = (o) => new LearnedAnimator({ ...o, model });
+    } else {
+      notes.push(`The learned motion could not be loaded (${String(gru.reason instanceof Error ? gru.reason.message : gru.reason)}); using the eased curves.`);
+    }
+  }
+  return out;
+}
