@@ -102,6 +102,10 @@ describe('expression space', () => {
     let before = 0, after = 0;
     for (let t = 0; t < MESH_DIM; t++) { before += (smiling[t]! - person![t]!) ** 2; after += (back[t]! - person![t]!) ** 2; }
     expect(Math.sqrt(after)).toBeLessThan(0.1 * Math.sqrt(before));
+    // Units listed in `keep` stay as the face shows them.
+    const kept = neutraliseFace(smiling, space, undefined, [ACTION_UNITS.indexOf('AU12L'), ACTION_UNITS.indexOf('AU12R')]);
+    expect(kept.removed[ACTION_UNITS.indexOf('AU12R')]).toBe(0);
+    expect(kept.removed[ACTION_UNITS.indexOf('AU12L')]).toBe(0);
     // A neutral face is left (almost) as it is.
     const same = neutraliseFace(person!, space).neutral;
     let moved = 0;

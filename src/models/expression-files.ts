@@ -6,10 +6,8 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { EmotionWeights } from '../core/emotions.ts';
 import { EmoteBotError } from '../core/errors.ts';
-import { createCodeReader, neutraliseFace } from '../core/expression-space.ts';
-import { ACTION_UNITS } from '../core/rig.ts';
 import { readModelDir } from './files.ts';
-import { createGanExpressions, EXPRESSION_MODEL_NAME, EXPRESSION_MODEL_VERSIONS, expressionModelFromLoaded, type ExpressionModel } from './expression-gan.ts';
+import { createGanExpressions, createNeutraliser, EXPRESSION_MODEL_NAME, EXPRESSION_MODEL_VERSIONS, expressionModelFromLoaded, type ExpressionModel } from './expression-gan.ts';
 import { ModelError } from './manifest.ts';
 
 /** The model that ships in the repository. */
@@ -39,16 +37,7 @@ export async function chooseExpressions(kind: string, seed: number, dir?: string
     if (e instanceof ModelError) throw new EmoteBotError('model-invalid', `the learned expressions cannot be used: ${e.message} (--expressions rig uses the hand-written rig)`);
     throw e;
   }
-  const reader = createCodeReader(model.space);
-  return {
-    kind: 'gan', model,
-    codeFor: createGanExpressions(model, seed),
-    neutralise: (canonical) => neutraliseFace(canonical, model.space, reader, KEEP_WHEN_NEUTRALISING).neutral,
-  };
+  return { kind: 'gan', model, codeFor: createGanExpressions(model, seed), neutralise: createNeutraliser(model) };
 }
 
-/**
- * Units a photo keeps when its expression is taken out: how far the lips are apart (a closed
- * mouth stays closed; the data reads lip thickness and aperture into these units for everyone).
- */
-export const KEEP_WHEN_NEUTRALISING: readonly number[] = (['AU23', 'AU25', 'AU26'] as const).map((u) => ACTION_UNITS.indexOf(u));
+export { KEEP_WHEN_NEUTRALISING } from './expression-gan.ts';

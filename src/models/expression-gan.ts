@@ -26,8 +26,8 @@
  * manifest.
  */
 import { type Emotion, type EmotionWeights } from '../core/emotions.ts';
-import type { ExpressionSpace } from '../core/expression-space.ts';
-import { AU_COUNT, codeFromEmotions, createExpressionRig } from '../core/rig.ts';
+import { createCodeReader, type ExpressionSpace, neutraliseFace } from '../core/expression-space.ts';
+import { ACTION_UNITS, AU_COUNT, codeFromEmotions, createExpressionRig } from '../core/rig.ts';
 import { createRng, gaussian, subSeed } from '../core/rng.ts';
 import { LANDMARK_COUNT } from '../core/topology.ts';
 import { decodeModel, ModelError, type LoadedModel } from './manifest.ts';
@@ -179,6 +179,21 @@ export function createGanExpressions(model: ExpressionModel, seed: number): (wei
     for (let k = 0; k < z.length; k++) z[k] = gaussian(rng) * model.noiseScale;
     return model.code(weights, intensity, z);
   };
+}
+
+/**
+ * Units a photo keeps when its expression is taken out: how far the lips are apart (a closed
+ * mouth stays closed; the data reads lip thickness and aperture into these units for everyone).
+ */
+export const KEEP_WHEN_NEUTRALISING: readonly number[] = (['AU23', 'AU25', 'AU26'] as const).map((u) => ACTION_UNITS.indexOf(u));
+
+/**
+ * For photos: takes the face's own expression out of its canonical-frame mesh (fitFace(mesh).canonical)
+ * before it is animated, so code 0 is this person at rest (FacePoser / PhotoRendererOptions.neutralise).
+ */
+export function createNeutraliser(model: ExpressionModel): (canonical: Float64Array) => Float64Array {
+  const reader = createCodeReader(model.space);
+  return (canonical) => neutraliseFace(canonical, model.space, reader, KEEP_WHEN_NEUTRALISING).neutral;
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -7,7 +7,7 @@ import { LIPS_INNER_LOWER, LIPS_INNER_UPPER } from '../core/topology.ts';
 import type { FrameState } from '../motion/animator.ts';
 import { paintMouth, type RgbaImage, warpTriangles } from './cpu-warp.ts';
 import { buildWarpGeometry, mouthOpenness, targetPositions, type WarpGeometry } from './geometry.ts';
-import { FacePoser, fitFace } from './pose.ts';
+import { type FacePoser, photoPoser } from './pose.ts';
 import type { FaceRenderer } from './types.ts';
 
 export interface PhotoInput {
@@ -26,8 +26,7 @@ export interface PhotoRendererOptions {
 export function createPhotoRenderer(photo: PhotoInput, rig: ExpressionRig, options: PhotoRendererOptions = {}): FaceRenderer & { readonly geometry: WarpGeometry; readonly poser: FacePoser } {
   const { width, height } = photo.image;
   const geometry = buildWarpGeometry(photo.mesh, width, height);
-  const fitted = fitFace(photo.mesh);
-  const poser = new FacePoser(rig, options.neutralise ? { ...fitted, canonical: options.neutralise(fitted.canonical) } : fitted);
+  const poser = photoPoser(rig, photo.mesh, options.neutralise);
   const target = new Float32Array(geometry.vertexCount * 2);
   const gaps = new Float32Array(geometry.vertexCount);
   const base = photo.image;

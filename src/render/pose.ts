@@ -76,3 +76,13 @@ export class FacePoser {
     return applySimilarity(this.face.similarity, m, this.image);
   }
 }
+
+/**
+ * The poser of a photo's face: its mesh fitted to the canonical frame, with the photo's own
+ * expression taken out first when `neutralise` is given (the learned expression space's), so
+ * code 0 is this face at rest. Shared by every photo renderer.
+ */
+export function photoPoser(rig: ExpressionRig, mesh: ArrayLike<number>, neutralise?: (canonical: Float64Array) => Float64Array): FacePoser {
+  const fitted = fitFace(mesh);
+  return new FacePoser(rig, neutralise ? { ...fitted, canonical: neutralise(fitted.canonical) } : fitted);
+}

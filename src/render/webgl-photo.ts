@@ -11,7 +11,7 @@ import { LIPS_INNER_LOWER, LIPS_INNER_UPPER } from '../core/topology.ts';
 import type { FrameState } from '../motion/animator.ts';
 import { buildWarpGeometry, mouthOpenness, targetPositions, type WarpGeometry } from './geometry.ts';
 import type { PhotoRendererOptions } from './photo-renderer.ts';
-import { FacePoser, fitFace } from './pose.ts';
+import { type FacePoser, photoPoser } from './pose.ts';
 
 export interface WebGlPhotoInput {
   /** The square crop around the face (see face/crop.ts). */
@@ -126,8 +126,7 @@ function program(gl: WebGL2RenderingContext, fragment: string): WebGLProgram {
 export function createWebGlPhotoRenderer(gl: WebGL2RenderingContext, photo: WebGlPhotoInput, rig: ExpressionRig, options: PhotoRendererOptions = {}): WebGlPhotoRenderer {
   const { width, height } = photo;
   const geometry = buildWarpGeometry(photo.mesh, width, height);
-  const fitted = fitFace(photo.mesh);
-  const poser = new FacePoser(rig, options.neutralise ? { ...fitted, canonical: options.neutralise(fitted.canonical) } : fitted);
+  const poser = photoPoser(rig, photo.mesh, options.neutralise);
   const n = geometry.vertexCount;
   // Four extra vertices: the photo's corners, for the still background.
   const corners = n;

@@ -5,8 +5,7 @@
  * `?expressions=rig` and `?motion=ease` choose the hand-written baselines instead.
  */
 import type { EmotionWeights } from '../core/emotions.ts';
-import { createCodeReader, neutraliseFace } from '../core/expression-space.ts';
-import { createGanExpressions, loadExpressionModel } from '../models/expression-gan.ts';
+import { createGanExpressions, createNeutraliser, loadExpressionModel } from '../models/expression-gan.ts';
 import { decodeMotionModel } from '../models/motion-model.ts';
 import { Animator } from '../motion/animator.ts';
 import { LearnedAnimator } from '../motion/learned-animator.ts';
@@ -56,10 +55,10 @@ export async function loadPageModels(base: string, choice: { expressions: 'gan' 
   if (choice.expressions === 'gan') {
     if (gan.status === 'fulfilled') {
       const model = gan.value;
-      const reader = createCodeReader(model.space);
       out.expressions = 'gan';
       out.codeFor = (seed) => createGanExpressions(model, seed);
-      out.neutralise = (canonical) => neutraliseFace(canonical, model.space, reader).neutral;
+      // The same neutralisation as the command line (the lips' aperture is kept).
+      out.neutralise = createNeutraliser(model);
     } else {
       notes.push(`The learned expressions could not be loaded (${String(gan.reason instanceof Error ? gan.reason.message : gan.reason)}); using the hand-written rig.`);
     }
