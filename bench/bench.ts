@@ -9,6 +9,9 @@ import { createExpressionRig, codeFromEmotions } from '../src/core/rig.ts';
 import { benchExport } from '../src/export/bench.ts';
 import { benchLanguage } from './language-bench.ts';
 import { benchPage } from './page-bench.ts';
+import { readFile } from 'node:fs/promises';
+import { chooseExpressions } from '../src/models/expression-files.ts';
+import { loadMotionModel } from '../src/models/motion-files.ts';
 import { createHumanDetector } from '../src/face/human-node.ts';
 import { readImageFile } from '../src/face/image.ts';
 import { preparePhoto } from '../src/face/photo.ts';
@@ -61,6 +64,22 @@ async function photoBenches(): Promise<void> {
   detector.dispose();
 }
 
+/** Loading the shipped learned models (manifest + hash check) and what their training cost, from their manifests. */
+async function learnedModels(): Promise<void> {
+  let t0 = performance.now();
+  await chooseExpressions('gan', 1);
+  rows.push({ name: 'learned expressions load (manifest + SHA-256 + space)', value: performance.now() - t0, unit: 'ms', target: '< 200 ms' });
+  t0 = performance.now();
+  await loadMotionModel();
+  rows.push({ name: 'learned motion load (manifest + SHA-256)', value: performance.now() - t0, unit: 'ms', target: '< 200 ms' });
+  for (const [name, stepsKey] of [['expression-gan', 'steps'], ['motion-gru', 'iterations']] as const) {
+    const m = JSON.parse(await readFile(path.resolve(import.meta.dirname, `../models/${name}/manifest.json`), 'utf8')) as { training: Record<string, unknown> };
+    const seconds = Number(m.training.seconds), steps = Number(m.training[stepsKey]);
+    rows.push({ name: `training ${name}: whole run (from its manifest)`, value: seconds, unit: 's', target: '<= 900 s' });
+    rows.push({ name: `training ${name}: per ${stepsKey === 'steps' ? 'step' : 'iteration'} (run / ${steps})`, value: (seconds * 1000) / steps, unit: 'ms', target: 'info' });
+  }
+}
+
 async function endToEnd(): Promise<void> {
   const dir = await mkdtemp(path.join(tmpdir(), 'emotebot-bench-'));
   const rig = createExpressionRig();
@@ -89,6 +108,7 @@ await endToEnd();
 for (const r of await benchExport()) rows.push({ ...r, name: `encode only: ${r.name}` });
 rows.push(...(await benchLanguage()));
 rows.push(...(await benchPage()));
+await learnedModels();
 // maxRSS is in kilobytes: the bench process's own peak (Chromium's processes are not counted).
 rows.push({ name: 'peak memory of the Node process (resident)', value: process.resourceUsage().maxRSS / 1024, unit: 'MB', target: '< 1024 MB' });
 
