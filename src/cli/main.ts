@@ -19,6 +19,7 @@ import { loadMotionModel } from '../models/motion-files.ts';
 import { LearnedAnimator } from '../motion/learned-animator.ts';
 import type { MotionFactory } from '../motion/runtime.ts';
 import { Progress } from './progress.ts';
+import { numberOption as num } from './options.ts';
 
 export const HELP = `emotebot: a face that comes alive with an emotion
 
@@ -61,15 +62,6 @@ Examples
   emotebot render --face portrait.jpg --say "a bit sad" --intensity 0.6 --out sad.gif
 
 Photos are read on this machine and never leave it.`;
-
-function num(name: string, raw: string | undefined, def: number, lo: number, hi: number, integer = false): number {
-  if (raw === undefined) return def;
-  const v = Number(raw);
-  if (raw.trim() === '' || !Number.isFinite(v)) throw new EmoteBotError('bad-argument', `--${name} must be a number, got "${raw}"`);
-  if (integer && !Number.isInteger(v)) throw new EmoteBotError('bad-argument', `--${name} must be a whole number, got "${raw}"`);
-  if (v < lo || v > hi) throw new EmoteBotError('bad-argument', `--${name} must be between ${lo} and ${hi}, got ${raw}`);
-  return v;
-}
 
 async function render(args: string[], io: Io): Promise<number> {
   const { values, positionals } = parseArgs({

@@ -15,6 +15,7 @@ import { prepareDataset, sidePaths } from './prepare.ts';
 import { prepareVideos } from './prepare-video.ts';
 import { DEFAULT_RULE, NO_UPSCALE_RULE } from './preprocess.ts';
 import { datasetReport, sequencesReport } from './report.ts';
+import { numberOption as num } from '../cli/options.ts';
 
 export interface DataIo {
   out(line: string): void;
@@ -56,15 +57,6 @@ Options
   --quiet                no progress on stderr
 
 Ctrl-C stops a run; run the same command again to go on where it stopped.`;
-
-function num(name: string, raw: string | undefined, def: number, lo: number, hi: number, integer = false): number {
-  if (raw === undefined) return def;
-  const v = Number(raw);
-  if (raw.trim() === '' || !Number.isFinite(v)) throw new EmoteBotError('bad-argument', `--${name} must be a number, got "${raw}"`);
-  if (integer && !Number.isInteger(v)) throw new EmoteBotError('bad-argument', `--${name} must be a whole number, got "${raw}"`);
-  if (v < lo || v > hi) throw new EmoteBotError('bad-argument', `--${name} must be between ${lo} and ${hi}, got ${raw}`);
-  return v;
-}
 
 const COMMON = {
   out: { type: 'string' },

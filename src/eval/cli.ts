@@ -6,6 +6,7 @@ import { parseArgs } from 'node:util';
 import { EmoteBotError } from '../core/errors.ts';
 import { EXPRESSION_MODELS } from './models.ts';
 import { DEFAULT_FACES, DEFAULT_OPTIONS, DEFAULT_OUT, DEFAULT_REAL_DIR, runEvaluation } from './run.ts';
+import { numberOption as num } from '../cli/options.ts';
 
 export const EVAL_HELP = `npm run eval -- [options]
 
@@ -28,15 +29,6 @@ Options
   --seed <n>           seed for the photo sample and the animation runs (default ${DEFAULT_OPTIONS.seed})
   --anim-runs <n>      seeded animation runs (default ${DEFAULT_OPTIONS.animationRuns})
   --quiet              no progress on stderr`;
-
-function num(name: string, raw: string | undefined, def: number, lo: number, hi: number, integer = false): number {
-  if (raw === undefined) return def;
-  const v = Number(raw);
-  if (raw.trim() === '' || !Number.isFinite(v) || (integer && !Number.isInteger(v)) || v < lo || v > hi) {
-    throw new EmoteBotError('bad-argument', `--${name} must be ${integer ? 'a whole number' : 'a number'} from ${lo} to ${hi}, got "${raw}"`);
-  }
-  return v;
-}
 
 export interface EvalIo {
   out(line: string): void;

@@ -33,6 +33,7 @@ import { colour, gridPng, lineChartPng, spaceTable, evalTable } from './expressi
 import { useWasmBackend } from './expression-tf.ts';
 import { DEFAULT_GAN_CONFIG, type GanConfig, type TrainResult, trainGan } from './expression-train.ts';
 import { encodeModel } from './manifest.ts';
+import { numberOption } from '../cli/options.ts';
 
 export const TRAIN_HELP = `emotebot train expressions: learn what real faces do per emotion
 
@@ -64,13 +65,6 @@ export const RUNTIME_NOISE_SCALE = 0.5;
 
 const PACKAGE_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
 const MONA_LISA = path.join(PACKAGE_ROOT, 'test', 'fixtures', 'mona-lisa.jpg');
-
-function int(name: string, raw: string | undefined, def: number, lo: number, hi: number): number {
-  if (raw === undefined) return def;
-  const v = Number(raw);
-  if (!Number.isInteger(v) || v < lo || v > hi) throw new EmoteBotError('bad-argument', `--${name} must be a whole number from ${lo} to ${hi}, got "${raw}"`);
-  return v;
-}
 
 const quote = (a: string) => (/^[\w./=:,-]+$/.test(a) ? a : `'${a.replace(/'/g, `'\\''`)}'`);
 
@@ -105,10 +99,10 @@ export async function runTrainExpressions(args: string[], io: Io): Promise<numbe
   });
   if (positionals.length > 0) throw new EmoteBotError('bad-argument', `unexpected argument "${positionals[0]}" (see emotebot train expressions --help)`);
   if (!values.data?.length) throw new EmoteBotError('bad-argument', 'train expressions needs --data <file.ebds> (see emotebot train expressions --help)');
-  const seed = int('seed', values.seed, 1, 0, 2 ** 31 - 1);
-  const steps = int('steps', values.steps, DEFAULT_GAN_CONFIG.steps, 10, 1_000_000);
-  const ablationSteps = int('ablation-steps', values['ablation-steps'], 1000, 0, 1_000_000);
-  const identity = int('identity', values.identity, DEFAULT_SPACE.identityComponents, 0, 200);
+  const seed = numberOption('seed', values.seed, 1, 0, 2 ** 31 - 1, true);
+  const steps = numberOption('steps', values.steps, DEFAULT_GAN_CONFIG.steps, 10, 1_000_000, true);
+  const ablationSteps = numberOption('ablation-steps', values['ablation-steps'], 1000, 0, 1_000_000, true);
+  const identity = numberOption('identity', values.identity, DEFAULT_SPACE.identityComponents, 0, 200, true);
   const quiet = values.quiet;
   const command = ['emotebot', 'train', 'expressions', ...args].map(quote).join(' ');
   const t0 = performance.now();
@@ -318,7 +312,7 @@ export async function runEvalExpressions(args: string[], io: Io): Promise<number
   });
   if (positionals.length > 0) throw new EmoteBotError('bad-argument', `unexpected argument "${positionals[0]}" (see emotebot eval expressions --help)`);
   if (!values.data?.length) throw new EmoteBotError('bad-argument', 'eval expressions needs --data <file.ebds> (see emotebot eval expressions --help)');
-  const seed = int('seed', values.seed, 1, 0, 2 ** 31 - 1);
+  const seed = numberOption('seed', values.seed, 1, 0, 2 ** 31 - 1, true);
   const model = await readExpressionModel(values.model);
   const trainedSeed = model.manifest.training.seed;
   if (trainedSeed !== seed && !values.quiet) io.err(`emotebot: note: the model was trained with --seed ${trainedSeed}; the dev/fit split of the train part follows --seed, the val part does not`);

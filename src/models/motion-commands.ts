@@ -20,6 +20,7 @@ import { evaluateMotion, formatEvaluation, gruMaker, type MotionEvaluation, repl
 import { loadMotionModel, saveMotionModel, SHIPPED_MOTION_MODEL_DIR } from './motion-files.ts';
 import { lossPng, prototypesPng, replayPng, transitionsPng } from './motion-report.ts';
 import { trainMotion } from './motion-train.ts';
+import { numberOption } from '../cli/options.ts';
 
 export interface Io {
   out(line: string): void;
@@ -47,13 +48,6 @@ held-out list in its manifest, or --holdout).`;
 
 const DEFAULT_DATA = 'datasets/face-videos.ebseq';
 const RATES = [0.8, 0.9, 1, 1.1, 1.25];
-
-function int(name: string, raw: string | undefined, def: number, lo: number, hi: number): number {
-  if (raw === undefined) return def;
-  const v = Number(raw);
-  if (!Number.isFinite(v) || v < lo || v > hi) throw new EmoteBotError('bad-argument', `--${name} must be a number from ${lo} to ${hi}, got "${raw}"`);
-  return v;
-}
 
 interface Loaded { clips: PreparedClip[]; skipped: string[]; G: Float64Array }
 
@@ -182,11 +176,11 @@ export async function runTrainMotion(args: string[], io: Io): Promise<number> {
     },
   });
   if (positionals.length) throw new EmoteBotError('bad-argument', `unexpected argument "${positionals[0]}" (see emotebot train motion --help)`);
-  const seed = int('seed', values.seed, 1, 0, 2 ** 31 - 1);
-  const iterations = int('iterations', values.iterations, 1500, 1, 1e6);
-  const minutes = int('minutes', values.minutes, 15, 0.1, 24 * 60);
-  const hidden = int('hidden', values.hidden, 32, 4, 512);
-  const batch = int('batch', values.batch, 32, 1, 1024);
+  const seed = numberOption('seed', values.seed, 1, 0, 2 ** 31 - 1, true);
+  const iterations = numberOption('iterations', values.iterations, 1500, 1, 1e6, true);
+  const minutes = numberOption('minutes', values.minutes, 15, 0.1, 24 * 60);
+  const hidden = numberOption('hidden', values.hidden, 32, 4, 512, true);
+  const batch = numberOption('batch', values.batch, 32, 1, 1024, true);
   const quiet = values.quiet;
   const log = (l: string) => { if (!quiet) io.err(l); };
 
@@ -248,7 +242,7 @@ export async function runEvalMotion(args: string[], io: Io): Promise<number> {
     },
   });
   if (positionals.length) throw new EmoteBotError('bad-argument', `unexpected argument "${positionals[0]}" (see emotebot eval motion --help)`);
-  const seed = int('seed', values.seed, 1, 0, 2 ** 31 - 1);
+  const seed = numberOption('seed', values.seed, 1, 0, 2 ** 31 - 1, true);
   let model;
   try {
     model = await loadMotionModel(values.model);

@@ -96,6 +96,20 @@ export function mouthOpenness(geom: WarpGeometry, target: ArrayLike<number>): nu
 }
 
 /**
+ * Per-vertex lip gap for the mouth interior (the distance between matching inner-lip points,
+ * written to both points; other vertices untouched) and the mouth width, both in target pixels.
+ */
+export function mouthGaps(target: ArrayLike<number>, gaps: Float32Array): number {
+  for (let k = 0; k < LIPS_INNER_UPPER.length; k++) {
+    const u = LIPS_INNER_UPPER[k]!, l = LIPS_INNER_LOWER[k]!;
+    const g = Math.hypot(target[u * 2]! - target[l * 2]!, target[u * 2 + 1]! - target[l * 2 + 1]!);
+    gaps[u] = g;
+    gaps[l] = g;
+  }
+  return Math.hypot(target[78 * 2]! - target[308 * 2]!, target[78 * 2 + 1]! - target[308 * 2 + 1]!);
+}
+
+/**
  * Colour of the mouth interior at a point: `down` is the distance below the upper lip and
  * `up` the distance above the lower lip, both in units of mouth width. A band of upper teeth,
  * a thinner band of lower teeth, a dark cavity and a hint of tongue. Returns RGB 0..255.

@@ -3,10 +3,9 @@
  * where the lips part. The page's WebGL renderer draws the same geometry (render/geometry.ts).
  */
 import type { ExpressionRig } from '../core/rig.ts';
-import { LIPS_INNER_LOWER, LIPS_INNER_UPPER } from '../core/topology.ts';
 import type { FrameState } from '../motion/animator.ts';
 import { paintMouth, type RgbaImage, warpTriangles } from './cpu-warp.ts';
-import { buildWarpGeometry, mouthOpenness, targetPositions, type WarpGeometry } from './geometry.ts';
+import { buildWarpGeometry, mouthGaps, mouthOpenness, targetPositions, type WarpGeometry } from './geometry.ts';
 import { type FacePoser, photoPoser } from './pose.ts';
 import type { FaceRenderer } from './types.ts';
 
@@ -43,13 +42,7 @@ export function createPhotoRenderer(photo: PhotoInput, rig: ExpressionRig, optio
       warpTriangles(base, dst, geometry.source, target, geometry.mouthTriangles);
       const open = mouthOpenness(geometry, target);
       if (open > 0) {
-        for (let k = 0; k < LIPS_INNER_UPPER.length; k++) {
-          const u = LIPS_INNER_UPPER[k]!, l = LIPS_INNER_LOWER[k]!;
-          const g = Math.hypot(target[u * 2]! - target[l * 2]!, target[u * 2 + 1]! - target[l * 2 + 1]!);
-          gaps[u] = g;
-          gaps[l] = g;
-        }
-        const mw = Math.hypot(target[78 * 2]! - target[308 * 2]!, target[78 * 2 + 1]! - target[308 * 2 + 1]!);
+        const mw = mouthGaps(target, gaps);
         paintMouth(dst, geometry, target, gaps, mw, open);
       }
       return out;

@@ -7,9 +7,8 @@
  * Coordinates: vertex positions are photo pixels (x right, y down); the photo fills the canvas.
  */
 import type { ExpressionRig } from '../core/rig.ts';
-import { LIPS_INNER_LOWER, LIPS_INNER_UPPER } from '../core/topology.ts';
 import type { FrameState } from '../motion/animator.ts';
-import { buildWarpGeometry, mouthOpenness, targetPositions, type WarpGeometry } from './geometry.ts';
+import { buildWarpGeometry, mouthGaps, mouthOpenness, targetPositions, type WarpGeometry } from './geometry.ts';
 import type { PhotoRendererOptions } from './photo-renderer.ts';
 import { type FacePoser, photoPoser } from './pose.ts';
 
@@ -195,14 +194,7 @@ export function createWebGlPhotoRenderer(gl: WebGL2RenderingContext, photo: WebG
       targetPositions(geometry, mesh, target);
       dst.set(target);
       const open = mouthOpenness(geometry, target);
-      if (open > 0) {
-        for (let k = 0; k < LIPS_INNER_UPPER.length; k++) {
-          const u = LIPS_INNER_UPPER[k]!, l = LIPS_INNER_LOWER[k]!;
-          const g = Math.hypot(target[u * 2]! - target[l * 2]!, target[u * 2 + 1]! - target[l * 2 + 1]!);
-          gaps[u] = g;
-          gaps[l] = g;
-        }
-      }
+      const mw = open > 0 ? mouthGaps(target, gaps) : 0;
       const canvas = gl.canvas;
       gl.viewport(0, 0, canvas.width, canvas.height);
       gl.disable(gl.DEPTH_TEST);
@@ -224,7 +216,6 @@ export function createWebGlPhotoRenderer(gl: WebGL2RenderingContext, photo: WebG
       gl.drawElements(gl.TRIANGLES, indices.length - faceStart, gl.UNSIGNED_SHORT, faceStart * 2);
 
       if (open > 0) {
-        const mw = Math.hypot(target[78 * 2]! - target[308 * 2]!, target[78 * 2 + 1]! - target[308 * 2 + 1]!);
         gl.useProgram(mouthProgram);
         gl.uniform2f(uMouthSize, width, height);
         gl.uniform1f(uInvWidth, 1 / Math.max(mw, 1));
