@@ -3,6 +3,7 @@
  * family behind its own lazily loaded module (tfjs loads only when a model command runs).
  *
  *   expressions -> ./expression-commands.ts (runTrainExpressions, runEvalExpressions)
+ *   detail      -> ./detail-commands.ts     (runTrainDetail, runEvalDetail)
  *   motion      -> ./motion-commands.ts     (runTrainMotion, runEvalMotion), when it exists
  */
 import { existsSync } from 'node:fs';
@@ -11,6 +12,8 @@ import type { Io } from '../cli/main.ts';
 
 export const MODEL_COMMANDS_HELP = `  emotebot train expressions --data <file.ebds>... --out <dir>   train the learned expressions (see --help)
   emotebot eval expressions --data <file.ebds>... [--model <dir>] measure them on held-out faces beside the rig
+  emotebot train detail --data <file.ebds>... [--out <dir>]      train the expression detail (wrinkles, folds, shading)
+  emotebot eval detail --data <file.ebds>... [--model <dir>]      measure it on held-out faces beside the mean baseline
   emotebot train motion ... | emotebot eval motion ...            the motion model`;
 
 interface MotionCommands {
@@ -25,6 +28,10 @@ export async function runModelCommand(verb: 'train' | 'eval', args: string[], io
       const m = await import('./expression-commands.ts');
       return verb === 'train' ? m.runTrainExpressions(rest, io) : m.runEvalExpressions(rest, io);
     }
+    case 'detail': {
+      const m = await import('./detail-commands.ts');
+      return verb === 'train' ? m.runTrainDetail(rest, io) : m.runEvalDetail(rest, io);
+    }
     case 'motion': {
       const file = new URL('./motion-commands.ts', import.meta.url);
       if (!existsSync(fileURLToPath(file))) {
@@ -35,7 +42,7 @@ export async function runModelCommand(verb: 'train' | 'eval', args: string[], io
       return verb === 'train' ? m.runTrainMotion(rest, io) : m.runEvalMotion(rest, io);
     }
     default:
-      io.err(`emotebot: ${verb} ${what === undefined ? 'needs a model' : `"${what}" is not a model`}: "expressions" or "motion" (see emotebot --help)`);
+      io.err(`emotebot: ${verb} ${what === undefined ? 'needs a model' : `"${what}" is not a model`}: "expressions", "detail" or "motion" (see emotebot --help)`);
       return 2;
   }
 }

@@ -11,7 +11,12 @@
 import { EMOTIONS, type Emotion } from '../core/emotions.ts';
 import { subSeed } from '../core/rng.ts';
 import { LANDMARK_COUNT } from '../core/topology.ts';
+import { EmoteBotError } from '../core/errors.ts';
 import { readDataset, readSequences } from '../data/files.ts';
+import { UV_SIZE } from '../render/uv-texture.ts';
+
+/** Texels of one stored face texture. */
+export const TEXTURE_TEXELS = UV_SIZE * UV_SIZE;
 import type { SyntheticFaces } from './expression-synthetic.ts';
 
 export const N3 = LANDMARK_COUNT * 3;
@@ -41,6 +46,8 @@ export interface FaceSet {
   /** Person index when the dataset names people (-1: unknown). */
   person: Int32Array;
   sources: SourceSummary[];
+  /** Per face: its lighting-normalised UV texture (TEXTURE_TEXELS int8, render/uv-texture.ts), when asked for. */
+  texture?: Int8Array;
 }
 
 export interface QualityFilter {
@@ -62,14 +69,15 @@ export function meshRow(set: { mesh: Float32Array }, i: number): Float32Array {
 }
 
 /** Reads labelled face datasets and splits them (see the module comment). */
-export async function loadFaceSets(files: readonly string[], o: { seed: number; devShare?: number; quality?: QualityFilter }): Promise<FaceSet> {
+export async function loadFaceSets(files: readonly string[], o: { seed: number; devShare?: number; quality?: QualityFilter; texture?: boolean }): Promise<FaceSet> {
   const q = o.quality ?? DEFAULT_QUALITY;
   const devShare = o.devShare ?? 0.1;
-  const parts: { mesh: Float32Array; emotion: number[]; part: number[]; person: number[] }[] = [];
+  const parts: { mesh: Float32Array; emotion: number[]; part: number[]; person: number[]; texture?: Int8Array }[] = [];
   const people = new Map<string, number>();
   const sources: SourceSummary[] = [];
   for (const file of files) {
     const ds = await readDataset(file);
+    if (o.texture && !ds.texture) throw new EmoteBotError('bad-argument', `${file} holds no face textures: build it again with "emotebot data prepare" (DATA.md)`);
     const keep: number[] = [];
     let dropped = 0;
     for (let i = 0; i < ds.count; i++) {
@@ -97,22 +105,29 @@ export async function loadFaceSets(files: readonly string[], o: { seed: number; 
       const c = counts[PART_NAMES[p]!]!;
       c[e] = (c[e] ?? 0) + 1;
     });
-    parts.push({ mesh, emotion, part, person });
+    let texture: Int8Array | undefined;
+    if (o.texture && ds.texture) {
+      texture = new Int8Array(keep.length * TEXTURE_TEXELS);
+      keep.forEach((i, k) => texture!.set(ds.texture!.subarray(i * TEXTURE_TEXELS, (i + 1) * TEXTURE_TEXELS), k * TEXTURE_TEXELS));
+    }
+    parts.push({ mesh, emotion, part, person, texture });
     sources.push({ file, faces: ds.count, used: keep.length, dropped, counts });
   }
   const n = parts.reduce((s, p) => s + p.emotion.length, 0);
   const mesh = new Float32Array(n * N3);
   const emotion = new Uint8Array(n), part = new Uint8Array(n), source = new Uint8Array(n), person = new Int32Array(n);
+  const texture = o.texture ? new Int8Array(n * TEXTURE_TEXELS) : undefined;
   let off = 0;
   parts.forEach((p, s) => {
     mesh.set(p.mesh, off * N3);
+    if (texture && p.texture) texture.set(p.texture, off * TEXTURE_TEXELS);
     emotion.set(p.emotion, off);
     part.set(p.part, off);
     person.set(p.person, off);
     source.fill(s, off, off + p.emotion.length);
     off += p.emotion.length;
   });
-  return { n, mesh, emotion, part, source, person, sources };
+  return { n, mesh, emotion, part, source, person, sources, ...(texture ? { texture } : {}) };
 }
 
 /** A synthetic set as a FaceSet (train split: fit and dev by a seeded share; val split: val). */

@@ -82,10 +82,11 @@ function mlp(layers: readonly DenseLayer[], input: Float64Array): Float64Array {
 }
 
 /**
- * One generator pass: condition (GAN_EMOTIONS weights), intensity and latent in, raw code out.
+ * One generator pass: condition (GAN_EMOTIONS weights), intensity and latent in, raw sample out
+ * (an expression code; texture coefficients for the detail model, whose output is `linear`).
  * The latent is [ze (noiseDim), zn (nuisanceDim)]; missing entries are 0 (the typical face).
  */
-export function generatorForward(g: GeneratorWeights, cond: ArrayLike<number>, intensity: number, z: ArrayLike<number>, out = new Float64Array(AU_COUNT)): Float64Array {
+export function generatorForward(g: GeneratorWeights, cond: ArrayLike<number>, intensity: number, z: ArrayLike<number>, out = new Float64Array(g.scale.length), linear = false): Float64Array {
   const x = new Float64Array(COND_DIM + g.noiseDim);
   for (let k = 0; k < GAN_EMOTIONS.length; k++) x[k] = cond[k] ?? 0;
   x[GAN_EMOTIONS.length] = intensity;
@@ -93,7 +94,23 @@ export function generatorForward(g: GeneratorWeights, cond: ArrayLike<number>, i
   const zn = Float64Array.from({ length: g.nuisanceDim }, (_, k) => z[g.noiseDim + k] ?? 0);
   const e = intensity === 0 ? null : mlp(g.expression, x);
   const n = mlp(g.nuisance, zn);
-  for (let a = 0; a < AU_COUNT; a++) out[a] = softplus(n[a]! + (e ? intensity * e[a]! : 0)) * g.scale[a]!;
+  for (let a = 0; a < g.scale.length; a++) {
+    const pre = n[a]! + (e ? intensity * e[a]! : 0);
+    out[a] = (linear ? pre : softplus(pre)) * g.scale[a]!;
+  }
+  return out;
+}
+
+/** The expression branch alone, t E(e, t, ze) x scale: a linear generator's sample relative to its neutral (zn cancels). */
+export function expressionBranch(g: GeneratorWeights, cond: ArrayLike<number>, intensity: number, ze: ArrayLike<number>, out: Float64Array = new Float64Array(g.scale.length)): Float64Array {
+  out.fill(0);
+  if (intensity === 0) return out;
+  const x = new Float64Array(COND_DIM + g.noiseDim);
+  for (let k = 0; k < GAN_EMOTIONS.length; k++) x[k] = cond[k] ?? 0;
+  x[GAN_EMOTIONS.length] = intensity;
+  for (let k = 0; k < g.noiseDim; k++) x[COND_DIM + k] = ze[k] ?? 0;
+  const e = mlp(g.expression, x);
+  for (let a = 0; a < g.scale.length; a++) out[a] = intensity * e[a]! * g.scale[a]!;
   return out;
 }
 
@@ -212,6 +229,12 @@ export function modelTensors(space: ExpressionSpace, generator: GeneratorWeights
     { name: 'code.envelopeLo', shape: [AU_COUNT], data: envelope.lo },
     { name: 'code.envelopeHi', shape: [AU_COUNT], data: envelope.hi },
   ];
+  return [...t, ...generatorTensors(generator)];
+}
+
+/** A generator's layers as tensors (`generator.expression0.w`, ...); the scale is the caller's. */
+export function generatorTensors(generator: GeneratorWeights): ModelTensor[] {
+  const t: ModelTensor[] = [];
   for (const branch of ['expression', 'nuisance'] as const) {
     generator[branch].forEach((l, i) => {
       t.push({ name: `generator.${branch}${i}.w`, shape: [l.inDim, l.outDim], data: l.w });
@@ -219,6 +242,31 @@ export function modelTensors(space: ExpressionSpace, generator: GeneratorWeights
     });
   }
   return t;
+}
+
+/**
+ * Reads a generator's layers back (as generatorTensors wrote them) and checks that they chain
+ * from the condition and noise to `outDim` outputs; `what` names the model in messages.
+ */
+export function readGenerator(m: LoadedModel, what: string, arch: { noiseDim?: unknown; nuisanceDim?: unknown; expressionLayers?: unknown; nuisanceLayers?: unknown }, scale: Float32Array): GeneratorWeights {
+  const { noiseDim, nuisanceDim, expressionLayers, nuisanceLayers } = arch;
+  if (typeof noiseDim !== 'number' || typeof nuisanceDim !== 'number' || typeof expressionLayers !== 'number' || typeof nuisanceLayers !== 'number') {
+    throw new ModelError(`the ${what} manifest does not describe its generator (noiseDim, nuisanceDim, expressionLayers, nuisanceLayers)`);
+  }
+  const outDim = scale.length;
+  const branch = (name: string, count: number, inDim: number): DenseLayer[] => {
+    const layers: DenseLayer[] = [];
+    for (let i = 0; i < count; i++) {
+      const spec = m.manifest.tensors.find((t) => t.name === `generator.${name}${i}.w`);
+      if (!spec || spec.shape.length !== 2) throw new ModelError(`the ${what} lacks generator layer ${name}${i}`);
+      layers.push({ w: m.tensor(`generator.${name}${i}.w`), b: m.tensor(`generator.${name}${i}.b`), inDim: spec.shape[0]!, outDim: spec.shape[1]! });
+    }
+    if (layers[0]?.inDim !== inDim || layers[layers.length - 1]?.outDim !== outDim) throw new ModelError(`the ${what}'s generator ${name} layers do not fit its inputs and outputs`);
+    for (let i = 1; i < layers.length; i++) if (layers[i]!.inDim !== layers[i - 1]!.outDim) throw new ModelError(`the ${what}'s generator ${name} layers do not chain`);
+    for (const l of layers) if (l.b.length !== l.outDim) throw new ModelError(`the ${what}'s generator ${name} layers do not chain`);
+    return layers;
+  };
+  return { noiseDim, nuisanceDim, expression: branch('expression', expressionLayers, COND_DIM + noiseDim), nuisance: branch('nuisance', nuisanceLayers, nuisanceDim), scale };
 }
 
 let sharedBasis: Float64Array | null = null;
@@ -231,10 +279,8 @@ function rigBasis(): Float64Array {
 export function expressionModelFromLoaded(m: LoadedModel): ExpressionModel {
   const arch = m.manifest.architecture as { noiseDim?: unknown; nuisanceDim?: unknown; expressionLayers?: unknown; nuisanceLayers?: unknown; learned?: unknown; conditions?: unknown; runtimeNoiseScale?: unknown };
   const noiseScale = typeof arch.runtimeNoiseScale === 'number' && arch.runtimeNoiseScale >= 0 ? arch.runtimeNoiseScale : 1;
-  const { noiseDim, nuisanceDim, expressionLayers, nuisanceLayers, learned: learnedList } = arch;
-  if (typeof noiseDim !== 'number' || typeof nuisanceDim !== 'number' || typeof expressionLayers !== 'number' || typeof nuisanceLayers !== 'number' || !Array.isArray(learnedList)) {
-    throw new ModelError('the expression model manifest does not describe its generator (noiseDim, nuisanceDim, expressionLayers, nuisanceLayers, learned)');
-  }
+  const learnedList = arch.learned;
+  if (!Array.isArray(learnedList)) throw new ModelError('the expression model manifest does not say which emotions it learned (learned)');
   if (JSON.stringify(arch.conditions) !== JSON.stringify(GAN_EMOTIONS)) throw new ModelError('the expression model was trained on other emotion conditions');
   const f64 = (name: string) => Float64Array.from(m.tensor(name));
   const identityVariance = f64('space.identityVariance');
@@ -242,25 +288,14 @@ export function expressionModelFromLoaded(m: LoadedModel): ExpressionModel {
   const identity = f64('space.identity');
   const mean = f64('space.mean');
   if (mean.length !== MESH_DIM || identity.length !== identityCount * MESH_DIM) throw new ModelError('the expression model\'s space does not fit the 468-point mesh');
-  const branch = (name: string, count: number, inDim: number): DenseLayer[] => {
-    const layers: DenseLayer[] = [];
-    for (let i = 0; i < count; i++) {
-      const spec = m.manifest.tensors.find((t) => t.name === `generator.${name}${i}.w`);
-      if (!spec || spec.shape.length !== 2) throw new ModelError(`the expression model lacks generator layer ${name}${i}`);
-      layers.push({ w: m.tensor(`generator.${name}${i}.w`), b: m.tensor(`generator.${name}${i}.b`), inDim: spec.shape[0]!, outDim: spec.shape[1]! });
-    }
-    if (layers[0]?.inDim !== inDim || layers[layers.length - 1]?.outDim !== AU_COUNT) throw new ModelError(`the expression generator's ${name} layers do not fit its inputs and the code`);
-    for (let i = 1; i < layers.length; i++) if (layers[i]!.inDim !== layers[i - 1]!.outDim) throw new ModelError(`the expression generator's ${name} layers do not chain`);
-    for (const l of layers) if (l.b.length !== l.outDim) throw new ModelError(`the expression generator's ${name} layers do not chain`);
-    return layers;
-  };
-  const expression = branch('expression', expressionLayers, COND_DIM + noiseDim);
-  const nuisance = branch('nuisance', nuisanceLayers, nuisanceDim);
+  const scale = m.tensor('code.scale');
+  if (scale.length !== AU_COUNT) throw new ModelError('the expression model\'s code scale does not fit the rig');
+  const generator = readGenerator(m, 'expression model', arch, scale);
   const learned = GAN_EMOTIONS.map((e) => learnedList.includes(e));
   return createExpressionModel({
     manifest: m.manifest,
     space: { mean, identity, identityCount, identityVariance, neutralCode: f64('space.neutralCode'), basis: rigBasis() },
-    generator: { noiseDim, nuisanceDim, expression, nuisance, scale: m.tensor('code.scale') },
+    generator,
     learned,
     envelope: { lo: f64('code.envelopeLo'), hi: f64('code.envelopeHi') },
     noiseScale,

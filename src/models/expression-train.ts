@@ -115,9 +115,47 @@ export function mirrorCode(code: ArrayLike<number>, out = new Float64Array(AU_CO
 interface Dense { w: TF.Variable; b: TF.Variable; inDim: number; outDim: number }
 
 export async function trainGan(tf: typeof TF, data: GanData, config: GanConfig, hooks: TrainHooks = {}): Promise<TrainResult> {
+  const scale = codeScale(data);
+  return trainConditionalGan(tf, { n: data.n, dim: AU_COUNT, x: data.codes, slot: data.slot, intensity: data.intensity }, config, {
+    scale, output: 'softplus', mirror: config.mirror ? (src, out) => mirrorCode(src, out) : undefined,
+  }, hooks);
+}
+
+/** What a conditional GAN learns from: n samples of `dim` numbers with their condition. */
+export interface ConditionalData {
+  n: number;
+  dim: number;
+  /** n x dim samples. */
+  x: Float32Array;
+  /** GAN_EMOTIONS slot per sample, -1 for neutral. */
+  slot: Int8Array;
+  /** 0..1 per sample (0 for neutral). */
+  intensity: Float32Array;
+}
+
+export interface OutputSpec {
+  /** Per dimension: the scale the networks work in (the discriminator sees x / scale). */
+  scale: Float32Array;
+  /**
+   * 'softplus': x = softplus(N + t E) x scale (non-negative, as action units);
+   * 'linear': x = (N + t E) x scale (signed, as texture coefficients).
+   */
+  output: 'softplus' | 'linear';
+  /** Mirrors a real sample left-right (applied at random to half the batch), when given. */
+  mirror?: (src: Float32Array, out: Float64Array<ArrayBuffer>) => Float64Array;
+}
+
+/**
+ * The conditional GAN of this module over any sample space (expression codes here, texture
+ * coefficients in detail-train.ts): the nuisance and expression branches, the stabilisers and
+ * the validation keeping described at the top.
+ */
+export async function trainConditionalGan(tf: typeof TF, data: ConditionalData, config: Omit<GanConfig, 'mirror'>, out: OutputSpec, hooks: TrainHooks = {}): Promise<TrainResult> {
   const t0 = performance.now();
   const rng = createRng(subSeed(config.seed, 'gan'));
-  const scale = codeScale(data);
+  const DIM = data.dim;
+  const scale = out.scale;
+  if (scale.length !== DIM) throw new Error(`the output scale has ${scale.length} values for ${DIM} dimensions`);
   const slots = GAN_EMOTIONS.length;
   const members: number[][] = Array.from({ length: slots }, () => []);
   const neutral: number[] = [];
@@ -134,9 +172,9 @@ export async function trainGan(tf: typeof TF, data: GanData, config: GanConfig, 
   const neutralShare = neutral.length > 0 ? config.neutralShare : 0;
 
   // The nuisance branch starts at the neutral faces' mean code, the expression branch near 0.
-  const meanNeutral = new Float64Array(AU_COUNT);
+  const meanNeutral = new Float64Array(DIM);
   const src = neutral.length > 0 ? neutral : Array.from({ length: data.n }, (_, i) => i);
-  for (const i of src) for (let a = 0; a < AU_COUNT; a++) meanNeutral[a] = meanNeutral[a]! + data.codes[i * AU_COUNT + a]! / src.length;
+  for (const i of src) for (let a = 0; a < DIM; a++) meanNeutral[a] = meanNeutral[a]! + data.x[i * DIM + a]! / src.length;
 
   const dense = (inDim: number, outDim: number, name: string, bias?: Float64Array, gain = 1): Dense => {
     const std = Math.sqrt(2 / inDim) * 0.8 * gain;
@@ -149,11 +187,13 @@ export async function trainGan(tf: typeof TF, data: GanData, config: GanConfig, 
   };
   const chain = (sizes: number[], name: string, lastBias?: Float64Array, lastGain = 1) =>
     sizes.slice(1).map((o, i) => dense(sizes[i]!, o, `${name}${i}`, i === sizes.length - 2 ? lastBias : undefined, i === sizes.length - 2 ? lastGain : 1));
-  // Output bias so that softplus(bias) * scale is the neutral mean code.
-  const outBias = Float64Array.from(meanNeutral, (m, a) => { const y = Math.max(m / scale[a]!, 1e-3); return y > 20 ? y : Math.log(Math.expm1(y)); });
-  const eLayers = chain([COND_DIM + config.noiseDim, ...config.generatorHidden, AU_COUNT], 'ge', undefined, 1);
-  const nLayers = chain([config.nuisanceDim, ...config.nuisanceHidden, AU_COUNT], 'gn', outBias, 0.3);
-  const dLayers = chain([AU_COUNT + COND_DIM, ...config.discriminatorHidden, 1], 'd');
+  // Output bias so that the nuisance branch starts at the neutral mean.
+  const outBias = out.output === 'softplus'
+    ? Float64Array.from(meanNeutral, (m, a) => { const y = Math.max(m / scale[a]!, 1e-3); return y > 20 ? y : Math.log(Math.expm1(y)); })
+    : Float64Array.from(meanNeutral, (m, a) => m / scale[a]!);
+  const eLayers = chain([COND_DIM + config.noiseDim, ...config.generatorHidden, DIM], 'ge', undefined, 1);
+  const nLayers = chain([config.nuisanceDim, ...config.nuisanceHidden, DIM], 'gn', outBias, 0.3);
+  const dLayers = chain([DIM + COND_DIM, ...config.discriminatorHidden, 1], 'd');
   const gVars = [...eLayers, ...nLayers].flatMap((l) => [l.w, l.b]);
   const dVars = dLayers.flatMap((l) => [l.w, l.b]);
   // The generator's moving average (what validation and the result read).
@@ -178,16 +218,17 @@ export async function trainGan(tf: typeof TF, data: GanData, config: GanConfig, 
     const cz = tf.slice(input, [0, 0], [-1, COND_DIM + config.noiseDim]);
     const zn = tf.slice(input, [0, COND_DIM + config.noiseDim], [-1, config.nuisanceDim]);
     const t = tf.slice(input, [0, slots], [-1, 1]);
-    return tf.mul(tf.softplus(tf.add(mlp(nLayers, zn), tf.mul(t, mlp(eLayers, cz)))), scaleT);
+    const pre = tf.add(mlp(nLayers, zn), tf.mul(t, mlp(eLayers, cz)));
+    return tf.mul(out.output === 'softplus' ? tf.softplus(pre) : pre, scaleT);
   };
   const D = (codes: TF.Tensor, cond: TF.Tensor2D) => tf.reshape(mlp(dLayers, tf.concat([tf.mul(codes, invScaleT), cond], 1)), [-1]);
 
   const B = config.batch;
-  const realBuf = new Float32Array(B * AU_COUNT);
+  const realBuf = new Float32Array(B * DIM);
   const condBuf = new Float32Array(B * COND_DIM);
   const zDim = config.noiseDim + config.nuisanceDim;
   const noiseBuf = new Float32Array(B * zDim);
-  const tmp = new Float64Array(AU_COUNT);
+  const tmp = new Float64Array(DIM);
   const pick = <T>(a: readonly T[]): T => a[Math.floor(rng() * a.length)]!;
   const drawBatch = (): void => {
     condBuf.fill(0);
@@ -204,8 +245,8 @@ export async function trainGan(tf: typeof TF, data: GanData, config: GanConfig, 
         i = pick(members[slot]!);
         t = data.intensity[i]!;
       }
-      const src = data.codes.subarray(i * AU_COUNT, (i + 1) * AU_COUNT);
-      if (config.mirror && rng() < 0.5) { mirrorCode(src, tmp); realBuf.set(tmp, k * AU_COUNT); } else realBuf.set(src, k * AU_COUNT);
+      const src = data.x.subarray(i * DIM, (i + 1) * DIM);
+      if (out.mirror && rng() < 0.5) { out.mirror(src, tmp); realBuf.set(tmp, k * DIM); } else realBuf.set(src, k * DIM);
       condBuf[k * COND_DIM + slot] = 1;
       condBuf[k * COND_DIM + slots] = t;
       for (let j = 0; j < zDim; j++) noiseBuf[k * zDim + j] = gaussian(rng);
@@ -233,7 +274,7 @@ export async function trainGan(tf: typeof TF, data: GanData, config: GanConfig, 
       if (hooks.signal?.aborted) break;
       drawBatch();
       const stats = tf.tidy(() => {
-        const real = tf.tensor2d(realBuf, [B, AU_COUNT]);
+        const real = tf.tensor2d(realBuf, [B, DIM]);
         const cond = tf.tensor2d(condBuf, [B, COND_DIM]);
         const gIn = tf.concat([cond, tf.tensor2d(noiseBuf, [B, zDim])], 1) as TF.Tensor2D;
         // Read inside the closures: minimize disposes what they make.

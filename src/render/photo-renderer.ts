@@ -1,10 +1,12 @@
 /**
- * The CPU photo renderer: the photo warped by its moving mesh, with the mouth interior painted
- * where the lips part. The page's WebGL renderer draws the same geometry (render/geometry.ts).
+ * The CPU photo renderer: the photo warped by its moving mesh, the expression's detail laid on
+ * the face as shading (render/detail.ts, when a detail layer is given), and the mouth interior
+ * painted where the lips part. The page's WebGL renderer draws the same (render/geometry.ts).
  */
 import type { ExpressionRig } from '../core/rig.ts';
 import type { FrameState } from '../motion/animator.ts';
 import { paintMouth, type RgbaImage, warpTriangles } from './cpu-warp.ts';
+import { compositeDetail, type DetailLayer, shadingFactors } from './detail.ts';
 import { buildWarpGeometry, mouthGaps, mouthOpenness, targetPositions, type WarpGeometry } from './geometry.ts';
 import { type FacePoser, photoPoser } from './pose.ts';
 import type { FaceRenderer } from './types.ts';
@@ -20,6 +22,8 @@ export interface PhotoRendererOptions {
    * learned expression space's neutraliseFace), so code 0 is this face at rest.
    */
   neutralise?: (canonical: Float64Array) => Float64Array;
+  /** Expression detail (wrinkles, folds, shading) laid on the face; none when absent. */
+  detail?: DetailLayer;
 }
 
 export function createPhotoRenderer(photo: PhotoInput, rig: ExpressionRig, options: PhotoRendererOptions = {}): FaceRenderer & { readonly geometry: WarpGeometry; readonly poser: FacePoser } {
@@ -29,6 +33,9 @@ export function createPhotoRenderer(photo: PhotoInput, rig: ExpressionRig, optio
   const target = new Float32Array(geometry.vertexCount * 2);
   const gaps = new Float32Array(geometry.vertexCount);
   const base = photo.image;
+  const detail = options.detail;
+  let factors = new Float32Array(0);
+  const scratch = detail ? new Float32Array(width * height) : new Float32Array(0);
 
   return {
     width, height, geometry, poser,
@@ -40,6 +47,11 @@ export function createPhotoRenderer(photo: PhotoInput, rig: ExpressionRig, optio
       warpTriangles(base, dst, geometry.source, target, geometry.triangles);
       // The mouth opening is warped too (the photo's own lip line, stretched), then painted over.
       warpTriangles(base, dst, geometry.source, target, geometry.mouthTriangles);
+      const map = detail?.detailFor(frame);
+      if (map) {
+        if (factors.length !== map.size * map.size) factors = new Float32Array(map.size * map.size);
+        compositeDetail(dst, target, shadingFactors(map, factors), map.size, scratch);
+      }
       const open = mouthOpenness(geometry, target);
       if (open > 0) {
         const mw = mouthGaps(target, gaps);

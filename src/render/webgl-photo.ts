@@ -1,13 +1,17 @@
 /**
- * The WebGL2 photo renderer of the page: the same warp geometry, poser and mouth rule as the
- * CPU renderer (photo-renderer.ts), drawn by the GPU (or SwiftShader). Three passes per frame:
- * the still photo, the moving face (the mouth opening included, warped from the photo's own
- * lips), then the mouth interior blended over the opening as it parts.
+ * The WebGL2 photo renderer of the page: the same warp geometry, poser, detail layer and mouth
+ * rule as the CPU renderer (photo-renderer.ts), drawn by the GPU (or SwiftShader). Per frame:
+ * the still photo; the moving face, its skin multiplied by the expression's detail factors
+ * (render/detail.ts, sampled from a small float texture in the canonical UV layout); the band
+ * to the fixed ring and the mouth opening warped from the photo's own pixels; then the mouth
+ * interior blended over the opening as it parts.
  *
  * Coordinates: vertex positions are photo pixels (x right, y down); the photo fills the canvas.
  */
 import type { ExpressionRig } from '../core/rig.ts';
 import type { FrameState } from '../motion/animator.ts';
+import { CANONICAL_UVS, FACE_OVAL, LANDMARK_COUNT } from '../core/topology.ts';
+import { DETAIL_TRIANGLES, shadingFactors } from './detail.ts';
 import { buildWarpGeometry, mouthGaps, mouthOpenness, targetPositions, type WarpGeometry } from './geometry.ts';
 import type { PhotoRendererOptions } from './photo-renderer.ts';
 import { type FacePoser, photoPoser } from './pose.ts';
@@ -36,11 +40,14 @@ in vec2 a_dst;
 in vec2 a_src;
 in float a_side;
 in float a_gap;
+in vec2 a_tex;
 out vec2 v_uv;
+out vec2 v_tex;
 out float v_side;
 out float v_gap;
 void main() {
   v_uv = a_src / u_size;
+  v_tex = a_tex;
   v_side = a_side;
   v_gap = a_gap;
   vec2 p = a_dst / u_size * 2.0 - 1.0;
@@ -50,12 +57,16 @@ void main() {
 const PHOTO_FRAGMENT = `#version 300 es
 precision highp float;
 uniform sampler2D u_photo;
+uniform sampler2D u_detail;
+uniform float u_detailOn;
 in vec2 v_uv;
+in vec2 v_tex;
 in float v_side;
 in float v_gap;
 out vec4 colour;
 void main() {
-  colour = vec4(texture(u_photo, v_uv).rgb, 1.0);
+  float f = u_detailOn > 0.5 ? texture(u_detail, v_tex).r : 1.0;
+  colour = vec4(texture(u_photo, v_uv).rgb * f, 1.0);
 }`;
 
 /** geometry.ts mouthInteriorColour and cpu-warp.ts paintMouth, per fragment. */
@@ -64,6 +75,7 @@ precision highp float;
 uniform float u_invWidth;
 uniform float u_open;
 in vec2 v_uv;
+in vec2 v_tex;
 in float v_side;
 in float v_gap;
 out vec4 colour;
@@ -110,7 +122,7 @@ function program(gl: WebGL2RenderingContext, fragment: string): WebGLProgram {
   gl.attachShader(p, vs);
   gl.attachShader(p, fs);
   // One attribute layout for both programs, so one vertex array serves every pass.
-  ['a_dst', 'a_src', 'a_side', 'a_gap'].forEach((name, i) => gl.bindAttribLocation(p, i, name));
+  ['a_dst', 'a_src', 'a_side', 'a_gap', 'a_tex'].forEach((name, i) => gl.bindAttribLocation(p, i, name));
   gl.linkProgram(p);
   gl.deleteShader(vs);
   gl.deleteShader(fs);
@@ -140,6 +152,12 @@ export function createWebGlPhotoRenderer(gl: WebGL2RenderingContext, photo: WebG
   side.set(geometry.mouthSide);
   const gaps = new Float32Array(total);
   const target = new Float32Array(n * 2);
+  // Canonical UVs for the detail texture; a ring point takes its face-oval point's.
+  const uv = new Float32Array(total * 2);
+  uv.set(CANONICAL_UVS.slice(0, LANDMARK_COUNT * 2));
+  FACE_OVAL.forEach((o, k) => { uv[(LANDMARK_COUNT + k) * 2] = CANONICAL_UVS[o * 2]!; uv[(LANDMARK_COUNT + k) * 2 + 1] = CANONICAL_UVS[o * 2 + 1]!; });
+  const detail = options.detail;
+  let factors = new Float32Array(0);
 
   const photoProgram = program(gl, PHOTO_FRAGMENT);
   const mouthProgram = program(gl, MOUTH_FRAGMENT);
@@ -148,6 +166,8 @@ export function createWebGlPhotoRenderer(gl: WebGL2RenderingContext, photo: WebG
   const uMouthSize = gl.getUniformLocation(mouthProgram, 'u_size');
   const uInvWidth = gl.getUniformLocation(mouthProgram, 'u_invWidth');
   const uOpen = gl.getUniformLocation(mouthProgram, 'u_open');
+  const uDetailTex = gl.getUniformLocation(photoProgram, 'u_detail');
+  const uDetailOn = gl.getUniformLocation(photoProgram, 'u_detailOn');
 
   const vao = gl.createVertexArray();
   gl.bindVertexArray(vao);
@@ -163,17 +183,28 @@ export function createWebGlPhotoRenderer(gl: WebGL2RenderingContext, photo: WebG
   const srcBuf = buffer(src, 1, 2, gl.STATIC_DRAW);
   const sideBuf = buffer(side, 2, 1, gl.STATIC_DRAW);
   const gapBuf = buffer(gaps, 3, 1, gl.DYNAMIC_DRAW);
-  // One index buffer: background quad, face triangles, mouth triangles.
+  const texBuf = buffer(uv, 4, 2, gl.STATIC_DRAW);
+  // One index buffer: background quad; the triangles that carry detail (as the CPU's
+  // compositeDetail); the rest of the warp (eye openings, the band to the ring); the mouth.
   const quad = [corners, corners + 1, corners + 2, corners + 2, corners + 1, corners + 3];
+  const key = (a: number, b: number, c: number) => [a, b, c].sort((x, y) => x - y).join(',');
+  const detailKeys = new Set<string>();
+  for (let t = 0; t < DETAIL_TRIANGLES.length; t += 3) detailKeys.add(key(DETAIL_TRIANGLES[t]!, DETAIL_TRIANGLES[t + 1]!, DETAIL_TRIANGLES[t + 2]!));
+  const faceTris: number[] = [], restTris: number[] = [];
+  for (let t = 0; t < geometry.triangles.length; t += 3) {
+    const a = geometry.triangles[t]!, b = geometry.triangles[t + 1]!, c = geometry.triangles[t + 2]!;
+    (detailKeys.has(key(a, b, c)) ? faceTris : restTris).push(a, b, c);
+  }
   const indices = new Uint16Array(quad.length + geometry.triangles.length + geometry.mouthTriangles.length);
   indices.set(quad);
-  indices.set(geometry.triangles, quad.length);
+  indices.set(faceTris, quad.length);
+  indices.set(restTris, quad.length + faceTris.length);
   indices.set(geometry.mouthTriangles, quad.length + geometry.triangles.length);
   const indexBuf = gl.createBuffer();
   gl.bindBuffer(gl.ELEMENT_ARRAY_BUFFER, indexBuf);
   gl.bufferData(gl.ELEMENT_ARRAY_BUFFER, indices, gl.STATIC_DRAW);
   gl.bindVertexArray(null);
-  const faceStart = quad.length, mouthStart = quad.length + geometry.triangles.length;
+  const faceStart = quad.length, restStart = quad.length + faceTris.length, mouthStart = quad.length + geometry.triangles.length;
 
   const texture = gl.createTexture();
   gl.bindTexture(gl.TEXTURE_2D, texture);
@@ -184,6 +215,14 @@ export function createWebGlPhotoRenderer(gl: WebGL2RenderingContext, photo: WebG
   gl.texParameteri(gl.TEXTURE_2D, gl.TEXTURE_MAG_FILTER, gl.LINEAR);
   gl.texParameteri(gl.TEXTURE_2D, gl.TEXTURE_WRAP_S, gl.CLAMP_TO_EDGE);
   gl.texParameteri(gl.TEXTURE_2D, gl.TEXTURE_WRAP_T, gl.CLAMP_TO_EDGE);
+  // The detail factors (exp of the shading), one float channel, filtered like the CPU's bilinear sample.
+  const detailTexture = gl.createTexture();
+  gl.bindTexture(gl.TEXTURE_2D, detailTexture);
+  gl.texParameteri(gl.TEXTURE_2D, gl.TEXTURE_MIN_FILTER, gl.LINEAR);
+  gl.texParameteri(gl.TEXTURE_2D, gl.TEXTURE_MAG_FILTER, gl.LINEAR);
+  gl.texParameteri(gl.TEXTURE_2D, gl.TEXTURE_WRAP_S, gl.CLAMP_TO_EDGE);
+  gl.texParameteri(gl.TEXTURE_2D, gl.TEXTURE_WRAP_T, gl.CLAMP_TO_EDGE);
+  let detailSize = 0;
 
   let disposed = false;
   return {
@@ -205,15 +244,36 @@ export function createWebGlPhotoRenderer(gl: WebGL2RenderingContext, photo: WebG
       gl.bindBuffer(gl.ARRAY_BUFFER, gapBuf);
       gl.bufferSubData(gl.ARRAY_BUFFER, 0, gaps);
 
+      const map = detail?.detailFor(frame) ?? null;
+      gl.activeTexture(gl.TEXTURE1);
+      gl.bindTexture(gl.TEXTURE_2D, detailTexture);
+      if (map) {
+        if (factors.length !== map.size * map.size) factors = new Float32Array(map.size * map.size);
+        shadingFactors(map, factors);
+        gl.pixelStorei(gl.UNPACK_ALIGNMENT, 1);
+        if (detailSize !== map.size) {
+          gl.texImage2D(gl.TEXTURE_2D, 0, gl.R16F, map.size, map.size, 0, gl.RED, gl.FLOAT, factors);
+          detailSize = map.size;
+        } else {
+          gl.texSubImage2D(gl.TEXTURE_2D, 0, 0, 0, map.size, map.size, gl.RED, gl.FLOAT, factors);
+        }
+        gl.pixelStorei(gl.UNPACK_ALIGNMENT, 4);
+      }
+
       gl.useProgram(photoProgram);
       gl.uniform2f(uPhotoSize, width, height);
       gl.activeTexture(gl.TEXTURE0);
       gl.bindTexture(gl.TEXTURE_2D, texture);
       gl.uniform1i(uPhotoTex, 0);
+      gl.uniform1i(uDetailTex, 1);
       gl.disable(gl.BLEND);
-      // Background, then the face and the mouth opening warped from the photo.
+      // Background; the face with its detail; the rest of the warp and the mouth opening, from the photo.
+      gl.uniform1f(uDetailOn, 0);
       gl.drawElements(gl.TRIANGLES, faceStart, gl.UNSIGNED_SHORT, 0);
-      gl.drawElements(gl.TRIANGLES, indices.length - faceStart, gl.UNSIGNED_SHORT, faceStart * 2);
+      gl.uniform1f(uDetailOn, map ? 1 : 0);
+      gl.drawElements(gl.TRIANGLES, restStart - faceStart, gl.UNSIGNED_SHORT, faceStart * 2);
+      gl.uniform1f(uDetailOn, 0);
+      gl.drawElements(gl.TRIANGLES, indices.length - restStart, gl.UNSIGNED_SHORT, restStart * 2);
 
       if (open > 0) {
         gl.useProgram(mouthProgram);
@@ -232,8 +292,9 @@ export function createWebGlPhotoRenderer(gl: WebGL2RenderingContext, photo: WebG
       if (disposed) return;
       disposed = true;
       gl.deleteVertexArray(vao);
-      for (const b of [dstBuf, srcBuf, sideBuf, gapBuf, indexBuf]) gl.deleteBuffer(b);
+      for (const b of [dstBuf, srcBuf, sideBuf, gapBuf, texBuf, indexBuf]) gl.deleteBuffer(b);
       gl.deleteTexture(texture);
+      gl.deleteTexture(detailTexture);
       gl.deleteProgram(photoProgram);
       gl.deleteProgram(mouthProgram);
     },

@@ -16,6 +16,7 @@ import { readImageFile } from '../../src/face/image.ts';
 import { preparePhoto, type PreparedPhoto } from '../../src/face/photo.ts';
 import type { FrameState } from '../../src/motion/animator.ts';
 import { apexFrame } from '../../src/pipeline/render-job.ts';
+import { type DetailMap, faceDetailMask } from '../../src/render/detail.ts';
 import { createPhotoRenderer } from '../../src/render/photo-renderer.ts';
 import { startPageServer, type PageServer } from '../../src/server/server.ts';
 import { CHROMIUM, CHROMIUM_ARGS, SHOTS } from './harness.ts';
@@ -49,18 +50,30 @@ describe('WebGL2 and CPU photo renderers agree', () => {
     if (tmp) await rm(tmp, { recursive: true, force: true });
   });
 
-  const frames: [string, FrameState][] = [
+  // A stripy detail map (up to ±0.5 in ln-luminance) inside the face mask.
+  const DS = 64;
+  const mask = faceDetailMask(DS);
+  const stripes: DetailMap = { size: DS, shading: Float32Array.from(mask, (m, i) => m * 0.5 * Math.sin((i % DS) * 0.6) * Math.cos(Math.floor(i / DS) * 0.45)) };
+  const frames: [string, FrameState, DetailMap?][] = [
     ['neutral', apexFrame([])],
     ['happy', apexFrame([{ weights: { happy: 1 }, intensity: 1, start: 0, duration: null }])],
     ['surprised', apexFrame([{ weights: { surprised: 1 }, intensity: 1, start: 0, duration: null }])],
     ['blink, head turned', { ...apexFrame([{ weights: { sad: 1 }, intensity: 0.7, start: 0, duration: null }]), blinkLeft: 1, blinkRight: 1, pose: { yaw: 0.08, pitch: -0.04, roll: 0.03, lift: 0.01, gazeX: 0, gazeY: 0 } }],
+    ['surprised with detail', apexFrame([{ weights: { surprised: 1 }, intensity: 1, start: 0, duration: null }]), stripes],
   ];
 
-  for (const [name, frame] of frames) {
+  for (const [name, frame, detail] of frames) {
     it(`${name}: the same pixels up to rasterisation`, async () => {
-      const cpu = createPhotoRenderer(photo, createExpressionRig()).render(frame);
-      const gl = await page.evaluate(({ rgba, size, mesh, frame }) => window.renderGl(rgba, size, mesh, frame),
-        { rgba: Array.from(photo.image.data), size: SIZE, mesh: Array.from(photo.mesh), frame: { ...frame, code: Array.from(frame.code) as unknown as Float64Array } });
+      const cpu = createPhotoRenderer(photo, createExpressionRig(), detail ? { detail: { name: 'test', detailFor: () => detail } } : {}).render(frame);
+      if (detail) {
+        // The detail changes the face (else this case would compare two plain frames).
+        const plain = createPhotoRenderer(photo, createExpressionRig()).render(frame);
+        let changed = 0;
+        for (let i = 0; i < cpu.length; i += 4) if (Math.abs(cpu[i]! - plain[i]!) > 8) changed++;
+        expect(changed / (cpu.length / 4)).toBeGreaterThan(0.05);
+      }
+      const gl = await page.evaluate(({ rgba, size, mesh, frame, detail }) => window.renderGl(rgba, size, mesh, frame, detail),
+        { rgba: Array.from(photo.image.data), size: SIZE, mesh: Array.from(photo.mesh), frame: { ...frame, code: Array.from(frame.code) as unknown as Float64Array }, detail: detail ? { size: detail.size, shading: Array.from(detail.shading) } : undefined });
       expect(gl).toHaveLength(cpu.length);
       let sum = 0, far = 0, moved = 0;
       const base = photo.image.data;

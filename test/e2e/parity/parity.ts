@@ -8,18 +8,19 @@ import { createWebGlPhotoRenderer } from '../../../src/render/webgl-photo.ts';
 
 declare global {
   interface Window {
-    renderGl(rgba: number[], size: number, mesh: number[], frame: FrameState): number[];
+    renderGl(rgba: number[], size: number, mesh: number[], frame: FrameState, detail?: { size: number; shading: number[] }): number[];
   }
 }
 
-window.renderGl = (rgba, size, mesh, frame) => {
+window.renderGl = (rgba, size, mesh, frame, detail) => {
   const canvas = document.getElementById('c') as HTMLCanvasElement;
   canvas.width = size;
   canvas.height = size;
   const gl = canvas.getContext('webgl2', { alpha: false, antialias: false, premultipliedAlpha: false, preserveDrawingBuffer: true });
   if (!gl) throw new Error('no WebGL2');
   const image = new ImageData(new Uint8ClampedArray(rgba), size, size);
-  const r = createWebGlPhotoRenderer(gl, { image, width: size, height: size, mesh }, createExpressionRig());
+  const map = detail ? { size: detail.size, shading: Float32Array.from(detail.shading) } : null;
+  const r = createWebGlPhotoRenderer(gl, { image, width: size, height: size, mesh }, createExpressionRig(), map ? { detail: { name: 'test', detailFor: () => map } } : {});
   r.render({ ...frame, code: Float64Array.from(frame.code as unknown as number[]) });
   const out = new Uint8Array(size * size * 4);
   gl.readPixels(0, 0, size, size, gl.RGBA, gl.UNSIGNED_BYTE, out);

@@ -1,0 +1,172 @@
+import type * as TF from '@tensorflow/tfjs';
+import { beforeAll, describe, expect, it } from 'vitest';
+import type { Emotion } from '../core/emotions.ts';
+import { codeFromEmotions } from '../core/rig.ts';
+import { createRng, gaussian } from '../core/rng.ts';
+import { TEXTURE_MISSING, TEXTURE_STEP, UV_SIZE } from '../render/uv-texture.ts';
+import { downsampleTexture, keptShare, principalDirections, project } from './detail-data.ts';
+import { createAmountReader, createDetailLayer, DETAIL_MODEL_NAME, DETAIL_MODEL_VERSION, loadDetailModel } from './detail-model.ts';
+import { GAN_EMOTIONS, generatorForward, generatorTensors, type GeneratorWeights } from './expression-gan.ts';
+import { frechetOfRows } from './expression-metrics.ts';
+import { useWasmBackend } from './expression-tf.ts';
+import { DEFAULT_GAN_CONFIG, trainConditionalGan } from './expression-train.ts';
+import { encodeModel, ModelError } from './manifest.ts';
+import { apexFrame } from '../pipeline/render-job.ts';
+
+let tf: typeof TF;
+beforeAll(async () => { tf = await useWasmBackend(); });
+
+// Synthetic textures: 16 x 16 maps; each emotion adds its own pattern to a person's own texture.
+const S = 16, T = S * S, K = 6;
+const rng = createRng(21);
+const pattern = () => Float32Array.from({ length: T }, (_, t) => Math.sin((t % S) * (0.3 + rng())) * Math.cos(Math.floor(t / S) * (0.2 + rng())) * 0.1);
+const people = [pattern(), pattern(), pattern()];
+const emotionPatterns = GAN_EMOTIONS.map(() => pattern());
+function faces(n: number, seed: number): { rows: Float32Array; slot: Int8Array } {
+  const r = createRng(seed);
+  const rows = new Float32Array(n * T), slot = new Int8Array(n);
+  for (let i = 0; i < n; i++) {
+    const s = i % 4 === 0 ? -1 : Math.floor(r() * 3); // neutral, happy, sad, surprised
+    slot[i] = s;
+    const who = people[Math.floor(r() * people.length)]!, amount = 0.5 + r(), own = (r() - 0.5) * 2;
+    for (let t = 0; t < T; t++) rows[i * T + t] = who[t]! * own + (s >= 0 ? emotionPatterns[s]![t]! * amount : 0) + gaussian(r) * 0.002;
+  }
+  return { rows, slot };
+}
+
+describe('texture basis', () => {
+  it('keeps nearly all of low-rank data and is deterministic for a seed', () => {
+    const { rows } = faces(600, 1);
+    const a = principalDirections(tf, rows, 600, T, K, 3);
+    const b = principalDirections(tf, rows, 600, T, K, 3);
+    expect(Array.from(a.basis)).toEqual(Array.from(b.basis));
+    // 3 people + 3 emotions: six directions hold the data up to its noise.
+    expect(a.kept).toBeGreaterThan(0.98);
+    for (let c = 0; c < K; c++) {
+      let norm = 0;
+      for (let t = 0; t < T; t++) norm += a.basis[c * T + t]! ** 2;
+      expect(norm).toBeCloseTo(1, 4);
+    }
+    expect(keptShare(a.basis, K, emotionPatterns[0]!)).toBeGreaterThan(0.97);
+    // A pattern outside the data is not kept.
+    const stray = Float32Array.from({ length: T }, (_, t) => ((t * 7919) % 13) / 13 - 0.5);
+    expect(keptShare(a.basis, K, stray)).toBeLessThan(0.5);
+  });
+});
+
+describe('downsampleTexture', () => {
+  it('averages covered texels and leaves blocks with none uncovered', () => {
+    const tex = new Int8Array(UV_SIZE * UV_SIZE).fill(TEXTURE_MISSING);
+    tex[0] = 10; tex[1] = 20; // block (0, 0): two covered texels
+    tex[UV_SIZE * 2 + 2] = -64; // block (1, 1) at size 64
+    const shading = new Float32Array(64 * 64), cover = new Uint8Array(64 * 64);
+    downsampleTexture(tex, 64, shading, cover);
+    expect(cover[0]).toBe(1);
+    expect(shading[0]).toBeCloseTo(15 * TEXTURE_STEP, 6);
+    expect(cover[65]).toBe(1);
+    expect(shading[65]).toBeCloseTo(-1, 6);
+    expect(cover[2]).toBe(0);
+    expect(shading[2]).toBe(0);
+    expect(() => downsampleTexture(tex, 48, shading, cover)).toThrow(/divide/);
+  });
+});
+
+describe('reading emotion amounts from a code', () => {
+  it('recovers a blend of the codes it was given', () => {
+    const read = createAmountReader(GAN_EMOTIONS.map((e) => (e === 'contempt' ? null : codeFromEmotions({ [e]: 1 }, 1))));
+    const code = codeFromEmotions({ happy: 1 }, 0.6);
+    const a = read(code);
+    expect(a[GAN_EMOTIONS.indexOf('happy')]!).toBeGreaterThan(0.5);
+    expect(a[GAN_EMOTIONS.indexOf('happy')]!).toBeLessThan(0.7);
+    for (let s = 0; s < GAN_EMOTIONS.length; s++) if (GAN_EMOTIONS[s] !== 'happy') expect(a[s]!).toBeLessThan(0.1);
+    expect(Array.from(read(new Float64Array(code.length)))).toEqual(new Array(GAN_EMOTIONS.length).fill(0));
+  });
+});
+
+describe('the detail GAN on synthetic textures', () => {
+  const train = faces(900, 2), dev = faces(300, 3);
+  let basis: Float32Array;
+  let coeffs: Float32Array, devCoeffs: Float32Array;
+  const learned = GAN_EMOTIONS.map((_, s) => s < 3);
+  const scale = new Float32Array(K);
+  beforeAll(() => {
+    basis = principalDirections(tf, train.rows, 900, T, K, 1).basis;
+    coeffs = new Float32Array(900 * K);
+    for (let i = 0; i < 900; i++) coeffs.set(project(basis, K, train.rows.subarray(i * T, (i + 1) * T)), i * K);
+    devCoeffs = new Float32Array(300 * K);
+    for (let i = 0; i < 300; i++) devCoeffs.set(project(basis, K, dev.rows.subarray(i * T, (i + 1) * T)), i * K);
+    for (let i = 0; i < 900; i++) for (let c = 0; c < K; c++) scale[c] = scale[c]! + coeffs[i * K + c]! ** 2 / 900;
+    for (let c = 0; c < K; c++) scale[c] = Math.sqrt(scale[c]!);
+  });
+  const devScore = (g: GeneratorWeights): number => {
+    let sum = 0;
+    for (let s = 0; s < 3; s++) {
+      const real: number[] = [];
+      for (let i = 0; i < 300; i++) if (dev.slot[i] === s) real.push(...devCoeffs.subarray(i * K, (i + 1) * K));
+      const r = createRng(5 + s), gen = new Float32Array(200 * K), cond = GAN_EMOTIONS.map((_, j) => (j === s ? 1 : 0));
+      for (let k = 0; k < 200; k++) gen.set(generatorForward(g, cond, 1, Array.from({ length: 16 }, () => gaussian(r)), undefined, true), k * K);
+      sum += frechetOfRows(gen, Float32Array.from(real), K);
+    }
+    return sum / 3;
+  };
+  const data = () => ({ n: 900, dim: K, x: coeffs, slot: train.slot, intensity: Float32Array.from(train.slot, (s) => (s < 0 ? 0 : 1)) });
+  const config = { ...DEFAULT_GAN_CONFIG, batch: 64, steps: 500, ema: 0.9, learned, seed: 3 };
+
+  it('brings generated textures towards held-out ones without leaking tensors, and runs as a detail layer', async () => {
+    const before = tf.memory().numTensors;
+    const scores: number[] = [];
+    const r = await trainConditionalGan(tf, data(), config, { scale, output: 'linear' }, { every: 25, validate: (_s, g) => { const v = devScore(g); scores.push(v); return v; } });
+    expect(tf.memory().numTensors).toBe(before);
+    expect(Math.min(...scores.slice(1))).toBeLessThan(0.5 * scores[0]!);
+
+    // Packed, checked on load, run as a renderer's detail layer.
+    const mask = new Float32Array(T).fill(1);
+    const baseline = new Float32Array(GAN_EMOTIONS.length * T);
+    emotionPatterns.forEach((p, s) => { if (learned[s]) baseline.set(p, s * T); });
+    const { manifest, weights } = await encodeModel({
+      name: DETAIL_MODEL_NAME, version: DETAIL_MODEL_VERSION, created: 'test',
+      architecture: { size: S, conditions: GAN_EMOTIONS, learned: GAN_EMOTIONS.filter((_, s) => learned[s]), noiseDim: r.generator.noiseDim, nuisanceDim: r.generator.nuisanceDim, expressionLayers: r.generator.expression.length, nuisanceLayers: r.generator.nuisance.length, runtimeNoiseScale: 0.5 },
+      training: { command: 'test', seed: 3, seconds: 0, data: {} }, metrics: {},
+    }, [
+      { name: 'mask', shape: [S, S], data: mask }, { name: 'basis', shape: [K, S, S], data: basis }, { name: 'baseline', shape: [GAN_EMOTIONS.length, S, S], data: baseline },
+      { name: 'coefficients.scale', shape: [K], data: scale }, ...generatorTensors(r.generator),
+    ]);
+    const model = await loadDetailModel(manifest, weights);
+    const codeFor = (e: Emotion) => codeFromEmotions({ [e]: 1 }, 1);
+    const layer = (seed: number, kind: 'gan' | 'mean' = 'gan') => createDetailLayer(model, { kind, codeFor, seed });
+    const happy = apexFrame([{ weights: { happy: 1 }, intensity: 1, start: 0, duration: null }]);
+    const sad = apexFrame([{ weights: { sad: 1 }, intensity: 1, start: 0, duration: null }]);
+    expect(layer(1).detailFor(apexFrame([]))).toBeNull();
+    const a = Float32Array.from(layer(1).detailFor(happy)!.shading), b = Float32Array.from(layer(1).detailFor(happy)!.shading);
+    expect(Array.from(a)).toEqual(Array.from(b));
+    const c = layer(2).detailFor(happy)!.shading;
+    const diff = a.reduce((m, v, t) => Math.max(m, Math.abs(v - c[t]!)), 0);
+    expect(diff).toBeGreaterThan(0);
+    // The generated happy detail resembles the happy pattern more than the sad one.
+    const cos = (x: ArrayLike<number>, y: ArrayLike<number>) => { let xy = 0, xx = 0, yy = 0; for (let t = 0; t < T; t++) { xy += x[t]! * y[t]!; xx += x[t]! ** 2; yy += y[t]! ** 2; } return xy / Math.sqrt(xx * yy); };
+    expect(cos(a, emotionPatterns[0]!)).toBeGreaterThan(cos(a, emotionPatterns[1]!));
+    expect(cos(a, emotionPatterns[0]!)).toBeGreaterThan(0.6);
+    // The mean baseline gives exactly the stored map at intensity 1 (the amount read back is ~1).
+    const mean = layer(1, 'mean').detailFor(sad)!.shading;
+    expect(cos(mean, emotionPatterns[1]!)).toBeGreaterThan(0.999);
+    // Half the intensity, about half the detail.
+    const halfSad = apexFrame([{ weights: { sad: 1 }, intensity: 0.5, start: 0, duration: null }]);
+    const half = layer(1, 'mean').detailFor(halfSad)!.shading;
+    const ratio = Math.sqrt(half.reduce((s, v) => s + v * v, 0) / mean.reduce((s, v) => s + v * v, 0));
+    expect(ratio).toBeGreaterThan(0.4);
+    expect(ratio).toBeLessThan(0.6);
+
+    // Manifest checks: a changed weight, another version, a missing tensor.
+    const bad = Uint8Array.from(weights); bad[10] = bad[10]! ^ 1;
+    await expect(loadDetailModel(manifest, bad)).rejects.toThrow(/SHA-256/);
+    await expect(loadDetailModel({ ...manifest, version: 99 }, weights)).rejects.toThrow(/version 99/);
+    await expect(loadDetailModel({ ...manifest, tensors: manifest.tensors.filter((t) => t.name !== 'baseline') }, weights)).rejects.toThrow(ModelError);
+  });
+
+  it('is deterministic for a seed', async () => {
+    const run = async (seed: number) => (await trainConditionalGan(tf, data(), { ...config, steps: 20, seed }, { scale, output: 'linear' })).generator.expression.map((l) => Array.from(l.w));
+    const a = await run(4), b = await run(4), c = await run(5);
+    expect(a).toEqual(b);
+    expect(a).not.toEqual(c);
+  });
+});

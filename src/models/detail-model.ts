@@ -1,0 +1,223 @@
+/**
+ * The learned expression detail at run time (plain typed-array maths, the same numbers in the
+ * page and the CLI): from how much of each emotion a frame's expression code shows to a shading
+ * map in the canonical face's texture space (render/detail.ts), which the photo renderers lay
+ * on the face as a luminance change.
+ *
+ * What the model holds (models/expression-detail/, trained by `emotebot train detail`):
+ * - `basis`: K orthonormal texture directions (PCA of real faces' lighting-normalised shading
+ *   relative to the mean neutral face, DETAIL_SIZE² texels, v down), and `mask` (where detail
+ *   may show);
+ * - `baseline`: per GAN_EMOTIONS slot, the mean real shading of that emotion minus the mean
+ *   neutral shading (the hand-written baseline of issue 9: no learning beyond an average);
+ * - a conditional GAN's generator over the K coefficients, with the expression codes' two
+ *   branches (expression-gan.ts): a nuisance branch for what every face shows (identity,
+ *   residual lighting) and an expression branch scaled by the intensity. Run time uses only
+ *   the expression branch, t E(e, t, ze) x scale: the detail relative to the face's own neutral,
+ *   exactly 0 at intensity 0, with the person's own skin left to the photo.
+ *
+ * Reading the frame: the amounts a_e ≥ 0 that best explain the frame's code as a mix of the
+ * active expression model's per-emotion codes (non-negative least squares), so detail follows
+ * the face through onsets, releases and blends, whatever animates it.
+ */
+import { type Emotion } from '../core/emotions.ts';
+import { AU_COUNT } from '../core/rig.ts';
+import { createRng, gaussian, subSeed } from '../core/rng.ts';
+import type { FrameState } from '../motion/animator.ts';
+import type { DetailLayer, DetailMap } from '../render/detail.ts';
+import { expressionBranch, GAN_EMOTIONS, type GeneratorWeights, readGenerator } from './expression-gan.ts';
+import { decodeModel, type LoadedModel, ModelError } from './manifest.ts';
+
+export const DETAIL_MODEL_NAME = 'expression-detail';
+export const DETAIL_MODEL_VERSION = 1;
+export const DETAIL_MODEL_VERSIONS: readonly number[] = [DETAIL_MODEL_VERSION];
+
+export interface DetailModel {
+  readonly manifest: LoadedModel['manifest'];
+  /** Texture side in texels (the map is size x size, v down). */
+  readonly size: number;
+  /** size² weights 0..1: where detail may show. */
+  readonly mask: Float32Array;
+  /** K x size² orthonormal texture directions. */
+  readonly basis: Float32Array;
+  readonly components: number;
+  /** GAN_EMOTIONS.length x size²: mean shading of each emotion minus the mean neutral's (masked). */
+  readonly baseline: Float32Array;
+  readonly generator: GeneratorWeights;
+  /** Per GAN_EMOTIONS slot: learned from data (false: no detail, too few faces). */
+  readonly learned: readonly boolean[];
+  /** Spread of the run-time expression noise (the truncation of BigGAN; 0: the conditional mode). */
+  readonly noiseScale: number;
+}
+
+/** K coefficients to a masked shading map (writes into out). */
+export function decodeDetail(model: DetailModel, coefficients: ArrayLike<number>, out: Float32Array = new Float32Array(model.size * model.size)): Float32Array {
+  const n = model.size * model.size;
+  out.fill(0);
+  for (let k = 0; k < model.components; k++) {
+    const c = coefficients[k]!;
+    if (c === 0) continue;
+    const row = k * n;
+    for (let i = 0; i < n; i++) out[i] = out[i]! + c * model.basis[row + i]!;
+  }
+  for (let i = 0; i < n; i++) out[i] = out[i]! * model.mask[i]!;
+  return out;
+}
+
+/** The generator's coefficients for one emotion at an intensity, relative to neutral (0 at intensity 0). */
+export function detailCoefficients(model: DetailModel, slot: number, intensity: number, ze: ArrayLike<number>, out?: Float64Array): Float64Array {
+  const cond = new Float64Array(GAN_EMOTIONS.length);
+  cond[slot] = 1;
+  const result = expressionBranch(model.generator, cond, intensity, ze, out);
+  if (!model.learned[slot]) result.fill(0);
+  return result;
+}
+
+export function createDetailModel(parts: Omit<DetailModel, 'components' | 'noiseScale'> & { noiseScale?: number }): DetailModel {
+  const n = parts.size * parts.size;
+  const components = parts.basis.length / n;
+  if (!Number.isInteger(components) || components < 1) throw new ModelError('the detail basis does not fit the texture size');
+  if (parts.mask.length !== n) throw new ModelError('the detail mask does not fit the texture size');
+  if (parts.baseline.length !== GAN_EMOTIONS.length * n) throw new ModelError('the detail baseline does not hold one map per emotion');
+  if (parts.generator.scale.length !== components) throw new ModelError('the detail generator does not produce one number per basis direction');
+  return { ...parts, components, noiseScale: parts.noiseScale ?? 1 };
+}
+
+export function detailModelFromLoaded(m: LoadedModel): DetailModel {
+  const arch = m.manifest.architecture as { size?: unknown; conditions?: unknown; learned?: unknown; runtimeNoiseScale?: unknown; noiseDim?: unknown; nuisanceDim?: unknown; expressionLayers?: unknown; nuisanceLayers?: unknown };
+  if (typeof arch.size !== 'number' || !Number.isInteger(arch.size) || arch.size < 8) throw new ModelError('the detail model manifest does not give its texture size');
+  if (JSON.stringify(arch.conditions) !== JSON.stringify(GAN_EMOTIONS)) throw new ModelError('the detail model was trained on other emotion conditions');
+  if (!Array.isArray(arch.learned)) throw new ModelError('the detail model manifest does not say which emotions it learned');
+  const learnedList: unknown[] = arch.learned;
+  const noiseScale = typeof arch.runtimeNoiseScale === 'number' && arch.runtimeNoiseScale >= 0 ? arch.runtimeNoiseScale : 1;
+  return createDetailModel({
+    manifest: m.manifest,
+    size: arch.size,
+    mask: m.tensor('mask'),
+    basis: m.tensor('basis'),
+    baseline: m.tensor('baseline'),
+    generator: readGenerator(m, 'detail model', arch, m.tensor('coefficients.scale')),
+    learned: GAN_EMOTIONS.map((e) => learnedList.includes(e)),
+    noiseScale,
+  });
+}
+
+/** Loads the detail model from a manifest (parsed JSON) and the weights' bytes: the page's way in. */
+export async function loadDetailModel(manifestJson: unknown, weights: Uint8Array): Promise<DetailModel> {
+  return detailModelFromLoaded(await decodeModel(manifestJson, weights, { name: DETAIL_MODEL_NAME, versions: DETAIL_MODEL_VERSIONS }));
+}
+
+// ---------------------------------------------------------------------------------------------
+// Reading a frame
+
+/**
+ * Reads how much of each emotion a code shows: a ≥ 0 minimising |code - Σ a_e basis_e|² (plus a
+ * small ridge), by coordinate descent on the Gram matrix. `basis` holds one code per
+ * GAN_EMOTIONS slot (null: that emotion is never read).
+ */
+export function createAmountReader(basis: readonly (ArrayLike<number> | null)[], ridge = 1e-3): (code: ArrayLike<number>, out?: Float64Array) => Float64Array {
+  const m = basis.length;
+  const G = new Float64Array(m * m);
+  for (let a = 0; a < m; a++) {
+    for (let b = 0; b < m; b++) {
+      const x = basis[a], y = basis[b];
+      let s = 0;
+      if (x && y) for (let i = 0; i < AU_COUNT; i++) s += x[i]! * y[i]!;
+      G[a * m + b] = s;
+    }
+    G[a * m + a] = G[a * m + a]! + ridge;
+  }
+  const h = new Float64Array(m);
+  return (code, out = new Float64Array(m)) => {
+    out.fill(0);
+    for (let a = 0; a < m; a++) {
+      const x = basis[a];
+      let s = 0;
+      if (x) for (let i = 0; i < AU_COUNT; i++) s += x[i]! * code[i]!;
+      h[a] = s;
+    }
+    for (let sweep = 0; sweep < 50; sweep++) {
+      let change = 0;
+      for (let a = 0; a < m; a++) {
+        if (!basis[a]) continue;
+        let r = h[a]!;
+        for (let b = 0; b < m; b++) if (b !== a) r -= G[a * m + b]! * out[b]!;
+        const v = Math.max(0, r / G[a * m + a]!);
+        change = Math.max(change, Math.abs(v - out[a]!));
+        out[a] = v;
+      }
+      if (change < 1e-7) break;
+    }
+    return out;
+  };
+}
+
+export interface DetailLayerOptions {
+  /** 'gan': the generator (default); 'mean': the per-emotion mean baseline. */
+  kind?: 'gan' | 'mean';
+  /** The active expression model's code per emotion at intensity 1 (codeFor({ [e]: 1 }, 1)). */
+  codeFor: (emotion: Emotion) => Float64Array;
+  /** Seeds the expression noise ze (one face keeps its folds for the whole session). */
+  seed: number;
+  /** Amounts are read up to this (a strong code does not push detail beyond what data showed). Default 1.2. */
+  maxAmount?: number;
+}
+
+/**
+ * A renderer's detail layer: the frame's emotion amounts, then the generator's (or the
+ * baseline's) coefficients, decoded into one shading map. The map is recomputed only when the
+ * amounts move by more than 1e-4, and returned as null on a neutral face.
+ */
+export function createDetailLayer(model: DetailModel, o: DetailLayerOptions): DetailLayer & { amounts(frame: FrameState): Float64Array } {
+  const kind = o.kind ?? 'gan';
+  const maxAmount = o.maxAmount ?? 1.2;
+  const slots = GAN_EMOTIONS.length;
+  const read = createAmountReader(GAN_EMOTIONS.map((e, k) => (model.learned[k] ? o.codeFor(e) : null)));
+  const rng = createRng(subSeed(o.seed, 'detail-noise'));
+  const ze = Float64Array.from({ length: model.generator.noiseDim }, () => gaussian(rng) * model.noiseScale);
+  const n = model.size * model.size;
+  const map: DetailMap = { size: model.size, shading: new Float32Array(n) };
+  const amounts = new Float64Array(slots), last = new Float64Array(slots).fill(-1);
+  const coeffs = new Float64Array(model.components), one = new Float64Array(model.components);
+  let lastEmpty = true;
+  const amountsOf = (frame: FrameState): Float64Array => {
+    read(frame.code, amounts);
+    for (let k = 0; k < slots; k++) amounts[k] = Math.min(amounts[k]!, maxAmount);
+    return amounts;
+  };
+  return {
+    name: kind === 'gan' ? 'generated detail' : 'mean detail',
+    amounts: (frame) => Float64Array.from(amountsOf(frame)),
+    detailFor(frame) {
+      amountsOf(frame);
+      let moved = 0, any = false;
+      for (let k = 0; k < slots; k++) {
+        moved = Math.max(moved, Math.abs(amounts[k]! - last[k]!));
+        if (amounts[k]! > 1e-3) any = true;
+      }
+      if (!any) { last.set(amounts); lastEmpty = true; return null; }
+      if (moved <= 1e-4 && !lastEmpty) return map;
+      last.set(amounts);
+      lastEmpty = false;
+      if (kind === 'mean') {
+        map.shading.fill(0);
+        for (let k = 0; k < slots; k++) {
+          const a = amounts[k]!;
+          if (a <= 1e-3) continue;
+          const row = k * n;
+          for (let i = 0; i < n; i++) map.shading[i] = map.shading[i]! + a * model.baseline[row + i]!;
+        }
+        return map;
+      }
+      coeffs.fill(0);
+      for (let k = 0; k < slots; k++) {
+        const a = amounts[k]!;
+        if (a <= 1e-3) continue;
+        detailCoefficients(model, k, a, ze, one);
+        for (let c = 0; c < model.components; c++) coeffs[c] = coeffs[c]! + one[c]!;
+      }
+      decodeDetail(model, coeffs, map.shading);
+      return map;
+    },
+  };
+}

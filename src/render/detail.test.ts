@@ -1,0 +1,119 @@
+import { describe, expect, it } from 'vitest';
+import { AU_COUNT, createExpressionRig } from '../core/rig.ts';
+import { CANONICAL_POSITIONS, CANONICAL_UVS, FACE_OVAL, LANDMARK_COUNT } from '../core/topology.ts';
+import type { FrameState } from '../motion/animator.ts';
+import { compositeDetail, type DetailLayer, type DetailMap, faceDetailMask, shadingFactors } from './detail.ts';
+import { createPhotoRenderer } from './photo-renderer.ts';
+
+const W = 256;
+/** The canonical face drawn into a 256 px image: 12 px per cm, y down. */
+const mesh = Float32Array.from({ length: LANDMARK_COUNT * 3 }, (_, k) => {
+  const v = CANONICAL_POSITIONS[k]!;
+  return k % 3 === 0 ? 128 + v * 12 : k % 3 === 1 ? 120 - v * 12 : v * 12;
+});
+/** A colourful photo: every channel different, so colour ratios can be checked. */
+function photo(): Uint8ClampedArray {
+  const d = new Uint8ClampedArray(W * W * 4);
+  for (let y = 0; y < W; y++) for (let x = 0; x < W; x++) {
+    const o = (y * W + x) * 4;
+    d[o] = 120 + ((x * 3) % 100); d[o + 1] = 80 + ((y * 5) % 60); d[o + 2] = 60 + ((x + y) % 40); d[o + 3] = 255;
+  }
+  return d;
+}
+const still: FrameState = { time: 0, code: new Float64Array(AU_COUNT), blinkLeft: 0, blinkRight: 0, pose: { yaw: 0, pitch: 0, roll: 0, lift: 0, gazeX: 0, gazeY: 0 } };
+const uvAt = (i: number): [number, number] => [CANONICAL_UVS[i * 2]!, CANONICAL_UVS[i * 2 + 1]!];
+const SIZE = 64;
+
+function constantLayer(value: number, masked: boolean): DetailLayer {
+  const mask = faceDetailMask(SIZE);
+  const map: DetailMap = { size: SIZE, shading: Float32Array.from(mask, (m) => (masked ? m * value : value)) };
+  return { name: 'constant', detailFor: () => map };
+}
+
+/** Inside the face oval (by the even-odd rule on the oval's image points), with a margin in pixels. */
+function insideOval(x: number, y: number): boolean {
+  let inside = false;
+  for (let k = 0, j = FACE_OVAL.length - 1; k < FACE_OVAL.length; j = k++) {
+    const a = FACE_OVAL[k]!, b = FACE_OVAL[j]!;
+    const xa = mesh[a * 3]!, ya = mesh[a * 3 + 1]!, xb = mesh[b * 3]!, yb = mesh[b * 3 + 1]!;
+    if ((ya > y) !== (yb > y) && x < ((xb - xa) * (y - ya)) / (yb - ya) + xa) inside = !inside;
+  }
+  return inside;
+}
+
+describe('faceDetailMask', () => {
+  const mask = faceDetailMask(SIZE);
+  const at = ([u, v]: [number, number]) => mask[Math.min(SIZE - 1, Math.floor(v * SIZE)) * SIZE + Math.min(SIZE - 1, Math.floor(u * SIZE))]!;
+  it('is 1 on the cheeks and forehead, 0 off the face and in the eye and mouth openings', () => {
+    expect(mask.every((m) => m >= 0 && m <= 1)).toBe(true);
+    expect(at(uvAt(50))).toBe(1); // right cheek
+    expect(at(uvAt(280))).toBe(1); // left cheek
+    expect(at(uvAt(151))).toBe(1); // forehead
+    expect(at([0.01, 0.01])).toBe(0);
+    const mid = (a: number, b: number): [number, number] => [(uvAt(a)[0] + uvAt(b)[0]) / 2, (uvAt(a)[1] + uvAt(b)[1]) / 2];
+    expect(at(mid(159, 145))).toBe(0); // right eye opening
+    expect(at(mid(386, 374))).toBe(0); // left eye opening
+    expect(at(mid(13, 14))).toBe(0); // between the lips
+  });
+  it('fades rather than steps at its edge', () => {
+    const between = mask.filter((m) => m > 0.05 && m < 0.95).length;
+    const full = mask.filter((m) => m === 1).length;
+    expect(between).toBeGreaterThan(100);
+    expect(full).toBeGreaterThan(between);
+  });
+});
+
+describe('detail on the photo renderer', () => {
+  const rig = createExpressionRig();
+  const image = { data: photo(), width: W, height: W };
+  const plain = createPhotoRenderer({ image, mesh }, rig).render(still);
+
+  it('changes nothing when the shading is zero', () => {
+    const out = createPhotoRenderer({ image, mesh }, rig, { detail: constantLayer(0, true) }).render(still);
+    expect(Buffer.from(out).equals(Buffer.from(plain))).toBe(true);
+  });
+
+  it('darkens the face as luminance, keeps its colours and leaves everything off the face untouched', () => {
+    const out = createPhotoRenderer({ image, mesh }, rig, { detail: constantLayer(Math.log(0.5), true) }).render(still);
+    let changedOutside = 0, darkened = 0, checked = 0;
+    for (let y = 0; y < W; y++) for (let x = 0; x < W; x++) {
+      const o = (y * W + x) * 4;
+      const same = out[o] === plain[o] && out[o + 1] === plain[o + 1] && out[o + 2] === plain[o + 2];
+      if (!insideOval(x + 0.5, y + 0.5)) { if (!same) changedOutside++; continue; }
+      if (!same) darkened++;
+    }
+    expect(changedOutside).toBe(0);
+    expect(darkened).toBeGreaterThan(3000);
+    // On the cheek: every channel halved (the same factor), so hue and saturation stay.
+    for (const v of [50, 280, 151, 205]) {
+      const x = Math.round(mesh[v * 3]!), y = Math.round(mesh[v * 3 + 1]!);
+      const o = (y * W + x) * 4;
+      for (let c = 0; c < 3; c++) expect(Math.abs(out[o + c]! - plain[o + c]! * 0.5)).toBeLessThanOrEqual(1);
+      checked++;
+    }
+    expect(checked).toBe(4);
+    expect(out[3]).toBe(255);
+  });
+
+  it('shades every pixel once, also where triangles share an edge', () => {
+    // An unmasked constant factor: every face pixel is the warped pixel times exactly 0.8.
+    const dst = { data: new Uint8ClampedArray(plain), width: W, height: W };
+    const target = new Float32Array(LANDMARK_COUNT * 2);
+    for (let i = 0; i < LANDMARK_COUNT; i++) { target[i * 2] = mesh[i * 3]!; target[i * 2 + 1] = mesh[i * 3 + 1]!; }
+    const map: DetailMap = { size: SIZE, shading: new Float32Array(SIZE * SIZE).fill(Math.log(0.8)) };
+    compositeDetail(dst, target, shadingFactors(map), SIZE);
+    let changed = 0;
+    for (let k = 0; k < plain.length; k += 4) {
+      if (dst.data[k] === plain[k]) continue;
+      changed++;
+      expect(Math.abs(dst.data[k]! - plain[k]! * 0.8)).toBeLessThanOrEqual(0.5 + 1e-6);
+    }
+    expect(changed).toBeGreaterThan(5000);
+  });
+
+  it('refuses a target with too few points or a map of the wrong size', () => {
+    const dst = { data: new Uint8ClampedArray(plain), width: W, height: W };
+    expect(() => compositeDetail(dst, new Float32Array(10), new Float32Array(SIZE * SIZE), SIZE)).toThrow(/468/);
+    expect(() => compositeDetail(dst, new Float32Array(LANDMARK_COUNT * 2), new Float32Array(5), SIZE)).toThrow(/factors/);
+  });
+});
