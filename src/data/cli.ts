@@ -53,7 +53,8 @@ Options
   --max-yaw <deg>        largest |yaw| (default ${DEFAULT_THRESHOLDS.maxYaw})
   --max-pitch <deg>      largest |pitch| (default ${DEFAULT_THRESHOLDS.maxPitch})
   --max-fit-error <cm>   largest alignment residual on the stable points (default ${DEFAULT_THRESHOLDS.maxFitError})
-  --no-picture           do not draw the mean faces
+  --no-textures          do not unwrap and store the face textures (array "texture", DATA.md)
+  --no-picture           do not draw the mean faces and mean textures (<out minus ext>.textures.png)
   --quiet                no progress on stderr
 
 Ctrl-C stops a run; run the same command again to go on where it stopped.`;
@@ -67,6 +68,7 @@ const COMMON = {
   'max-yaw': { type: 'string' },
   'max-pitch': { type: 'string' },
   'max-fit-error': { type: 'string' },
+  'no-textures': { type: 'boolean', default: false },
   quiet: { type: 'boolean', default: false },
 } as const;
 
@@ -126,7 +128,7 @@ async function prepare(args: string[], io: DataIo): Promise<number> {
     inputs: positionals, out, labelMap, identity: values.identity as 'none' | 'filename',
     valFraction: num('val-fraction', values['val-fraction'], 0.1, 0, 1),
     rule: values['no-upscale'] ? NO_UPSCALE_RULE : DEFAULT_RULE, thresholds: thresholdsFrom(values), workers,
-    picture: !values['no-picture'], quiet: values.quiet, signal, log: (l) => { if (!values.quiet) io.err(`emotebot: ${l}`); },
+    picture: !values['no-picture'], textures: !values['no-textures'], quiet: values.quiet, signal, log: (l) => { if (!values.quiet) io.err(`emotebot: ${l}`); },
   }));
   for (const l of result.report) io.out(l);
   return 0;
@@ -139,7 +141,7 @@ async function prepareVideo(args: string[], io: DataIo): Promise<number> {
   const workers = num('workers', values.workers, defaultWorkers(), 0, 64, true);
   const result = await interruptible((signal) => prepareVideos({
     videos: positionals, out, rule: values['no-upscale'] ? NO_UPSCALE_RULE : DEFAULT_RULE, thresholds: thresholdsFrom(values), workers,
-    quiet: values.quiet, signal, log: (l) => { if (!values.quiet) io.err(`emotebot: ${l}`); },
+    textures: !values['no-textures'], quiet: values.quiet, signal, log: (l) => { if (!values.quiet) io.err(`emotebot: ${l}`); },
   }));
   for (const l of result.report) io.out(l);
   return 0;
@@ -158,6 +160,8 @@ async function inspect(args: string[], io: DataIo): Promise<number> {
     const pic = sidePaths(file).picture;
     const has = await stat(pic).then((s) => s.isFile(), () => false);
     if (has) io.out(`mean faces: ${path.relative(process.cwd(), pic) || pic}`);
+    const tex = sidePaths(file).textures;
+    if (await stat(tex).then((s) => s.isFile(), () => false)) io.out(`mean textures: ${path.relative(process.cwd(), tex) || tex}`);
   }
   io.out(`loaded in ${ms.toFixed(0)} ms`);
   return 0;

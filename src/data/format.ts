@@ -11,6 +11,7 @@
  */
 import { EMOTIONS, type Emotion } from '../core/emotions.ts';
 import { LANDMARK_COUNT } from '../core/topology.ts';
+import { TEXTURE_MISSING, TEXTURE_STEP, UV_SIZE } from '../render/uv-texture.ts';
 import { type ArrayData, type ArraySpec, type Container, type ContainerHeader, DataFileError, decodeContainer, encodeContainer, quantiseInt16 } from './container.ts';
 import { SPLITS, type Split } from './labels.ts';
 import { REJECT_REASONS, type RejectReason } from './judge.ts';
@@ -24,6 +25,10 @@ export const MESH_STEP_CM = 0.001;
 export const MESH_VALUES = LANDMARK_COUNT * 3;
 /** Per-face transform: scale, rotation (row-major 3x3), translation. */
 export const SIMILARITY_VALUES = 13;
+/** Texels per stored face texture (UV_SIZE x UV_SIZE). */
+export const TEXTURE_TEXELS = UV_SIZE * UV_SIZE;
+/** What the `texture` array holds, word for word in its header entry. */
+export const TEXTURE_DESCRIPTION = `the face's appearance in the UV (texture) layout of MediaPipe's canonical face (src/core/topology.ts CANONICAL_UVS), ${UV_SIZE}x${UV_SIZE} texels, row-major, v down (texel [j][i] is centred at u = (i + 0.5) / ${UV_SIZE}, v = (j + 0.5) / ${UV_SIZE}), unwrapped from the source image at its own resolution through the face's mesh in source pixels; lighting-normalised: natural-log luminance ln(L + 1/255), L = (0.299 R + 0.587 G + 0.114 B) / 255, minus a least-squares quadratic surface in (u, v) fitted over the covered texels (src/render/uv-texture.ts); value = int8 * step; ${TEXTURE_MISSING} = not covered (the triangle faces away from the camera, is seen over 72.5 degrees from head-on, or the face/frame was not accepted)`;
 /** Reason codes in sequences files: 0 is a usable frame, k is REJECT_REASONS[k - 1]. */
 export const FRAME_REASONS = ['ok', ...REJECT_REASONS] as const;
 
@@ -40,7 +45,11 @@ export interface CommonHeader {
   detection: { detector: string; rule: { minSide: number; maxSide: number; border: number }; thresholds: Record<string, number> };
   /** Rejected images or frames by reason. */
   rejected: Partial<Record<RejectReason, number>>;
-  run: { seconds: number; processed: number; fromCache: number; workers: number; perSecond: number };
+  run: {
+    seconds: number; processed: number; fromCache: number; workers: number; perSecond: number;
+    /** Textures unwrapped in texture-only jobs (detection from the cache; the image decoded again), and the seconds they took. */
+    textureJobs?: number; textureSeconds?: number;
+  };
   /** How many aligned values had to be clamped to the int16 range (should be 0). */
   clampedValues: number;
 }
@@ -129,6 +138,12 @@ export interface FaceDataset extends FaceArrays {
   identity: readonly string[];
   /** First 8 bytes of the SHA-256 of the image file, 8 per face. */
   hash: Uint8Array;
+  /**
+   * Lighting-normalised UV texture per face, TEXTURE_TEXELS (128 x 128, v down) int8 values per
+   * face: value * TEXTURE_STEP is ln-luminance shading, TEXTURE_MISSING (-128) is not covered
+   * (decodeTexture in src/render/uv-texture.ts). Absent in files made before textures existed.
+   */
+  texture?: Int8Array;
   emotion(i: number): Emotion;
   splitName(i: number): Split;
   /** The aligned mesh of face i, centimetres (a view of `mesh` once that is built, else a fresh array). */
@@ -152,12 +167,19 @@ export interface Clip {
   depthScale: Float32Array;
   fitError: Float32Array;
   box: Float32Array;
+  /** The clip's frames' textures (as Sequences.texture), when the file has them. */
+  texture?: Int8Array;
 }
 
 export interface Sequences {
   header: SequencesHeader;
   frameCount: number;
   clips: Clip[];
+  /**
+   * Lighting-normalised UV texture per frame, TEXTURE_TEXELS int8 values per frame (as
+   * FaceDataset.texture); frames that are not valid are all TEXTURE_MISSING. Absent in older files.
+   */
+  texture?: Int8Array;
   array(name: string): ArrayData | undefined;
 }
 
@@ -242,6 +264,24 @@ export interface DatasetRows {
   root: Uint16Array;
   identity: string[];
   hash: Uint8Array;
+  /** TEXTURE_TEXELS int8 values per face (uv-texture.ts encodeTexture); left out of the file when absent. */
+  texture?: Int8Array;
+}
+
+function textureArray(n: number, texture: Int8Array): { spec: ArraySpec; data: ArrayData } {
+  if (texture.length !== n * TEXTURE_TEXELS) throw new Error(`texture has ${texture.length} values for ${n} rows of ${TEXTURE_TEXELS}`);
+  return { spec: { name: 'texture', dtype: 'int8', shape: [n, UV_SIZE, UV_SIZE], step: TEXTURE_STEP, description: TEXTURE_DESCRIPTION }, data: texture };
+}
+
+/** The texture array of a file, when it has one of the expected shape; undefined in older files. */
+function readTexture(c: Container, what: string, n: number): Int8Array | undefined {
+  const d = c.get('texture');
+  if (d === undefined) return undefined;
+  const spec = c.header.arrays.find((a) => a.name === 'texture');
+  if (!(d instanceof Int8Array) || d.length !== n * TEXTURE_TEXELS || spec?.step !== TEXTURE_STEP) {
+    throw new DataFileError('corrupt', `${what}: array "texture" has the wrong type or size: rebuild it`);
+  }
+  return d;
 }
 
 export function encodeDataset(meta: Omit<DatasetHeader, 'kind' | 'version' | 'count' | 'clampedValues' | 'splits' | 'vocabulary'>, rows: DatasetRows): Uint8Array {
@@ -259,6 +299,7 @@ export function encodeDataset(meta: Omit<DatasetHeader, 'kind' | 'version' | 'co
     { spec: { name: 'root', dtype: 'uint16', shape: [n], description: 'index into header.sources' }, data: rows.root },
     { spec: { name: 'identity', dtype: 'utf8', shape: [n], description: "the person, when known ('' otherwise)" }, data: rows.identity },
     { spec: { name: 'hash', dtype: 'uint8', shape: [n, 8], description: 'first 8 bytes of the SHA-256 of the image file' }, data: rows.hash },
+    ...(rows.texture ? [textureArray(n, rows.texture)] : []),
   ]);
 }
 
@@ -268,6 +309,8 @@ export interface SequenceRows {
   time: Float64Array;
   valid: Uint8Array;
   reason: Uint8Array;
+  /** TEXTURE_TEXELS int8 values per frame; left out of the file when absent. */
+  texture?: Int8Array;
 }
 
 export function encodeSequences(meta: Omit<SequencesHeader, 'kind' | 'version' | 'frameCount' | 'clampedValues' | 'reasons' | 'vocabulary'>, rows: SequenceRows): Uint8Array {
@@ -282,6 +325,7 @@ export function encodeSequences(meta: Omit<SequencesHeader, 'kind' | 'version' |
     { spec: { name: 'valid', dtype: 'uint8', shape: [n], description: '1: a usable face; 0: see reason' }, data: rows.valid },
     { spec: { name: 'reason', dtype: 'uint8', shape: [n], description: 'index into header.reasons (0: ok)' }, data: rows.reason },
     ...rows.frames.arrays(),
+    ...(rows.texture ? [textureArray(n, rows.texture)] : []),
   ]);
 }
 
@@ -340,7 +384,9 @@ export function decodeDataset(bytes: Uint8Array, what = 'the dataset'): FaceData
   const vocab = header.vocabulary as readonly Emotion[];
   const splits = header.splits as readonly Split[];
   let mesh: Float32Array | undefined;
+  const texture = readTexture(c, what, n);
   const ds: FaceDataset = {
+    ...(texture ? { texture } : {}),
     header, count: n, label, split, source, identity, ...geometry, meshInt16, meshStep,
     get mesh() {
       mesh ??= needFloats(c, 'mesh', what, n * MESH_VALUES);
@@ -371,6 +417,7 @@ export function decodeSequences(bytes: Uint8Array, what = 'the sequences file'):
   const time = need(c, 'time', what, isF64), valid = need(c, 'valid', what, isU8), reason = need(c, 'reason', what, isU8);
   if (time.length !== n || valid.length !== n || reason.length !== n) throw new DataFileError('corrupt', `${what}: arrays disagree on the number of frames: rebuild it`);
   const g = faceArrays(c, what, n);
+  const texture = readTexture(c, what, n);
   const clips = header.clips.map((info): Clip => {
     const a = info.firstFrame, b = info.firstFrame + info.frameCount;
     if (!(a >= 0 && b <= n && a <= b)) throw new DataFileError('corrupt', `${what}: clip ${info.source} points outside the frames: rebuild it`);
@@ -379,7 +426,8 @@ export function decodeSequences(bytes: Uint8Array, what = 'the sequences file'):
       score: g.score.subarray(a, b), pose: g.pose.subarray(a * 3, b * 3), mesh: g.mesh.subarray(a * MESH_VALUES, b * MESH_VALUES),
       similarity: g.similarity.subarray(a * SIMILARITY_VALUES, b * SIMILARITY_VALUES), depthScale: g.depthScale.subarray(a, b),
       fitError: g.fitError.subarray(a, b), box: g.box.subarray(a * 4, b * 4),
+      ...(texture ? { texture: texture.subarray(a * TEXTURE_TEXELS, b * TEXTURE_TEXELS) } : {}),
     };
   });
-  return { header, frameCount: n, clips, array: (name) => c.get(name) };
+  return { header, frameCount: n, clips, ...(texture ? { texture } : {}), array: (name) => c.get(name) };
 }

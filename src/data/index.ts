@@ -3,7 +3,7 @@
  * the alignment maths (so a model's output can be mapped back onto a photo).
  */
 export { readDataFile, readDataset, readSequences } from './files.ts';
-export { decodeDataset, decodeSequences, MESH_STEP_CM, MESH_VALUES, SIMILARITY_VALUES, FRAME_REASONS } from './format.ts';
+export { decodeDataset, decodeSequences, MESH_STEP_CM, MESH_VALUES, SIMILARITY_VALUES, FRAME_REASONS, TEXTURE_TEXELS } from './format.ts';
 export type { Clip, ClipInfo, DatasetHeader, FaceDataset, Sequences, SequencesHeader } from './format.ts';
 export { DataFileError } from './container.ts';
 export { alignMesh, headPoseFromRotation, mirrorAligned, MIRROR_INDEX, NORMALISATION, rotationFromHeadPose } from './align.ts';

@@ -2,6 +2,9 @@
  * `emotebot data prepare-video`: face videos to one sequences file, every frame aligned the same
  * way as the photos, with its time stamp and a valid flag (edge: composes ffmpeg, the cache, the
  * worker pool, the rules and the format). One clip is one identity.
+ *
+ * Every valid frame's texture (src/data/texture.ts) is unwrapped in the workers from the decoded
+ * frame, so every clip is decoded even when its detections are all in the cache.
  */
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
@@ -10,6 +13,7 @@ import { cacheKey, DetectionCache, sha256 } from './cache.ts';
 import { writeFileAtomic } from './files.ts';
 import { type ClipInfo, decodeSequences, encodeSequences, FaceTable, FRAME_REASONS } from './format.ts';
 import { judge, type RejectReason, type Thresholds } from './judge.ts';
+import { missingTexture, TEXTURE_VALUES } from './texture.ts';
 import { commonMeta, csvField, sidePaths } from './prepare.ts';
 import { createDetectPool, type DetectPool } from './pool.ts';
 import type { DetectionRule } from './preprocess.ts';
@@ -24,6 +28,8 @@ export interface PrepareVideoOptions {
   rule: DetectionRule;
   thresholds: Thresholds;
   workers: number;
+  /** Unwrap and store each valid frame's texture (default true). */
+  textures?: boolean;
   quiet?: boolean;
   signal?: AbortSignal;
   log?: (line: string) => void;
@@ -79,7 +85,9 @@ export async function prepareVideos(o: PrepareVideoOptions): Promise<PrepareVide
   const cache = await DetectionCache.open(side.cache);
   const progress = new RateProgress('preparing', 'frames', process.stderr, o.quiet);
   let pool: DetectPool | undefined;
-  let done = 0, detected = 0, fromCache = 0, detectStart = 0, detectEnd = 0;
+  const withTextures = o.textures !== false;
+  const textures = new Map<string, Int8Array>();
+  let done = 0, detected = 0, fromCache = 0, textured = 0, detectStart = 0, detectEnd = 0, textureStart = 0, textureEnd = 0;
   let failure: unknown;
   const decoded = new Map<Clip, number>();
   try {
@@ -87,30 +95,43 @@ export async function prepareVideos(o: PrepareVideoOptions): Promise<PrepareVide
       if (o.signal?.aborted || failure !== undefined) break;
       const missing = clip.keys.filter((k) => !cache.has(k)).length;
       fromCache += clip.keys.length - missing;
-      if (missing === 0) { done += clip.keys.length; decoded.set(clip, clip.keys.length); progress.update(done, total, detected); continue; }
-      if (!pool) { pool = await createDetectPool(o.workers, o.rule); detectStart = performance.now(); }
+      if (missing === 0 && !withTextures) { done += clip.keys.length; decoded.set(clip, clip.keys.length); progress.update(done, total, detected); continue; }
+      pool ??= await createDetectPool(o.workers, o.rule, o.thresholds);
       const p = pool;
       const inflight = new Set<Promise<void>>();
+      const track = (job: Promise<void>) => { inflight.add(job); void job.finally(() => inflight.delete(job)); };
       const { width, height } = clip.info;
       let n: number;
       try {
         n = await decodeFrames(clip.file, clip.info, (i, rgb) => {
           const key = clip.keys[i];
           if (key === undefined) return; // more frames than time stamps: ignored (reported below)
-          if (cache.has(key)) { done++; progress.update(done, total, detected); return; }
           if (o.signal?.aborted || failure !== undefined) return;
-          const job: Promise<void> = p.detect({ kind: 'frame', data: rgb, width, height })
-            .then((d) => { cache.put(key, d); detected++; done++; detectEnd = performance.now(); progress.update(done, total, detected); })
-            .catch((e: unknown) => { failure ??= e; })
-            .finally(() => inflight.delete(job));
-          inflight.add(job);
+          if (cache.has(key)) {
+            const j = withTextures ? judge(cache.get(key)!, o.thresholds) : undefined;
+            if (!j?.ok) { done++; progress.update(done, total, detected + textured); return; }
+            if (textureStart === 0) textureStart = performance.now();
+            track(p.texture({ kind: 'frame', data: rgb, width, height, mesh: j.face.mesh })
+              .then((t) => { if (t) textures.set(key, t); textured++; done++; textureEnd = performance.now(); progress.update(done, total, detected + textured); })
+              .catch((e: unknown) => { failure ??= e; }));
+          } else {
+            if (detectStart === 0) detectStart = performance.now();
+            const frame = { kind: 'frame' as const, data: rgb, width, height };
+            track((withTextures ? p.detectWithTexture(frame) : p.detect(frame).then((detection) => ({ detection, texture: undefined })))
+              .then((r) => {
+                cache.put(key, r.detection);
+                if (r.texture) textures.set(key, r.texture);
+                detected++; done++; detectEnd = performance.now(); progress.update(done, total, detected + textured);
+              })
+              .catch((e: unknown) => { failure ??= e; }));
+          }
           if (inflight.size >= p.size * 2 + 2) return Promise.race(inflight);
         }, o.signal);
       } finally {
         await Promise.all(inflight);
       }
       if (n !== clip.keys.length) log(`${path.basename(clip.file)}: ffmpeg decoded ${n} frames, ffprobe listed ${clip.keys.length}; using ${Math.min(n, clip.keys.length)}`);
-      decoded.set(clip, Math.min(n, clip.keys.length));
+      decoded.set(clip, missing === 0 ? clip.keys.length : Math.min(n, clip.keys.length));
     }
   } catch (e) {
     if (!(e instanceof EmoteBotError && e.code === 'interrupted')) failure ??= e;
@@ -127,6 +148,7 @@ export async function prepareVideos(o: PrepareVideoOptions): Promise<PrepareVide
 
   const frames = new FaceTable(total);
   const clipIdx: number[] = [], time: number[] = [], valid: number[] = [], reason: number[] = [];
+  const texture = withTextures ? new Int8Array(total * TEXTURE_VALUES) : undefined;
   const rejected: Partial<Record<RejectReason, number>> = {};
   const infos: ClipInfo[] = [];
   const rejectedRows = ['video,frame,time,reason,detail'];
@@ -141,13 +163,14 @@ export async function prepareVideos(o: PrepareVideoOptions): Promise<PrepareVide
       const j = judge(d, o.thresholds);
       const a = j.alignment;
       const face = j.face;
-      frames.push({
+      const row = frames.push({
         score: face?.score, box: face?.box,
         pose: a?.pose, aligned: a?.aligned, similarity: a?.similarity, depthScale: a?.depthScale, fitError: a?.fitError,
       });
       clipIdx.push(c);
       time.push(clip.info.times[i]! - t0);
       valid.push(j.ok ? 1 : 0);
+      if (texture) texture.set((j.ok ? textures.get(clip.keys[i]!) : undefined) ?? missingTexture(), row * TEXTURE_VALUES);
       reason.push(j.ok ? 0 : FRAME_REASONS.indexOf(j.reason));
       if (j.ok) ok++;
       else {
@@ -165,10 +188,14 @@ export async function prepareVideos(o: PrepareVideoOptions): Promise<PrepareVide
   const meta = {
     ...(await commonMeta(o.rule, o.thresholds, 'emotebot data prepare-video')),
     clips: infos, skippedVideos, rejected,
-    run: { seconds, processed: detected, fromCache, workers: pool?.size ?? 0, perSecond: seconds > 0 ? detected / seconds : 0 },
+    run: {
+      seconds, processed: detected, fromCache, workers: pool?.size ?? 0, perSecond: seconds > 0 ? detected / seconds : 0,
+      ...(withTextures ? { textureJobs: textured, textureSeconds: textureEnd > textureStart ? (textureEnd - textureStart) / 1000 : 0 } : {}),
+    },
   };
   const bytes = encodeSequences(meta, {
     frames, clip: Uint32Array.from(clipIdx), time: Float64Array.from(time), valid: Uint8Array.from(valid), reason: Uint8Array.from(reason),
+    ...(texture ? { texture: texture.subarray(0, frames.count * TEXTURE_VALUES) } : {}),
   });
   const seq = decodeSequences(bytes, o.out);
   await writeFileAtomic(o.out, bytes);

@@ -7,6 +7,11 @@
  *   out.cache             detection results by file content, so a rerun skips finished images
  *   out.rejected.csv      every rejected image with its reason
  *   <out minus ext>.means.png  the mean aligned face per emotion
+ *   <out minus ext>.textures.png  the mean UV texture per emotion and its difference from neutral
+ *
+ * Every accepted face's texture (src/data/texture.ts) is unwrapped in the workers from the decoded
+ * photo: in the same job as its detection, or, for images whose detection comes from the cache,
+ * in a texture-only job (the image is decoded again; textures are not cached).
  */
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
@@ -21,6 +26,8 @@ import { enumerateInputs, type IdentityRule } from './enumerate.ts';
 import { writeFileAtomic } from './files.ts';
 import { type CommonHeader, type DatasetHeader, decodeDataset, encodeDataset, FaceTable, MESH_STEP_CM, type SourceInfo } from './format.ts';
 import { type Detection, judge, type RejectReason, type Thresholds } from './judge.ts';
+import { missingTexture, TEXTURE_VALUES } from './texture.ts';
+import { meanTextures, texturePicture } from './texture-picture.ts';
 import { assignSplit, type LabelDecision, SPLITS } from './labels.ts';
 import { meanFacePicture } from './picture.ts';
 import { createDetectPool, type DetectPool } from './pool.ts';
@@ -40,6 +47,8 @@ export interface PrepareOptions {
   thresholds: Thresholds;
   workers: number;
   picture?: boolean;
+  /** Unwrap and store each face's texture (default true). */
+  textures?: boolean;
   quiet?: boolean;
   signal?: AbortSignal;
   log?: (line: string) => void;
@@ -53,16 +62,19 @@ export interface PrepareResult {
   header: DatasetHeader;
   report: string[];
   picture: string | undefined;
+  /** The textures picture, when drawn. */
+  texturePicture?: string;
   rejectedCsv: string;
   /** Images that went through the detector in this run, and those found in the cache. */
   detected: number;
   fromCache: number;
 }
 
-export function sidePaths(out: string): { cache: string; rejected: string; picture: string } {
+export function sidePaths(out: string): { cache: string; rejected: string; picture: string; textures: string } {
   const abs = path.resolve(out);
   const ext = path.extname(abs);
-  return { cache: `${abs}.cache`, rejected: `${abs}.rejected.csv`, picture: `${ext ? abs.slice(0, -ext.length) : abs}.means.png` };
+  const stem = ext ? abs.slice(0, -ext.length) : abs;
+  return { cache: `${abs}.cache`, rejected: `${abs}.rejected.csv`, picture: `${stem}.means.png`, textures: `${stem}.textures.png` };
 }
 
 export async function detectorName(): Promise<string> {
@@ -110,16 +122,27 @@ export async function prepareDataset(o: PrepareOptions): Promise<PrepareResult> 
   const hashes = new Array<Uint8Array | undefined>(entries.length);
   const readErrors = new Map<number, string>();
   let pool: DetectPool | undefined;
+  const withTextures = o.textures !== false;
+  const textures = new Map<string, Int8Array>();
   const progress = new RateProgress('preparing', 'images', process.stderr, o.quiet);
-  let done = 0, detected = 0, fromCache = 0, duplicates = 0;
-  let detectStart = 0, detectEnd = 0;
+  let done = 0, detected = 0, fromCache = 0, duplicates = 0, textured = 0;
+  let detectStart = 0, detectEnd = 0, textureStart = 0, textureEnd = 0;
   let failure: unknown;
   const inflight = new Set<Promise<void>>();
+  let detecting = 0;
   const pending = new Set<string>();
   const seen = new Set<string>();
+  const startPool = async (): Promise<DetectPool> => {
+    pool ??= await createDetectPool(o.workers, o.rule, o.thresholds);
+    return pool;
+  };
+  const track = (job: Promise<void>) => {
+    inflight.add(job);
+    void job.finally(() => inflight.delete(job));
+  };
   try {
     for (let i = 0; i < entries.length; i++) {
-      if (o.signal?.aborted || failure !== undefined || (o.stopAfter !== undefined && detected + inflight.size >= o.stopAfter)) break;
+      if (o.signal?.aborted || failure !== undefined || (o.stopAfter !== undefined && detected + detecting >= o.stopAfter)) break;
       const e = entries[i]!;
       let bytes: Uint8Array;
       try {
@@ -137,26 +160,43 @@ export async function prepareDataset(o: PrepareOptions): Promise<PrepareResult> 
       seen.add(key);
       if (cache.has(key) || pending.has(key)) {
         if (cache.has(key)) fromCache++;
-        done++;
-        progress.update(done, entries.length, detected);
-        continue;
+        // Detected before: decode again for the texture of an accepted face (once per content).
+        const d = cache.has(key) && withTextures && !pending.has(key) && !textures.has(key) ? cache.get(key) : undefined;
+        const j = d ? judge(d, o.thresholds) : undefined;
+        if (!j?.ok) {
+          done++;
+          progress.update(done, entries.length, detected + textured);
+          continue;
+        }
+        const p = await startPool();
+        if (textureStart === 0) textureStart = performance.now();
+        pending.add(key);
+        track(p.texture({ kind: 'image', bytes, name: e.rel, mesh: j.face.mesh })
+          .then((t) => {
+            if (t) textures.set(key, t);
+            textured++; done++;
+            textureEnd = performance.now();
+            progress.update(done, entries.length, detected + textured);
+          })
+          .catch((err: unknown) => { failure ??= err; })
+          .finally(() => { pending.delete(key); }));
+      } else {
+        const p = await startPool();
+        if (detectStart === 0) detectStart = performance.now();
+        pending.add(key);
+        detecting++;
+        track((withTextures ? p.detectWithTexture({ kind: 'image', bytes, name: e.rel }) : p.detect({ kind: 'image', bytes, name: e.rel }).then((detection) => ({ detection, texture: undefined })))
+          .then((r) => {
+            cache.put(key, r.detection);
+            if (r.texture) textures.set(key, r.texture);
+            detected++; done++;
+            detectEnd = performance.now();
+            progress.update(done, entries.length, detected + textured);
+          })
+          .catch((err: unknown) => { failure ??= err; })
+          .finally(() => { detecting--; pending.delete(key); }));
       }
-      if (!pool) {
-        pool = await createDetectPool(o.workers, o.rule);
-        detectStart = performance.now();
-      }
-      pending.add(key);
-      const job: Promise<void> = pool.detect({ kind: 'image', bytes, name: e.rel })
-        .then((d) => {
-          cache.put(key, d);
-          detected++; done++;
-          detectEnd = performance.now();
-          progress.update(done, entries.length, detected);
-        })
-        .catch((err: unknown) => { failure ??= err; })
-        .finally(() => { inflight.delete(job); pending.delete(key); });
-      inflight.add(job);
-      if (inflight.size >= pool.size * 2 + 2) await Promise.race(inflight);
+      if (pool && inflight.size >= pool.size * 2 + 2) await Promise.race(inflight);
     }
     await Promise.all(inflight);
   } finally {
@@ -175,6 +215,7 @@ export async function prepareDataset(o: PrepareOptions): Promise<PrepareResult> 
   const faces = new FaceTable(entries.length);
   const label: number[] = [], split: number[] = [], imageSize: number[] = [], source: string[] = [], root: number[] = [], identity: string[] = [];
   const hash: number[] = [];
+  const texture = withTextures ? new Int8Array(entries.length * TEXTURE_VALUES) : undefined;
   const rejected: Partial<Record<RejectReason, number>> = {};
   const accepted = new Array<number>(found.sources.length).fill(0);
   const counts: Record<string, Record<string, number>> = {};
@@ -197,6 +238,7 @@ export async function prepareDataset(o: PrepareOptions): Promise<PrepareResult> 
     imageSize.push(d.status === 'ok' ? d.width : 0, d.status === 'ok' ? d.height : 0);
     source.push(e.rel); root.push(e.root); identity.push(e.identity ?? '');
     hash.push(...hashes[i]!.subarray(0, 8));
+    if (texture) texture.set(textures.get(keys[i]!) ?? missingTexture(), (faces.count - 1) * TEXTURE_VALUES);
     accepted[e.root]!++;
     (counts[sp] ??= {})[e.emotion] = (counts[sp]![e.emotion] ?? 0) + 1;
   }
@@ -205,11 +247,15 @@ export async function prepareDataset(o: PrepareOptions): Promise<PrepareResult> 
   const meta = {
     ...(await commonMeta(o.rule, o.thresholds, 'emotebot data prepare')),
     sources, counts, rejected, unknownLabels: found.unknownLabels, duplicates,
-    run: { seconds, processed: detected, fromCache, workers: pool?.size ?? 0, perSecond: seconds > 0 ? detected / seconds : 0 },
+    run: {
+      seconds, processed: detected, fromCache, workers: pool?.size ?? 0, perSecond: seconds > 0 ? detected / seconds : 0,
+      ...(withTextures ? { textureJobs: textured, textureSeconds: textureEnd > textureStart ? (textureEnd - textureStart) / 1000 : 0 } : {}),
+    },
   };
   const bytes = encodeDataset(meta, {
     faces, label: Uint8Array.from(label), split: Uint8Array.from(split), imageSize: Uint32Array.from(imageSize),
     source, root: Uint16Array.from(root), identity, hash: Uint8Array.from(hash),
+    ...(texture ? { texture: texture.subarray(0, faces.count * TEXTURE_VALUES) } : {}),
   });
   const ds = decodeDataset(bytes, o.out);
   await writeFileAtomic(o.out, bytes);
@@ -219,7 +265,12 @@ export async function prepareDataset(o: PrepareOptions): Promise<PrepareResult> 
     const png = await meanFacePicture(meanMeshes(ds.mesh, ds.label, ds.header.vocabulary.length), ds.header.vocabulary, `${path.basename(o.out)}: mean aligned face per emotion`);
     if (png) { await writeFileAtomic(side.picture, png); picture = side.picture; }
   }
+  let texturesPng: string | undefined;
+  if (o.picture !== false && ds.texture) {
+    const png = await texturePicture(meanTextures(ds.texture, ds.label, ds.header.vocabulary.length), ds.header.vocabulary, `${path.basename(o.out)}: mean lighting-normalised face texture per emotion (canonical UV layout)`);
+    if (png) { await writeFileAtomic(side.textures, png); texturesPng = side.textures; }
+  }
   const report = datasetReport(ds, o.out, bytes.byteLength);
-  report.push(`total time ${((performance.now() - started) / 1000).toFixed(1)} s; rejected images listed in ${side.rejected}${picture ? `; mean faces in ${picture}` : ''}`);
-  return { out: path.resolve(o.out), count: ds.count, header: ds.header, report, picture, rejectedCsv: side.rejected, detected, fromCache };
+  report.push(`total time ${((performance.now() - started) / 1000).toFixed(1)} s; rejected images listed in ${side.rejected}${picture ? `; mean faces in ${picture}` : ''}${texturesPng ? `; mean textures in ${texturesPng}` : ''}`);
+  return { out: path.resolve(o.out), count: ds.count, header: ds.header, report, picture, ...(texturesPng ? { texturePicture: texturesPng } : {}), rejectedCsv: side.rejected, detected, fromCache };
 }

@@ -2,6 +2,7 @@
  * The report of a dataset or sequences file: counts per label and split, rejections by reason,
  * throughput, alignment quality; and the mean aligned face per emotion. Pure.
  */
+import { TEXTURE_MISSING } from '../render/uv-texture.ts';
 import type { FaceDataset, Sequences } from './format.ts';
 import { MESH_VALUES } from './format.ts';
 import { REASON_TEXT, REJECT_REASONS, type RejectReason } from './judge.ts';
@@ -95,6 +96,7 @@ export function datasetReport(ds: FaceDataset, file: string, fileBytes: number):
   if (h.duplicates) lines.push(`duplicates: ${h.duplicates} images have the same content as another image (each path kept with its own label)`);
   lines.push(runLine(h.run, 'images'));
   if (ds.count > 0) lines.push(qualityLine(ds.fitError, ds.pose, ds.score));
+  if (ds.texture) lines.push(textureLine(ds.texture, ds.count, 'face'));
   if (h.clampedValues) lines.push(`warning: ${h.clampedValues} mesh values were outside the int16 range and clamped`);
   return lines;
 }
@@ -130,5 +132,20 @@ export function sequencesReport(seq: Sequences, file: string, fileBytes: number)
     }
     lines.push(qualityLine(fe.subarray(0, k), pose.subarray(0, k * 3), score.subarray(0, k)));
   }
+  if (seq.texture) lines.push(textureLine(seq.texture, seq.frameCount, 'frame'));
   return lines;
+}
+
+/** Texture size and how much of the UV layout the faces cover (texels that are not TEXTURE_MISSING). */
+function textureLine(texture: Int8Array, rows: number, noun: string): string {
+  const per = rows > 0 ? texture.length / rows : 0;
+  const side = Math.round(Math.sqrt(per));
+  const shares: number[] = [];
+  for (let r = 0; r < rows; r++) {
+    let c = 0;
+    for (let p = r * per, end = p + per; p < end; p++) if (texture[p] !== TEXTURE_MISSING) c++;
+    if (c > 0) shares.push(c / per);
+  }
+  const median = shares.length ? quantile(Float64Array.from(shares), 0.5) : 0;
+  return `textures: ${side}x${side} UV, lighting-normalised ln-luminance (int8); ${shares.length} ${noun}s with one, median ${(median * 100).toFixed(0)}% of the texels covered`;
 }

@@ -1,13 +1,13 @@
 /**
  * A detection worker thread: loads its own Human detector, then answers jobs from src/data/pool.ts
- * one at a time. Started through worker-boot.mjs.
+ * one at a time (detect, detect and unwrap the face's texture, or unwrap only: src/data/texture.ts).
+ * Started through worker-boot.mjs.
  */
 import { parentPort, workerData } from 'node:worker_threads';
 import sharp from 'sharp';
 import { createHumanDetector } from '../face/human-node.ts';
-import { detectInImageBytes, detectInRaster } from './detect.ts';
-import type { Detection } from './judge.ts';
 import type { WorkerJob, WorkerReply, WorkerSetup } from './pool.ts';
+import { runJob } from './texture.ts';
 
 const port = parentPort;
 if (!port) throw new Error('worker.ts runs in a worker thread');
@@ -22,11 +22,10 @@ try {
       let reply: WorkerReply;
       const transfer: ArrayBuffer[] = [];
       try {
-        let detection: Detection;
-        if (job.kind === 'image') detection = await detectInImageBytes(detector, job.bytes, setup.rule, job.name);
-        else detection = await detectInRaster(detector, { data: job.data, width: job.width, height: job.height, channels: 3 }, setup.rule);
-        if (detection.status === 'ok') for (const f of detection.faces) transfer.push(f.mesh.buffer as ArrayBuffer);
-        reply = { type: 'done', id: job.id, detection };
+        const result = await runJob(detector, job, setup);
+        if (result.detection?.status === 'ok') for (const f of result.detection.faces) transfer.push(f.mesh.buffer as ArrayBuffer);
+        if (result.texture) transfer.push(result.texture.buffer as ArrayBuffer);
+        reply = { type: 'done', id: job.id, result };
       } catch (e) {
         reply = { type: 'failed', id: job.id, message: e instanceof Error ? e.message : String(e) };
       }
