@@ -1,8 +1,10 @@
 /**
- * Animation figures: the Animator driven by a seeded script on a fixed-step clock (rest, then
+ * Animation figures: each motion runtime (the learned GRU that renders use by default, and the
+ * eased keyframe Animator) driven by the same seeded script on a fixed-step clock (rest, then
  * one trigger per emotion: onset, hold, release, rest), read back from its FrameState and the
- * landmarks the rig makes of it. No rendering and no I/O; landmarks are the canonical face
- * (real-size centimetres) moved by the rig and the idle head pose.
+ * landmarks the rig makes of it. No rendering; the only I/O is reading the shipped motion model
+ * (models/motion-gru). Landmarks are the canonical face (real-size centimetres) moved by the rig
+ * and the idle head pose.
  */
 import { EMOTIONS, type Emotion, type EmotionWeights } from '../core/emotions.ts';
 import { createExpressionRig, type ExpressionRig } from '../core/rig.ts';
@@ -10,6 +12,9 @@ import { canonicalFace, LANDMARK_COUNT } from '../core/topology.ts';
 import { IDENTITY_SIMILARITY } from '../core/procrustes.ts';
 import { Animator, type FrameState } from '../motion/animator.ts';
 import { FixedStepClock } from '../motion/clock.ts';
+import { LearnedAnimator, type LearnedMotionModel } from '../motion/learned-animator.ts';
+import type { MotionRuntime, MotionRuntimeOptions } from '../motion/runtime.ts';
+import { loadMotionModelSync } from '../models/motion-files.ts';
 import { FacePoser } from '../render/pose.ts';
 import { blinkEvents, meanOf, perMinute, quantile, restMotion, rmsDisplacement, transitionTime } from './metrics.ts';
 
@@ -43,9 +48,57 @@ export function defaultScript(seed: number, runs = 5): AnimationScript {
 
 export interface OnsetFigures { emotion: Emotion; onset: number[]; release: number[]; onsetMean: number | null; releaseMean: number | null }
 
+/** A motion runtime to measure. */
+export interface MotionChoice {
+  /** Short name for tables ("gru", "ease"). */
+  name: string;
+  description: string;
+  make(options: MotionRuntimeOptions): MotionRuntime;
+}
+
+export const EASE_MOTION: MotionChoice = {
+  name: 'ease', description: 'animator (hand-written eased keyframes, src/motion/animator.ts)', make: (o) => new Animator(o),
+};
+
+export function gruMotion(model: LearnedMotionModel, description = 'learned motion GRU (src/motion/learned-animator.ts)'): MotionChoice {
+  return { name: 'gru', description, make: (o) => new LearnedAnimator({ ...o, model }) };
+}
+
+/**
+ * The runtimes measured by default: the shipped motion GRU (what `emotebot render` and the page
+ * use), then the eased baseline. Without a readable shipped model, the baseline alone, and a note
+ * says why.
+ */
+export function defaultMotions(): { motions: MotionChoice[]; notes: string[] } {
+  try {
+    const m = loadMotionModelSync();
+    return { motions: [gruMotion(m, `learned motion GRU (models/motion-gru, trained ${String(m.manifest.created).slice(0, 10)}; src/motion/learned-animator.ts)`), EASE_MOTION], notes: [] };
+  } catch (e) {
+    return { motions: [EASE_MOTION], notes: [`the motion GRU was not measured: ${e instanceof Error ? e.message : String(e)}`] };
+  }
+}
+
+/** One runtime's figures. */
+export interface MotionFigures {
+  /** MotionChoice.name. */
+  name: string;
+  motion: string;
+  blinkRateRest: number;
+  blinkRateAll: number;
+  blinkCount: number;
+  blinkDuration: { mean: number | null; min: number | null; p10: number | null; p90: number | null; max: number | null };
+  onsets: OnsetFigures[];
+  rest: { step: number; jitter: number; frames: number; stepPercentIod: number; jitterPercentIod: number };
+}
+
+/**
+ * The figures of every measured runtime (`motions`, side by side in the report); the top-level
+ * figures repeat the first runtime's, the one renders use by default (the GRU when it loads).
+ */
 export interface AnimationFigures {
   model: string;
   motion: string;
+  motions: MotionFigures[];
   script: Omit<AnimationScript, 'seeds'> & { seeds: number[] };
   /** Blinks per minute at rest and over whole runs (triggers included). */
   blinkRateRest: number;
@@ -66,14 +119,41 @@ function interOcular(m: ArrayLike<number>): number {
 }
 
 /**
- * Runs the script and measures. `codeFor` is the expression model's mapping (default: the
- * rig's own), the motion is the current Animator (hand-written keyframe easing).
+ * Runs the script with each motion runtime and measures. `codeFor` is the expression model's
+ * mapping (default: the rig's own); `motions` default to the shipped GRU and the eased Animator.
  */
 export function measureAnimation(
   script: AnimationScript,
   model: { name: string; codeFor?: (w: EmotionWeights, i: number) => Float64Array },
   rig: ExpressionRig = createExpressionRig(),
+  motions: readonly MotionChoice[] | null = null,
 ): AnimationFigures {
+  const chosen = motions ? { motions: [...motions], notes: [] } : defaultMotions();
+  if (chosen.motions.length === 0) throw new Error('measureAnimation: no motion runtime to measure');
+  const figures = chosen.motions.map((m) => measureMotion(script, model, rig, m));
+  const first = figures[0]!;
+  const { name: _name, ...top } = first;
+  return {
+    model: model.name,
+    ...top,
+    motions: figures,
+    script: { ...script, seeds: [...script.seeds] },
+    notes: [
+      `motion runtimes: ${figures.map((f) => `${f.name} = ${f.motion}`).join('; ')}; the single figures (targets) are the ${first.name} runtime's, the one renders use by default`,
+      'landmarks: the canonical face (real-size centimetres) moved by the rig and the idle head pose; figures in millimetres and in % of the inter-ocular distance (outer eye corners)',
+      'onset: 10%-90% of the change of the RMS landmark displacement from rest, after a trigger from rest; release: the same on the way back',
+      'blinks: runs of lid closure above 2%; jitter: RMS second difference of the landmarks per frame at rest, blink frames left out',
+      ...chosen.notes,
+    ],
+  };
+}
+
+function measureMotion(
+  script: AnimationScript,
+  model: { name: string; codeFor?: (w: EmotionWeights, i: number) => Float64Array },
+  rig: ExpressionRig,
+  motion: MotionChoice,
+): MotionFigures {
   const neutral = canonicalFace();
   const iod = interOcular(neutral);
   const poser = new FacePoser(rig, { similarity: IDENTITY_SIMILARITY, depthScale: 1, canonical: neutral });
@@ -86,7 +166,7 @@ export function measureAnimation(
   const expressionOnly = new Float64Array(LANDMARK_COUNT * 3);
 
   for (const seed of script.seeds) {
-    const animator = new Animator({ seed, idle: script.idle, ...(model.codeFor ? { codeFor: model.codeFor } : {}) });
+    const animator = motion.make({ seed, idle: script.idle, ...(model.codeFor ? { codeFor: model.codeFor } : {}) });
     // Each trigger is its own call, issued when its time comes, as a user's click would be.
     const triggerAt = script.emotions.map((e, k) => ({ e, t: script.rest + k * segment }));
     let next = 0;
@@ -132,7 +212,7 @@ export function measureAnimation(
     }
 
     // Rest motion at the output frame rate (a fresh animator: evaluation order does not matter, but keep it clean).
-    const still = new Animator({ seed, idle: script.idle, ...(model.codeFor ? { codeFor: model.codeFor } : {}) });
+    const still = motion.make({ seed, idle: script.idle, ...(model.codeFor ? { codeFor: model.codeFor } : {}) });
     const frameClock = new FixedStepClock(script.frameFps);
     const frames: Float64Array[] = [];
     const keep: boolean[] = [];
@@ -155,9 +235,8 @@ export function measureAnimation(
   const step = restMotionSum.frames ? Math.sqrt(restMotionSum.step2 / restMotionSum.frames) * 10 : 0; // cm -> mm
   const jitter = restMotionSum.frames ? Math.sqrt(restMotionSum.jitter2 / restMotionSum.frames) * 10 : 0;
   return {
-    model: model.name,
-    motion: 'animator (hand-written eased keyframes, src/motion/animator.ts)',
-    script: { ...script, seeds: [...script.seeds] },
+    name: motion.name,
+    motion: motion.description,
     blinkRateRest: perMinute(restBlinks, script.rest * runs),
     blinkRateAll: perMinute(allBlinks, total * runs),
     blinkCount: allBlinks,
@@ -167,10 +246,5 @@ export function measureAnimation(
     },
     onsets: [...onsets.entries()].map(([emotion, v]) => ({ emotion, ...v, onsetMean: meanOf(v.onset), releaseMean: meanOf(v.release) })),
     rest: { step, jitter, frames: restMotionSum.frames, stepPercentIod: (step / 10 / iod) * 100, jitterPercentIod: (jitter / 10 / iod) * 100 },
-    notes: [
-      'landmarks: the canonical face (real-size centimetres) moved by the rig and the idle head pose; figures in millimetres and in % of the inter-ocular distance (outer eye corners)',
-      'onset: 10%-90% of the change of the RMS landmark displacement from rest, after a trigger from rest; release: the same on the way back',
-      'blinks: runs of lid closure above 2%; jitter: RMS second difference of the landmarks per frame at rest, blink frames left out',
-    ],
   };
 }

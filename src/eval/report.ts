@@ -157,6 +157,13 @@ const judgeLabel = oneOf([...JUDGE_LABELS, null]);
 const identity = obj({ n: count, mean: nullable(num(0)), p90: nullable(num(0)), max: nullable(num(0)), shareSame: share });
 const probabilities = obj(Object.fromEntries(JUDGE_LABELS.map((l) => [l, num(0, 1)])));
 
+const motionFigures = {
+  motion: str, blinkRateRest: num(0), blinkRateAll: num(0), blinkCount: count,
+  blinkDuration: obj({ mean: nullable(num(0)), min: nullable(num(0)), p10: nullable(num(0)), p90: nullable(num(0)), max: nullable(num(0)) }),
+  onsets: arr(obj({ emotion, onset: arr(num(0)), release: arr(num(0)), onsetMean: nullable(num(0)), releaseMean: nullable(num(0)) })),
+  rest: obj({ step: num(0), jitter: num(0), frames: count, stepPercentIod: num(0), jitterPercentIod: num(0) }),
+};
+
 const reportShape = obj({
   schema: oneOf([REPORT_SCHEMA]),
   createdAt: str,
@@ -177,13 +184,7 @@ const reportShape = obj({
     face: str, model: str, emotion, judgeLabel, detected: bool, top: judgeLabel, topProbability: num(0, 1),
     targetProbability: share, correct: nullable(bool), identityDistance: nullable(num(0)), expressions: probabilities,
   })),
-  animation: arr(obj({
-    model: str, motion: str, script: any, blinkRateRest: num(0), blinkRateAll: num(0), blinkCount: count,
-    blinkDuration: obj({ mean: nullable(num(0)), min: nullable(num(0)), p10: nullable(num(0)), p90: nullable(num(0)), max: nullable(num(0)) }),
-    onsets: arr(obj({ emotion, onset: arr(num(0)), release: arr(num(0)), onsetMean: nullable(num(0)), releaseMean: nullable(num(0)) })),
-    rest: obj({ step: num(0), jitter: num(0), frames: count, stepPercentIod: num(0), jitterPercentIod: num(0) }),
-    notes: arr(str),
-  })),
+  animation: arr(obj({ model: str, script: any, ...motionFigures, motions: arr(obj({ name: str, ...motionFigures })), notes: arr(str) })),
   targets: arr(obj({ what: str, target: str, value: str, met: nullable(bool) })),
   files: obj({ summary: str, json: str, contactSheet: str }),
   notes: arr(str),
@@ -300,16 +301,21 @@ export function renderMarkdown(r: EvalReport): string {
 
   p('## 3. Animation', '');
   for (const a of r.animation) {
-    p(`Expression model "${a.model}", motion: ${a.motion}. Script: ${a.script.rest} s at rest, then ${a.script.emotions.join(', ')} in turn ` +
+    const ms = a.motions;
+    p(`Expression model "${a.model}", motion runtimes side by side: ${ms.map((m) => `**${m.name}**, ${m.motion}`).join('; ')}. Script: ${a.script.rest} s at rest, then ${a.script.emotions.join(', ')} in turn ` +
       `(held ${a.script.hold} s, ${a.script.gap} s to the next), idle ${a.script.idle}, ${a.script.seeds.length} seeded runs; timing sampled at ${a.script.sampleFps} fps, motion at ${a.script.frameFps} fps.`, '');
-    p(row(['figure', 'value']), rule(2));
-    p(row(['blinks per minute at rest', fix(a.blinkRateRest, 1)]));
-    p(row(['blinks per minute, whole runs', fix(a.blinkRateAll, 1)]));
-    p(row(['blink duration mean (min, p10-p90, max), ms', `${fix((a.blinkDuration.mean ?? NaN) * 1000, 0)} (${fix((a.blinkDuration.min ?? NaN) * 1000, 0)}, ${fix((a.blinkDuration.p10 ?? NaN) * 1000, 0)}-${fix((a.blinkDuration.p90 ?? NaN) * 1000, 0)}, ${fix((a.blinkDuration.max ?? NaN) * 1000, 0)})`]));
-    p(row(['motion at rest per frame, mm (% inter-ocular)', `${fix(a.rest.step, 3)} (${fix(a.rest.stepPercentIod, 3)}%)`]));
-    p(row(['jitter at rest (RMS 2nd difference), mm (% inter-ocular)', `${fix(a.rest.jitter, 4)} (${fix(a.rest.jitterPercentIod, 4)}%)`]), '');
-    p(row(['emotion', 'onset 10-90%, ms', 'release 90-10%, ms']), rule(3));
-    for (const o of a.onsets) p(row([o.emotion, fix((o.onsetMean ?? NaN) * 1000, 0), fix((o.releaseMean ?? NaN) * 1000, 0)]));
+    const ms0 = (x: number | null) => fix((x ?? NaN) * 1000, 0);
+    const mean = (xs: (number | null)[]) => { const v = xs.filter((x): x is number => x !== null); return v.length ? v.reduce((s, x) => s + x, 0) / v.length : null; };
+    p(row(['figure', ...ms.map((m) => m.name)]), rule(1 + ms.length));
+    p(row(['blinks per minute at rest', ...ms.map((m) => fix(m.blinkRateRest, 1))]));
+    p(row(['blinks per minute, whole runs', ...ms.map((m) => fix(m.blinkRateAll, 1))]));
+    p(row(['blink duration mean (min, p10-p90, max), ms', ...ms.map((m) => `${ms0(m.blinkDuration.mean)} (${ms0(m.blinkDuration.min)}, ${ms0(m.blinkDuration.p10)}-${ms0(m.blinkDuration.p90)}, ${ms0(m.blinkDuration.max)})`)]));
+    p(row(['onset 10-90%, ms (mean over emotions)', ...ms.map((m) => ms0(mean(m.onsets.map((o) => o.onsetMean))))]));
+    p(row(['release 90-10%, ms (mean over emotions)', ...ms.map((m) => ms0(mean(m.onsets.map((o) => o.releaseMean))))]));
+    p(row(['motion at rest per frame, mm (% inter-ocular)', ...ms.map((m) => `${fix(m.rest.step, 3)} (${fix(m.rest.stepPercentIod, 3)}%)`)]));
+    p(row(['jitter at rest (RMS 2nd difference), mm (% inter-ocular)', ...ms.map((m) => `${fix(m.rest.jitter, 4)} (${fix(m.rest.jitterPercentIod, 4)}%)`)]), '');
+    p(row(['emotion', ...ms.flatMap((m) => [`${m.name} onset 10-90%, ms`, `${m.name} release 90-10%, ms`])]), rule(1 + 2 * ms.length));
+    a.onsets.forEach((o, i) => p(row([o.emotion, ...ms.flatMap((m) => [ms0(m.onsets[i]?.onsetMean ?? null), ms0(m.onsets[i]?.releaseMean ?? null)])])));
     p('');
     for (const n of a.notes) p(`- ${n}`);
     p('');

@@ -16,7 +16,7 @@ import type { LearnedMotionModel } from '../motion/learned-animator.ts';
 import { type BlinkStats, LITERATURE_BLINKS, measuredShare } from '../motion/learned-blink.ts';
 import { createScratch, step } from '../motion/learned-gru.ts';
 import { basisGram, blinkFigures, type MeasuredBlinkFigures, type PreparedClip, prepareClip, warpClip } from './motion-data.ts';
-import { evaluateMotion, formatEvaluation, gruMaker, type MotionEvaluation, replays, transitionCases } from './motion-eval.ts';
+import { evaluateMotion, fitRestHead, fitTimeScales, formatEvaluation, gruMaker, type HeadRestFit, type MotionEvaluation, replays, transitionCases } from './motion-eval.ts';
 import { loadMotionModel, saveMotionModel, SHIPPED_MOTION_MODEL_DIR } from './motion-files.ts';
 import { lossPng, prototypesPng, replayPng, transitionsPng } from './motion-report.ts';
 import { trainMotion } from './motion-train.ts';
@@ -41,10 +41,23 @@ Trains the motion GRU on face-video sequences (emotebot data prepare-video) in t
   --seed <n>           seed for the split, initial weights and batches (default 1)
   --quiet              no progress`;
 
-export const EVAL_MOTION_HELP = `emotebot eval motion --data <sequences.ebseq> [--model <dir>] [--report <dir>] [--json]
+export const EVAL_MOTION_HELP = `emotebot eval motion --data <sequences.ebseq> [--model <dir>] [--report <dir>] [--json] [--head]
 
 Measures the motion GRU beside the eased baseline on the clips the model never saw (the
-held-out list in its manifest, or --holdout).`;
+held-out list in its manifest, or --holdout).
+  --head               also fit head motion at rest over all clips (the idle layer's numbers,
+                       src/motion/idle.ts): RMS, detector noise and sine amplitudes per band`;
+
+/** The head-at-rest fit as text: what src/motion/idle.ts holds. */
+export function formatHeadFit(h: HeadRestFit): string {
+  const r = (x: number, d = 3) => x.toFixed(d);
+  const lines = [`head motion at rest, all ${h.clips} clips: ${h.spans} rest stretches, ${r(h.seconds, 1)} s; bands ${h.bands.join(', ')} Hz`];
+  for (const ax of ['yaw', 'pitch', 'roll'] as const) {
+    const a = h[ax];
+    lines.push(`  ${ax.padEnd(5)} RMS ${r(a.rms)} deg, detector noise ${r(a.noise)} deg, amplitudes [${a.amplitudes.map((x) => r(x, 4)).join(', ')}] deg`);
+  }
+  return lines.join('\n');
+}
 
 const DEFAULT_DATA = 'datasets/face-videos.ebseq';
 const RATES = [0.8, 0.9, 1, 1.1, 1.25];
@@ -147,6 +160,11 @@ async function writeReport(dir: string, G: Float64Array, model: LearnedMotionMod
   return files;
 }
 
+function meanOrNull(xs: readonly (number | null)[]): number | null {
+  const v = xs.filter((x): x is number => x !== null && Number.isFinite(x));
+  return v.length ? v.reduce((a, b) => a + b, 0) / v.length : null;
+}
+
 function compactEvaluation(e: MotionEvaluation): Record<string, unknown> {
   const r = (x: number | null | undefined, d = 3) => (x === null || x === undefined || !Number.isFinite(x) ? null : Number(x.toFixed(d)));
   return {
@@ -156,6 +174,14 @@ function compactEvaluation(e: MotionEvaluation): Record<string, unknown> {
     peakVelocityFraction: { real: r(e.real.peakFraction.median), gru: r(e.gru.peakFraction.median), ease: r(e.ease.peakFraction.median) },
     onsetSeconds: { real: r(e.real.duration.onset.median), gru: r(e.gru.duration.onset.median), ease: r(e.ease.duration.onset.median) },
     offsetSeconds: { real: r(e.real.duration.offset.median), gru: r(e.gru.duration.offset.median), ease: r(e.ease.duration.offset.median) },
+    phaseSeconds: Object.fromEntries((['onset', 'change', 'release'] as const).map((p) => [p, {
+      real: r(e.real.duration.phase[p].median), gru: r(e.gru.duration.phase[p].median), ease: r(e.ease.duration.phase[p].median), count: e.real.duration.phase[p].count,
+    }])),
+    prototypeSeconds: {
+      gru: { onset: r(meanOrNull(e.prototypes.gru.map((x) => x.onset))), release: r(meanOrNull(e.prototypes.gru.map((x) => x.release))) },
+      ease: { onset: r(meanOrNull(e.prototypes.ease.map((x) => x.onset))), release: r(meanOrNull(e.prototypes.ease.map((x) => x.release))) },
+    },
+    headRestDeg: { realHeldOut: e.head.real?.map((x) => r(x)) ?? null, idleHalf: e.head.idleHalf.map((x) => r(x)), realAll: e.head.all?.real?.map((x) => r(x)) ?? null, idleHalfAll: e.head.all?.idleHalf.map((x) => r(x)) ?? null },
     jerkMmPerS3: { real: r(e.real.jerk.median, 0), gru: r(e.gru.jerk.median, 0), ease: r(e.ease.jerk.median, 0) },
     blinksPerMinute: { data: r(e.blinks.data.perMinute, 1), gru: r(e.blinks.gru.perMinute, 1), ease: r(e.blinks.ease.perMinute, 1) },
     blinkSeconds: { data: r(e.blinks.data.duration.median), gru: r(e.blinks.gru.duration.median), ease: r(e.blinks.ease.duration.median) },
@@ -199,9 +225,16 @@ export async function runTrainMotion(args: string[], io: Io): Promise<number> {
     onProgress: (p) => log(`motion: step ${p.iteration}/${p.iterations}  train ${p.train.toFixed(3)} mm  held-out ${p.val === null ? 'n/a' : p.val.toFixed(3) + ' mm'}  (${p.seconds.toFixed(0)} s)`),
   });
   if (result.stoppedEarly) io.err(`motion: stopped after ${result.iterations} of ${iterations} steps to stay within ${minutes} minutes`);
-  const model: LearnedMotionModel = { net: result.net, blinks };
+  // The learned speed of each movement phase (onset from rest, change, release to rest): the net's
+  // 10-90% durations against the training clips' own (at their real speed), never the held-out ones.
+  const fit = fitTimeScales(G, { net: result.net, blinks }, trainClips);
+  const ms = (x: number | null) => (x === null ? 'n/a' : `${Math.round(x * 1000)} ms`);
+  for (const p of ['onset', 'change', 'release'] as const) {
+    log(`motion: ${p} 10-90% median, training clips ${ms(fit.real[p].median)} (n ${fit.real[p].count}), net ${ms(fit.net[p].median)}: speed ${fit.scales[p].toFixed(3)}`);
+  }
+  const model: LearnedMotionModel = { net: { ...result.net, timeScales: fit.scales }, blinks };
   log('motion: measuring on the held-out clips');
-  const evaluation = evaluateMotion(G, model, heldOut, blinkFigures(clips), { seed });
+  const evaluation = evaluateMotion(G, model, heldOut, blinkFigures(clips), { seed, allClips: clips });
   evaluation.stepMicros = stepMicros(model);
   const seconds = (performance.now() - started) / 1000;
   const command = ['emotebot train motion', ...args].join(' ');
@@ -219,6 +252,12 @@ export async function runTrainMotion(args: string[], io: Io): Promise<number> {
       augment: 'time warp 0.8-1.25, mirror L/R, amplitude 0.75-1.25 (whole code) and 0.4-2.5 (each unit, log-uniform), mix 25%',
       objective: 'landmark mm² of free-running rollouts + per-unit scaled error + 30 x per-step motion error (mm²)',
       trainingSeconds: Math.round(result.seconds),
+      timeScales: {
+        method: 'per phase (motionPhase: onset from rest, change, release to rest), median 10-90% duration of the net started from each training transition\'s real code and motion, over the training clips\' median (fitTimeScales, 2 rounds)',
+        scales: Object.fromEntries(Object.entries(fit.scales).map(([k, v]) => [k, Number(v.toFixed(4))])),
+        trainingClipsSeconds: Object.fromEntries(Object.entries(fit.real).map(([k, v]) => [k, { median: v.median === null ? null : Number(v.median.toFixed(4)), count: v.count }])),
+        netSecondsAtSpeed1: Object.fromEntries(Object.entries(fit.net).map(([k, v]) => [k, { median: v.median === null ? null : Number(v.median.toFixed(4)), count: v.count }])),
+      },
       history: result.history.map((h) => ({ iteration: h.iteration, train: Number(h.train.toFixed(4)), val: h.val === null ? null : Number(h.val.toFixed(4)) })),
       blinkData: { count: trainBlinks.count, seconds: Math.round(trainBlinks.seconds), winks: trainBlinks.winks, closures: trainBlinks.closures },
     },
@@ -238,7 +277,7 @@ export async function runEvalMotion(args: string[], io: Io): Promise<number> {
     options: {
       data: { type: 'string', default: DEFAULT_DATA }, model: { type: 'string', default: SHIPPED_MOTION_MODEL_DIR },
       report: { type: 'string' }, holdout: { type: 'string' }, json: { type: 'boolean', default: false },
-      seed: { type: 'string' }, quiet: { type: 'boolean', default: false },
+      seed: { type: 'string' }, quiet: { type: 'boolean', default: false }, head: { type: 'boolean', default: false },
     },
   });
   if (positionals.length) throw new EmoteBotError('bad-argument', `unexpected argument "${positionals[0]}" (see emotebot eval motion --help)`);
@@ -256,12 +295,13 @@ export async function runEvalMotion(args: string[], io: Io): Promise<number> {
   const held = pickHoldout(clips, holdout, seed);
   const heldOut = clips.filter((c) => held.has(c.source));
   const all = blinkFigures(clips);
-  const evaluation = evaluateMotion(G, model, heldOut, all, { seed });
+  const evaluation = evaluateMotion(G, model, heldOut, all, { seed, allClips: clips });
   evaluation.stepMicros = stepMicros(model);
   if (values.json) {
-    io.out(JSON.stringify({ ...compactEvaluation(evaluation), stepMicros: Number(evaluation.stepMicros.toFixed(2)), blinksAllClips: { perMinute: all.perMinute, count: all.count, medianSeconds: all.duration.median } }, null, 2));
+    io.out(JSON.stringify({ ...compactEvaluation(evaluation), ...(values.head ? { head: fitRestHead(clips) } : {}), stepMicros: Number(evaluation.stepMicros.toFixed(2)), blinksAllClips: { perMinute: all.perMinute, count: all.count, medianSeconds: all.duration.median } }, null, 2));
   } else {
     io.out(formatEvaluation(evaluation));
+    if (values.head) { const h = fitRestHead(clips); io.out(h ? formatHeadFit(h) : 'head motion at rest: the clips have no head pose'); }
     io.out(`blinks in all ${clips.length} clips: ${all.count} in ${(all.seconds / 60).toFixed(1)} min = ${all.perMinute.toFixed(1)}/min, median ${(all.duration.median * 1000).toFixed(0)} ms (p10 ${(all.duration.p10 * 1000).toFixed(0)}, p90 ${(all.duration.p90 * 1000).toFixed(0)}); the model blinks at ${model.blinks.perMinute.toFixed(1)}/min, whole blinks of median ${(model.blinks.durationMedian * 1000).toFixed(0)} ms (${(model.blinks.durationMedian * measuredShare(model.blinks.holdFraction) * 1000).toFixed(0)} ms measured the videos' way)`);
   }
   if (values.report) {

@@ -23,6 +23,7 @@ import { Animator, type ExpressionTarget } from '../motion/animator.ts';
 import { LearnedAnimator, type LearnedMotionModel } from '../motion/learned-animator.ts';
 import { BlinkSchedule } from '../motion/blink.ts';
 import { MeasuredBlinkSchedule } from '../motion/learned-blink.ts';
+import { MOTION_PHASES, type MotionPhase, motionPhase, type TimeScales, UNIT_TIME_SCALES } from '../motion/learned-gru.ts';
 import type { MotionRuntime } from '../motion/runtime.ts';
 import { codeDistanceMm, detectEyeEvents, type MeasuredBlinkFigures, type PreparedClip, quantile } from './motion-data.ts';
 
@@ -89,14 +90,54 @@ export function transitionCases(clips: readonly PreparedClip[], hold = 6, maxSte
   return out;
 }
 
-/** The runtime's codes at the case's step times, trigger at 0 from rest at the case's start. */
-export function generate(make: RuntimeMaker, c: TransitionCase): Float32Array {
+/** The runtime's codes at the case's step times (c.steps of them, or `steps`), trigger at 0 from rest at the case's start. */
+export function generate(make: RuntimeMaker, c: TransitionCase, steps = c.steps): Float32Array {
   const goal = Float64Array.from(c.goal);
   const rt = make(Float64Array.from(c.real.subarray(0, D)), () => goal, c.velocity);
   rt.trigger(0, HOLD);
-  const out = new Float32Array((c.steps + 1) * D);
-  for (let k = 0; k <= c.steps; k++) out.set(rt.evaluate(k * c.dt).code, k * D);
+  const out = new Float32Array((steps + 1) * D);
+  for (let k = 0; k <= steps; k++) out.set(rt.evaluate(k * c.dt).code, k * D);
   return out;
+}
+
+/** The movement phase of each case (motionPhase: onset from rest, change, release to rest). */
+export function casePhases(cases: readonly TransitionCase[], inputScale: ArrayLike<number>): MotionPhase[] {
+  return cases.map((c) => motionPhase(c.real.subarray(0, D), c.goal, inputScale));
+}
+
+export interface TimeScaleFit {
+  scales: TimeScales;
+  /** 10-90% durations (seconds) per phase: the clips' and the net's at speed 1. */
+  real: Record<MotionPhase, Summary>;
+  net: Record<MotionPhase, Summary>;
+}
+
+/**
+ * The learned playback speed of each movement phase: on every transition of the given clips
+ * (the training clips), the runtime is started from the real code and motion towards the real
+ * end state, and each phase's speed is the ratio of the runtime's median 10-90% duration to the
+ * clips' median (twice, the second round correcting what carried motion changes). A phase with
+ * fewer than `minCount` measured transitions keeps speed 1; speeds stay within 0.25-4.
+ */
+export function fitTimeScales(G: Float64Array, model: LearnedMotionModel, clips: readonly PreparedClip[], o: { rounds?: number; minCount?: number } = {}): TimeScaleFit {
+  const cases = transitionCases(clips, 6, 90);
+  const phases = casePhases(cases, model.net.inputScale);
+  const realD = cases.map((c) => shapeOf(G, c.real, c.goal, c.dt).duration);
+  const byPhase = (ds: readonly (number | null)[]) => Object.fromEntries(MOTION_PHASES.map((p) => [p, summary(ds.filter((_, i) => phases[i] === p))])) as Record<MotionPhase, Summary>;
+  const real = byPhase(realD);
+  const scales: TimeScales = { ...UNIT_TIME_SCALES };
+  let net: Record<MotionPhase, Summary> | null = null;
+  for (let round = 0; round < (o.rounds ?? 2); round++) {
+    const make = gruMaker({ ...model, net: { ...model.net, timeScales: { ...scales } } });
+    const got = byPhase(cases.map((c) => shapeOf(G, generate(make, c, c.steps + 60), c.goal, c.dt).duration));
+    net ??= got;
+    for (const p of MOTION_PHASES) {
+      const r = real[p], g = got[p];
+      if (r.count < (o.minCount ?? 8) || g.count < (o.minCount ?? 8) || !r.median || !g.median) continue;
+      scales[p] = Math.min(Math.max(scales[p] * (g.median / r.median), 0.25), 4);
+    }
+  }
+  return { scales, real, net: net! };
 }
 
 export interface ShapeFigures {
@@ -214,22 +255,24 @@ function summary(xs: readonly (number | null)[]): Summary {
 export interface MethodFigures {
   /** Trajectory error against the real transitions, mm (null for the real data itself). */
   trajectory: number | null;
-  duration: { onset: Summary; offset: Summary; onsetInRange: number | null };
+  /** onset / offset: the data's kinds (towards or away from the clip's neutral); phase: motionPhase (from rest, change, to rest). */
+  duration: { onset: Summary; offset: Summary; onsetInRange: number | null; phase: Record<MotionPhase, Summary> };
   peakFraction: Summary;
   jerk: Summary;
   ldlj: Summary;
   overshoot: Summary;
 }
 
-function methodFigures(G: Float64Array, cases: readonly TransitionCase[], trajs: readonly Float32Array[], real: boolean): MethodFigures {
+function methodFigures(G: Float64Array, cases: readonly TransitionCase[], trajs: readonly Float32Array[], real: boolean, phases: readonly MotionPhase[]): MethodFigures {
   const shapes = trajs.map((t, i) => shapeOf(G, t, cases[i]!.goal, cases[i]!.dt));
+  const phase = Object.fromEntries(MOTION_PHASES.map((p) => [p, summary(shapes.filter((_, i) => phases[i] === p).map((s) => s.duration))])) as Record<MotionPhase, Summary>;
   const onset = shapes.filter((_, i) => cases[i]!.kind === 'onset').map((s) => s.duration);
   const inRange = onset.filter((d): d is number => d !== null);
   return {
     trajectory: real ? null : meanOf(trajs.map((t, i) => trajectoryError(G, t, cases[i]!.real))),
     duration: {
       onset: summary(onset), offset: summary(shapes.filter((_, i) => cases[i]!.kind === 'offset').map((s) => s.duration)),
-      onsetInRange: inRange.length ? inRange.filter((d) => d >= 0.2 && d <= 0.6).length / inRange.length : null,
+      onsetInRange: inRange.length ? inRange.filter((d) => d >= 0.2 && d <= 0.6).length / inRange.length : null, phase,
     },
     peakFraction: summary(shapes.map((s) => s.peakFraction)), jerk: summary(shapes.map((s) => s.jerk)),
     ldlj: summary(shapes.map((s) => s.ldlj)), overshoot: summary(shapes.map((s) => s.overshoot)),
@@ -409,13 +452,15 @@ export interface MotionEvaluation {
   };
   rest: { realRaw: RestFigures; realSmoothed: RestFigures; gru: RestFigures; ease: RestFigures };
   /** Head motion at rest, RMS about each rest stretch's mean, degrees (yaw, pitch, roll): real against the idle layer at 0.5 and 1. */
-  head: { real: [number, number, number] | null; idleHalf: [number, number, number]; idleFull: [number, number, number] };
+  head: { real: [number, number, number] | null; idleHalf: [number, number, number]; idleFull: [number, number, number]; all?: { real: [number, number, number] | null; idleHalf: [number, number, number]; spans: number } };
   /** Per-step inference cost of the GRU in this process, microseconds (median of repeated runs). */
   stepMicros?: number;
 }
 
-export function evaluateMotion(G: Float64Array, model: LearnedMotionModel, heldOut: readonly PreparedClip[], blinkData: MeasuredBlinkFigures, o: { blinkMinutes?: number; seed?: number } = {}): MotionEvaluation {
+/** `allClips`: also measure head motion at rest over these (every clip: the idle layer is fitted on all of them, not the held-out ones alone). */
+export function evaluateMotion(G: Float64Array, model: LearnedMotionModel, heldOut: readonly PreparedClip[], blinkData: MeasuredBlinkFigures, o: { blinkMinutes?: number; seed?: number; allClips?: readonly PreparedClip[] } = {}): MotionEvaluation {
   const cases = transitionCases(heldOut);
+  const phases = casePhases(cases, model.net.inputScale);
   const gru = gruMaker(model);
   const realT = cases.map((c) => c.real);
   const gruT = cases.map((c) => generate(gru, c));
@@ -441,8 +486,8 @@ export function evaluateMotion(G: Float64Array, model: LearnedMotionModel, heldO
       clips: heldOut.map((c) => c.source), transitions: cases.length, onsets: cases.filter((c) => c.kind === 'onset').length,
       offsets: cases.filter((c) => c.kind === 'offset').length, seconds: heldOut.reduce((a, c) => a + c.seconds, 0),
     },
-    real: methodFigures(G, cases, realT, true), gru: methodFigures(G, cases, gruT, false), gruRest: methodFigures(G, cases, gruRestT, false),
-    ease: methodFigures(G, cases, easeT, false),
+    real: methodFigures(G, cases, realT, true, phases), gru: methodFigures(G, cases, gruT, false, phases), gruRest: methodFigures(G, cases, gruRestT, false, phases),
+    ease: methodFigures(G, cases, easeT, false, phases),
     hold: errs(holdT), jump: errs(jumpT),
     replay: replays(G, gru, heldOut).map((r) => ({ clip: r.clip, gru: r.errorGru, ease: r.errorEase })),
     prototypes: { gru: prototypeFigures(G, gru), ease: prototypeFigures(G, easeMaker) },
@@ -451,8 +496,111 @@ export function evaluateMotion(G: Float64Array, model: LearnedMotionModel, heldO
       literature: { perMinute: 17, durationRange: [0.1, 0.4] },
     },
     rest: { realRaw: pool(raw), realSmoothed: pool(smooth), gru: runtimeRest(G, gru), ease: runtimeRest(G, easeMaker) },
-    head: { real: realHead(heldOut, spans), idleHalf: idleHead(0.5, seed, spans), idleFull: idleHead(1, seed, spans) },
+    head: {
+      real: realHead(heldOut, spans), idleHalf: idleHead(0.5, seed, spans), idleFull: idleHead(1, seed, spans),
+      ...(o.allClips ? (() => {
+        const sp = o.allClips.map((c) => restSpans(c));
+        return { all: { real: realHead(o.allClips, sp), idleHalf: idleHead(0.5, seed, sp), spans: sp.flat().length } };
+      })() : {}),
+    },
   };
+}
+
+// ---------------------------------------------------------------------------------------------
+// Head motion at rest, as a spectrum the idle layer can play
+
+/** Frequencies (Hz) of the idle layer's head sway components (src/motion/idle.ts). */
+export const HEAD_BANDS: readonly number[] = [0.15, 0.3, 0.6, 1.2, 2.4];
+
+export interface HeadAxisFit {
+  /** RMS about each rest stretch's mean, degrees (detector noise included). */
+  rms: number;
+  /** Sine amplitude (degrees) of each HEAD_BANDS component that explains the stretches' structure function. */
+  amplitudes: number[];
+  /** RMS of frame-to-frame independent noise (the pose detector's), degrees: not motion, left out of the idle layer. */
+  noise: number;
+  /** Measured and fitted structure function D(lag) = mean (x(t + lag) - x(t))², deg², lag = 1..n steps. */
+  structure: { lag: number; measured: number; fitted: number; pairs: number }[];
+}
+
+export interface HeadRestFit { clips: number; spans: number; seconds: number; dt: number; bands: number[]; yaw: HeadAxisFit; pitch: HeadAxisFit; roll: HeadAxisFit }
+
+/**
+ * Head motion at rest in the videos (rest stretches: no movement of the face, no eye event;
+ * restSpans), per axis: the structure function D(lag) = mean (x(t + lag) - x(t))² over all pairs
+ * inside a stretch (a robust estimate: the median of the squares over 0.455), lags 1 step to `maxLag` s, fitted by non-negative least squares (weighted by
+ * pairs) as white detector noise plus sines at HEAD_BANDS:
+ *   D(lag) = 2 noise² + sum_i a_i² (1 - cos(2 pi f_i lag dt)).
+ * The sines' amplitudes are what the idle layer plays (src/motion/idle.ts); reproduce with
+ * `emotebot eval motion --data datasets/face-videos.ebseq --head` (all clips).
+ */
+export function fitRestHead(clips: readonly PreparedClip[], o: { maxLag?: number; bands?: readonly number[] } = {}): HeadRestFit | null {
+  const bands = [...(o.bands ?? HEAD_BANDS)];
+  const withPose = clips.filter((c) => c.pose);
+  if (withPose.length === 0) return null;
+  const dt = withPose[0]!.dt;
+  const L = Math.round((o.maxLag ?? 2) / dt);
+  // Squared differences per axis and lag; D(lag) is their median over 0.455 (the median of a
+  // chi-square with one degree of freedom), so one head turn in a few seconds of rest does not
+  // set the sway of every idle face.
+  const sq: number[][][] = [0, 1, 2].map(() => Array.from({ length: L + 1 }, () => []));
+  const pairs = new Float64Array(L + 1);
+  const spansAll = withPose.map((c) => restSpans(c));
+  const rms = headRms(withPose.flatMap((c, i) => spansAll[i]!.flatMap(([a, b]) => Array.from(c.pose!.subarray(a * 3, b * 3)))), (() => {
+    const out: [number, number][] = [];
+    let at = 0;
+    for (const sp of spansAll) for (const [a, b] of sp) { out.push([at, at + b - a]); at += b - a; }
+    return out;
+  })());
+  let seconds = 0, spans = 0;
+  withPose.forEach((c, i) => {
+    for (const [a, b] of spansAll[i]!) {
+      seconds += (b - a) * dt;
+      spans++;
+      for (let lag = 1; lag <= Math.min(L, b - a - 1); lag++) {
+        for (let k = a; k + lag < b; k++) {
+          for (let ax = 0; ax < 3; ax++) sq[ax]![lag]!.push((c.pose![(k + lag) * 3 + ax]! - c.pose![k * 3 + ax]!) ** 2);
+          pairs[lag] = pairs[lag]! + 1;
+        }
+      }
+    }
+  });
+  const lags: number[] = [];
+  for (let lag = 1; lag <= L; lag++) if (pairs[lag]! >= 30) lags.push(lag);
+  const axis = (ax: number): HeadAxisFit => {
+    const y = lags.map((l) => quantile(sq[ax]![l]!, 0.5) / 0.4549);
+    const w = lags.map((l) => pairs[l]!);
+    // Columns: 2 noise², then a_i² for each band.
+    const cols = [lags.map(() => 2), ...bands.map((f) => lags.map((l) => 1 - Math.cos(2 * Math.PI * f * l * dt)))];
+    const coef = nnls(cols, y, w);
+    const fitted = lags.map((_, j) => cols.reduce((acc, col, i) => acc + col[j]! * coef[i]!, 0));
+    return {
+      rms: rms ? rms[ax]! : NaN, noise: Math.sqrt(coef[0]!), amplitudes: coef.slice(1).map(Math.sqrt),
+      structure: lags.map((lag, j) => ({ lag, measured: y[j]!, fitted: fitted[j]!, pairs: w[j]! })),
+    };
+  };
+  return { clips: withPose.length, spans, seconds, dt, bands, yaw: axis(0), pitch: axis(1), roll: axis(2) };
+}
+
+/** Weighted non-negative least squares by cyclic coordinate descent (a handful of columns). */
+function nnls(cols: readonly (readonly number[])[], y: readonly number[], w: readonly number[], iterations = 20000): number[] {
+  const m = cols.length, n = y.length;
+  const A = Array.from({ length: m }, (_, i) => Array.from({ length: m }, (_, j) => { let s = 0; for (let k = 0; k < n; k++) s += w[k]! * cols[i]![k]! * cols[j]![k]!; return s; }));
+  const b = Array.from({ length: m }, (_, i) => { let s = 0; for (let k = 0; k < n; k++) s += w[k]! * cols[i]![k]! * y[k]!; return s; });
+  const x = new Array<number>(m).fill(0);
+  for (let it = 0; it < iterations; it++) {
+    let change = 0;
+    for (let i = 0; i < m; i++) {
+      if (!(A[i]![i]! > 0)) continue;
+      let r = b[i]!;
+      for (let j = 0; j < m; j++) if (j !== i) r -= A[i]![j]! * x[j]!;
+      const v = Math.max(0, r / A[i]![i]!);
+      change = Math.max(change, Math.abs(v - x[i]!));
+      x[i] = v;
+    }
+    if (change < 1e-12) break;
+  }
+  return x;
 }
 
 /** RMS (degrees) of yaw, pitch and roll about each span's mean. */
@@ -522,6 +670,10 @@ export function formatEvaluation(e: MotionEvaluation): string {
   row('onset 10-90% (median)', ...cols((m) => ms(m.duration.onset.median)));
   row('offset 10-90% (median)', ...cols((m) => ms(m.duration.offset.median)));
   row('onsets (10-90%) within 200-600 ms (share)', ...cols((m) => f(m.duration.onsetInRange)));
+  const ph = (m: MethodFigures, p: MotionPhase) => `${ms(m.duration.phase[p].median)} (n ${m.duration.phase[p].count})`;
+  row('onset from rest 10-90% (median)', ...cols((m) => ph(m, 'onset')));
+  row('change between expressions 10-90% (median)', ...cols((m) => ph(m, 'change')));
+  row('release to rest 10-90% (median)', ...cols((m) => ph(m, 'release')));
   const proto = (p: PrototypeFigures[], k: 'onset' | 'release' | 'onsetPeakFraction', t: (x: number | null) => string) => t(meanOf(p.map((x) => x[k])));
   row('prototypes, neutral -> emotion 10-90% (mean of 7)', '', proto(e.prototypes.gru, 'onset', ms), '', proto(e.prototypes.ease, 'onset', ms));
   row('prototypes, release 10-90% (mean of 7)', '', proto(e.prototypes.gru, 'release', ms), '', proto(e.prototypes.ease, 'release', ms));
@@ -530,6 +682,7 @@ export function formatEvaluation(e: MotionEvaluation): string {
   row('blink duration, median (literature 100-400 ms)', ms(e.blinks.data.duration.median), ms(e.blinks.gru.duration.median), '', ms(e.blinks.ease.duration.median));
   const deg = (v: [number, number, number] | null) => (v ? v.map((x) => x.toFixed(2)).join(' / ') : 'n/a');
   row('head motion at rest, yaw / pitch / roll (deg RMS)', deg(e.head.real), `idle 0.5: ${deg(e.head.idleHalf)}`, '', `idle 1: ${deg(e.head.idleFull)}`);
+  if (e.head.all) row(`head motion at rest, all clips (${e.head.all.spans} stretches)`, deg(e.head.all.real), `idle 0.5: ${deg(e.head.all.idleHalf)}`, '', '');
   row('jitter at rest (mm per frame², 30 fps)', `${f(e.rest.realRaw.jitter, 4)} raw, ${f(e.rest.realSmoothed.jitter, 4)} smoothed`, f(e.rest.gru.jitter, 4), '', f(e.rest.ease.jitter, 4));
   const n = rows[0]!.length;
   const w = Array.from({ length: n }, (_, i) => Math.max(...rows.map((r) => (r[i] ?? '').length)));

@@ -7,7 +7,7 @@
 import { ACTION_UNITS, AU_COUNT } from '../core/rig.ts';
 import type { LearnedMotionModel } from '../motion/learned-animator.ts';
 import { type BlinkStats, LITERATURE_BLINKS } from '../motion/learned-blink.ts';
-import { checkNet, inputSize, type MotionNet } from '../motion/learned-gru.ts';
+import { checkNet, inputSize, MOTION_PHASES, type MotionNet, type TimeScales } from '../motion/learned-gru.ts';
 import { decodeModel, encodeModel, type LoadedModel, ModelError, type ModelManifest } from './manifest.ts';
 
 export const MOTION_MODEL_NAME = 'motion-gru';
@@ -25,6 +25,8 @@ export interface MotionArchitecture {
   absoluteGain: number;
   tauScales: number[];
   alphaMin: number;
+  /** Learned playback speed per movement phase (absent in models from before it: all 1). */
+  timeScales?: TimeScales;
   blinks: BlinkStats;
   [key: string]: unknown;
 }
@@ -33,7 +35,8 @@ export function motionArchitecture(model: LearnedMotionModel): MotionArchitectur
   const n = model.net;
   return {
     kind: 'gru-rate', units: [...ACTION_UNITS], dims: n.dims, hidden: n.hidden, inputSize: inputSize(n), dt: n.dt,
-    velocityScale: n.velocityScale, absoluteGain: n.absoluteGain, tauScales: [...n.tauScales], alphaMin: n.alphaMin, blinks: { ...model.blinks },
+    velocityScale: n.velocityScale, absoluteGain: n.absoluteGain, tauScales: [...n.tauScales], alphaMin: n.alphaMin,
+    ...(n.timeScales ? { timeScales: { ...n.timeScales } } : {}), blinks: { ...model.blinks },
   };
 }
 
@@ -70,6 +73,13 @@ export function motionModelFromLoaded(m: LoadedModel): LearnedMotionModel {
   }
   const tau = a.tauScales;
   if (!Array.isArray(tau) || tau.some((s) => typeof s !== 'number' || !(s > 0))) throw new ModelError('the motion model has bad tauScales');
+  let timeScales: TimeScales | undefined;
+  if (a.timeScales !== undefined) {
+    const t = a.timeScales as Partial<Record<string, unknown>> | null;
+    if (!t || typeof t !== 'object') throw new ModelError('the motion model has bad timeScales');
+    timeScales = { onset: 1, change: 1, release: 1 };
+    for (const p of MOTION_PHASES) timeScales[p] = finite(t[p], `timeScales.${p}`);
+  }
   const b = (a.blinks ?? {}) as Partial<BlinkStats>;
   const blinks: BlinkStats = { ...LITERATURE_BLINKS };
   for (const k of Object.keys(LITERATURE_BLINKS) as (keyof BlinkStats)[]) if (b[k] !== undefined) blinks[k] = finite(b[k], `blinks.${k}`);
@@ -77,7 +87,7 @@ export function motionModelFromLoaded(m: LoadedModel): LearnedMotionModel {
     dims: finite(a.dims, 'dims'), hidden: finite(a.hidden, 'hidden'), dt: finite(a.dt, 'dt'),
     velocityScale: finite(a.velocityScale, 'velocityScale'), absoluteGain: finite(a.absoluteGain, 'absoluteGain'), tauScales: tau as number[], alphaMin: finite(a.alphaMin, 'alphaMin'),
     wx: m.tensor('gru.wx'), wh: m.tensor('gru.wh'), bx: m.tensor('gru.bx'), bh: m.tensor('gru.bh'), wo: m.tensor('rate.w'), bo: m.tensor('rate.b'),
-    inputScale: m.tensor('input.scale'),
+    inputScale: m.tensor('input.scale'), ...(timeScales ? { timeScales } : {}),
   };
   try {
     checkNet(net);

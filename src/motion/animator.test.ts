@@ -3,7 +3,7 @@ import { AU_COUNT, codeFromEmotions } from '../core/rig.ts';
 import { Animator, clipTargets, fitTargetsToClip } from './animator.ts';
 import { BlinkSchedule } from './blink.ts';
 import { FixedStepClock, ManualClock, TimestampClock } from './clock.ts';
-import { IdleMotion } from './idle.ts';
+import { HEAD_REST, IdleMotion, MEASURED_IDLE_AMOUNT } from './idle.ts';
 import { ScalarTrack } from './tracks.ts';
 
 const norm = (a: ArrayLike<number>, b: ArrayLike<number>) => {
@@ -170,11 +170,28 @@ describe('idle motion', () => {
     for (let t = 0; t < 20; t += 1 / 30) {
       const p = idle.pose(t);
       expect(Math.abs(p.yaw)).toBeLessThan(0.08);
-      expect(Math.abs(p.yaw - prev.yaw)).toBeLessThan(0.01);
+      // At 1 (twice the measured rest sway) the head turns at most about 0.6 degrees a frame.
+      expect(Math.abs(p.yaw - prev.yaw)).toBeLessThan(0.013);
       prev = p;
     }
     const still = new IdleMotion(9, 0).pose(3.3);
     expect([still.yaw, still.pitch, still.roll, still.lift, still.gazeX]).toEqual([0, 0, 0, 0, 0]);
+  });
+
+  it('sways the head as the videos measured at rest at the default amount, twice as much at 1', () => {
+    const rms = (amount: number, axis: 'yaw' | 'pitch' | 'roll') => {
+      const idle = new IdleMotion(4, amount);
+      let s = 0, n = 0;
+      for (let t = 0; t < 900; t += 1 / 10) { s += idle.pose(t)[axis] ** 2; n++; }
+      return (Math.sqrt(s / n) * 180) / Math.PI;
+    };
+    for (const axis of ['yaw', 'pitch', 'roll'] as const) {
+      const measured = Math.sqrt(HEAD_REST[axis].reduce((a, x) => a + (x * x) / 2, 0));
+      expect(rms(MEASURED_IDLE_AMOUNT, axis)).toBeGreaterThan(measured * 0.93);
+      expect(rms(MEASURED_IDLE_AMOUNT, axis)).toBeLessThan(measured * 1.07);
+      expect(rms(1, axis) / rms(MEASURED_IDLE_AMOUNT, axis)).toBeCloseTo(1 / MEASURED_IDLE_AMOUNT, 6);
+      expect(rms(0, axis)).toBe(0);
+    }
   });
 });
 

@@ -1,6 +1,7 @@
 /**
- * Idle life: slow head sway, breathing and gaze shifts, as pure functions of (seed, time).
- * The amount scales everything from 0 (still) to 1 (lively).
+ * Idle life: head sway, breathing and gaze shifts, as pure functions of (seed, time).
+ * The amount scales everything from 0 (still) to 1 (lively); at the default, 0.5, the head sways
+ * as the faces in the videos do at rest (HEAD_REST below), at 1 twice as much.
  */
 import { createRng } from '../core/rng.ts';
 
@@ -18,6 +19,29 @@ export interface IdlePose {
 
 interface Wave { f: number; phase: number; amp: number }
 
+/** The idle amount at which the head sways as measured (the CLI's and the page's default). */
+export const MEASURED_IDLE_AMOUNT = 0.5;
+
+/**
+ * Head motion at rest measured in the face videos: sine amplitudes in degrees at each band's
+ * frequency (Hz), fitted with the pose detector's frame-to-frame noise to the robust structure
+ * function of yaw, pitch and roll over the rest stretches of all 12 clips (8 stretches, 6.6 s:
+ * no face movement, no blink; fitRestHead in src/models/motion-eval.ts). Reproduce with
+ *
+ *   node bin/emotebot.js eval motion --data datasets/face-videos.ebseq --head
+ *
+ * which printed: yaw [0, 0, 0.8073, 0.4701, 0.1976], pitch [0.4348, 0, 0, 0.3129, 0.2342],
+ * roll [0, 0, 0.4152, 0.3047, 0] deg at 0.15, 0.3, 0.6, 1.2, 2.4 Hz (detector noise 0, 0.235,
+ * 0.160 deg, left out). Few seconds of real rest: the figures are rough, and the bands under
+ * 0.5 Hz are barely told apart by stretches this short.
+ */
+export const HEAD_REST: { readonly bands: readonly number[]; readonly yaw: readonly number[]; readonly pitch: readonly number[]; readonly roll: readonly number[] } = {
+  bands: [0.15, 0.3, 0.6, 1.2, 2.4],
+  yaw: [0, 0, 0.8073, 0.4701, 0.1976],
+  pitch: [0.4348, 0, 0, 0.3129, 0.2342],
+  roll: [0, 0, 0.4152, 0.3047, 0],
+};
+
 export class IdleMotion {
   private readonly yaw: Wave[];
   private readonly pitch: Wave[];
@@ -27,12 +51,13 @@ export class IdleMotion {
 
   constructor(seed: number, private readonly amountValue = 0.5) {
     const rng = createRng(seed);
-    const waves = (amp: number): Wave[] => [0.07, 0.13, 0.23].map((base, k) => ({
-      f: base * (0.8 + 0.4 * rng()), phase: rng() * Math.PI * 2, amp: amp / (k + 1.5),
+    // One sine per band, its frequency drawn within ±15% of the band's and its phase at random.
+    const waves = (degrees: readonly number[]): Wave[] => HEAD_REST.bands.map((f, k) => ({
+      f: f * (0.85 + 0.3 * rng()), phase: rng() * Math.PI * 2, amp: ((degrees[k] ?? 0) * Math.PI) / 180 / MEASURED_IDLE_AMOUNT,
     }));
-    this.yaw = waves(0.05);
-    this.pitch = waves(0.03);
-    this.roll = waves(0.025);
+    this.yaw = waves(HEAD_REST.yaw);
+    this.pitch = waves(HEAD_REST.pitch);
+    this.roll = waves(HEAD_REST.roll);
     this.breath = { f: 0.22 + 0.06 * rng(), phase: rng() * Math.PI * 2, amp: 0.004 };
     this.gazeSeed = Math.floor(rng() * 2 ** 31);
   }

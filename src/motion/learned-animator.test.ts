@@ -4,7 +4,7 @@ import { createRng, gaussian } from '../core/rng.ts';
 import { Animator, clipTargets, type ExpressionTarget } from './animator.ts';
 import { LearnedAnimator, type LearnedMotionModel } from './learned-animator.ts';
 import { LITERATURE_BLINKS, MeasuredBlinkSchedule } from './learned-blink.ts';
-import { inputSize, type MotionNet, rollout } from './learned-gru.ts';
+import { inputSize, type MotionNet, motionPhase, rollout } from './learned-gru.ts';
 import type { MotionRuntime } from './runtime.ts';
 
 /** A seeded random net with the runtime's input layout (the properties below hold for any weights). */
@@ -146,6 +146,78 @@ describe('LearnedAnimator', () => {
     for (let t = 0; t < 3; t += 1 / 30) a.evaluate(t);
     a.prune(2.5);
     for (const t of [2.5, 2.61, 3, 5, 12]) expect(a.evaluate(t)).toEqual(b.evaluate(t));
+  });
+});
+
+describe('learned time scales per movement phase', () => {
+  const scaled = (timeScales: MotionNet['timeScales']): LearnedMotionModel => ({ ...model, net: { ...model.net, timeScales } });
+  /** 10-90% time (s) of the distance from `from` towards `to`, sampled at 240 fps from t0. */
+  const duration = (a: LearnedAnimator, t0: number, from: Float64Array, to: Float64Array) => {
+    const full = norm(from, to);
+    let t10 = NaN, t90 = NaN;
+    for (let t = t0; t < t0 + 10; t += 1 / 240) {
+      const p = 1 - norm(a.evaluate(t).code, to) / full;
+      if (Number.isNaN(t10) && p >= 0.1) t10 = t;
+      if (p >= 0.9) { t90 = t; break; }
+    }
+    return t90 - t10;
+  };
+
+  it('tells an onset from rest, a change and a release to rest apart', () => {
+    const s = new Float32Array(AU_COUNT).fill(1);
+    const zero = new Float64Array(AU_COUNT), happy = codeFromEmotions({ happy: 1 }, 1), sad = codeFromEmotions({ sad: 1 }, 1);
+    expect(motionPhase(zero, happy, s)).toBe('onset');
+    expect(motionPhase(happy, zero, s)).toBe('release');
+    expect(motionPhase(happy, sad, s)).toBe('change');
+    expect(motionPhase(zero, zero, s)).toBe('change');
+  });
+
+  it('plays the net\'s steps at the phase\'s speed: twice as fast is the same rollout in half the time', () => {
+    const a = new LearnedAnimator({ seed: 1, model: scaled({ onset: 2, change: 1, release: 1 }), idle: 0, blinksPerMinute: 0 });
+    a.trigger(1, held({ sad: 1 }));
+    const r = rollout(model.net, new Float64Array(AU_COUNT), new Float64Array(AU_COUNT), codeFromEmotions({ sad: 1 }, 1), 30);
+    for (let k = 0; k <= 30; k++) expect(norm(a.evaluate(1 + (k * model.net.dt) / 2).code, r.subarray(k * AU_COUNT, (k + 1) * AU_COUNT))).toBeLessThan(1e-9);
+  });
+
+  it('a seeded run releases more slowly than it sets in when the release speed is the lower', () => {
+    const a = new LearnedAnimator({ seed: 5, model: scaled({ onset: 1.6, change: 1.2, release: 0.9 }), idle: 0.5 });
+    a.trigger(0, [{ weights: { happy: 1 }, intensity: 1, start: 0, duration: 4 }]);
+    const zero = new Float64Array(AU_COUNT), happy = codeFromEmotions({ happy: 1 }, 1);
+    const onset = duration(a, 0, zero, happy), release = duration(a, 4, Float64Array.from(a.evaluate(4).code), zero);
+    expect(release).toBeGreaterThan(onset * 1.4);
+    // The same net at one speed: the ratio is the speeds' (up to the 240 fps sampling).
+    const b = new LearnedAnimator({ seed: 5, model, idle: 0.5 });
+    b.trigger(0, [{ weights: { happy: 1 }, intensity: 1, start: 0, duration: 4 }]);
+    expect(onset).toBeCloseTo(duration(b, 0, zero, happy) / 1.6, 2);
+  });
+
+  it('a trigger that interrupts a fast onset with a slow change continues without a jump', () => {
+    const a = new LearnedAnimator({ seed: 2, model: scaled({ onset: 3, change: 0.5, release: 1 }), idle: 0, blinksPerMinute: 0 });
+    a.trigger(0, held({ surprised: 1 }));
+    const mid = 0.09;
+    const before = Float64Array.from(a.evaluate(mid).code);
+    const h = 1 / 600;
+    const vBefore = norm(a.evaluate(mid).code, a.evaluate(mid - h).code) / h;
+    // Asked again for the same face at the same pace, it moves on at the speed it had: motion is
+    // carried across a trigger in clock time, whatever the speeds.
+    const same = new LearnedAnimator({ seed: 2, model: scaled({ onset: 3, change: 3, release: 1 }), idle: 0, blinksPerMinute: 0 });
+    same.trigger(0, held({ surprised: 1 }));
+    same.trigger(mid, held({ surprised: 1 }));
+    const vSame = norm(same.evaluate(mid + h).code, before) / h;
+    expect(vSame).toBeGreaterThan(vBefore * 0.8);
+    expect(vSame).toBeLessThan(vBefore * 1.25);
+    a.trigger(mid, held({ angry: 1 }));
+    expect(norm(a.evaluate(mid).code, before)).toBeLessThan(1e-12);
+    const vAfter = norm(a.evaluate(mid + h).code, before) / h;
+    expect(vAfter).toBeLessThan(vBefore * 2);
+    const full = norm(codeFromEmotions({ angry: 1 }, 1), before);
+    let prev = before, worst = 0;
+    for (let t = mid + 1 / 60; t < mid + 4; t += 1 / 60) {
+      const cur = Float64Array.from(a.evaluate(t).code);
+      worst = Math.max(worst, norm(cur, prev));
+      prev = cur;
+    }
+    expect(worst).toBeLessThan(0.1 * full);
   });
 });
 

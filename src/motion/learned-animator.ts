@@ -9,7 +9,9 @@
  * face's code and motion at that instant, with a fresh hidden state, towards the event's target.
  * Steps are computed lazily and kept, so evaluate(t) depends only on the trigger history and t
  * (not on which frames were asked before, nor their order), and an earlier t still works until
- * prune. Between steps the code is a monotone cubic Hermite curve through the steps (C1, no
+ * prune. Each segment plays the net's steps at the learned speed of its phase (onset from rest,
+ * change, release to rest: MotionNet.timeScales), so one net step covers dt / speed seconds;
+ * the motion carried across a trigger is converted, so the face moves on at the same speed. Between steps the code is a monotone cubic Hermite curve through the steps (C1, no
  * overshoot between steps), so a frame can land anywhere between two steps.
  */
 import type { EmotionWeights } from '../core/emotions.ts';
@@ -18,7 +20,7 @@ import { subSeed } from '../core/rng.ts';
 import type { ExpressionTarget, FrameState } from './animator.ts';
 import { IdleMotion } from './idle.ts';
 import { type BlinkStats, MeasuredBlinkSchedule } from './learned-blink.ts';
-import { checkNet, createScratch, type MotionNet, step, type StepScratch } from './learned-gru.ts';
+import { checkNet, createScratch, type MotionNet, motionPhase, step, type StepScratch } from './learned-gru.ts';
 import type { MotionRuntime, MotionRuntimeOptions } from './runtime.ts';
 
 /** A trained motion model as the runtime needs it: the net and the blink statistics. */
@@ -52,6 +54,8 @@ class Segment {
   /** Step index from which the code no longer changes, or -1. */
   settledAt = -1;
   ready = false;
+  /** Net steps per dt of clock time: the learned time scale of the segment's phase (set when it is prepared). */
+  speed = 1;
   readonly h: Float32Array;
   readonly v0: Float64Array;
   readonly vStep: Float64Array;
@@ -150,7 +154,7 @@ export class LearnedAnimator implements MotionRuntime {
     const seg = this.segments[0];
     if (seg && seg.time <= t && seg.ready) {
       // Keep the rows from one before the step at t.
-      const keep = Math.floor((t - seg.time) / this.net.dt) - 1;
+      const keep = Math.floor(((t - seg.time) * seg.speed) / this.net.dt) - 1;
       const drop = Math.min(keep - seg.base, seg.count - 1);
       if (drop > 0) {
         const D = this.dims;
@@ -180,12 +184,19 @@ export class LearnedAnimator implements MotionRuntime {
       const seg = this.segments[j]!;
       if (seg.ready) continue;
       const x0 = this.start;
+      // Motion carries over in clock time: per step of the previous segment, then per step of this one.
+      let perStep: number;
       if (j === 0) {
         x0.set(this.initial);
         seg.v0.set(this.initialVelocity);
+        perStep = 1;
       } else {
-        this.interpolate(this.segments[j - 1]!, seg.time, x0, seg.v0);
+        const prev = this.segments[j - 1]!;
+        this.interpolate(prev, seg.time, x0, seg.v0);
+        perStep = prev.speed;
       }
+      seg.speed = this.net.timeScales?.[motionPhase(x0, seg.goal, this.net.inputScale)] ?? 1;
+      for (let d = 0; d < this.dims; d++) seg.v0[d] = (seg.v0[d]! * perStep) / seg.speed;
       seg.rows.set(x0, 0);
       seg.count = 1;
       seg.base = 0;
@@ -226,11 +237,11 @@ export class LearnedAnimator implements MotionRuntime {
 
   /**
    * The code of a segment at time t (t >= segment start) into out, and, when vOut is given, its
-   * rate of change per step there.
+   * rate of change per net step of this segment there.
    */
   private interpolate(seg: Segment, t: number, out: Float64Array, vOut: Float64Array | null): void {
     const D = this.dims;
-    const s = (t - seg.time) / this.net.dt;
+    const s = ((t - seg.time) * seg.speed) / this.net.dt;
     const k = Math.max(0, Math.floor(s));
     const u = Math.min(Math.max(s - k, 0), 1);
     const p1 = this.p[1]!, p2 = this.p[2]!, p3 = this.p[3]!, p0 = this.p[0]!;

@@ -19,6 +19,12 @@
  *
  * The training code (src/models/motion-train.ts) builds the same graph in tfjs; a test checks
  * both give the same numbers.
+ *
+ * Trained with a squared error on free-running rollouts, the net hedges on when a movement
+ * starts and moves more slowly than any one real movement. So after training, the speed at which
+ * the runtime plays its steps is fitted per phase of a movement (onset from rest, change between
+ * expressions, release to rest: motionPhase) so that its median 10-90% durations match the
+ * training clips' (timeScales; fitTimeScales in src/models/motion-eval.ts).
  */
 
 export interface MotionNet {
@@ -43,6 +49,43 @@ export interface MotionNet {
   /** hidden x dims. */
   wo: Float32Array;
   bo: Float32Array;
+  /**
+   * Playback speed of the net's steps per phase of a movement (1: one step per dt; 2: twice as
+   * fast), fitted after training so the runtime's 10-90% durations match the training clips'
+   * (fitTimeScales in src/models/motion-eval.ts). Absent in older models: all 1.
+   */
+  timeScales?: TimeScales;
+}
+
+/** Phases of a movement: from rest into an expression, from one to another, back to rest. */
+export type MotionPhase = 'onset' | 'change' | 'release';
+export type TimeScales = Record<MotionPhase, number>;
+export const MOTION_PHASES: readonly MotionPhase[] = ['onset', 'change', 'release'];
+export const UNIT_TIME_SCALES: TimeScales = { onset: 1, change: 1, release: 1 };
+
+/**
+ * A face is "near rest" at one end of a movement when its expression there is under this share
+ * of the other end's (scaled-code norm, see motionPhase).
+ */
+export const REST_SHARE = 0.35;
+
+/**
+ * The phase of a movement from x0 towards g: 'onset' when it starts near rest (|x0| under
+ * REST_SHARE of |g|), 'release' when it ends near rest (|g| under REST_SHARE of |x0|), otherwise
+ * 'change'; |x| is the norm of the code in the net's input scale (each unit over its range in
+ * the training data). The training code, the runtime and the evaluation all use this one rule.
+ */
+export function motionPhase(x0: ArrayLike<number>, g: ArrayLike<number>, inputScale: ArrayLike<number>): MotionPhase {
+  let a = 0, b = 0;
+  for (let d = 0; d < inputScale.length; d++) {
+    const c = inputScale[d]!;
+    a += (c * (x0[d] ?? 0)) ** 2;
+    b += (c * (g[d] ?? 0)) ** 2;
+  }
+  const k = REST_SHARE * REST_SHARE;
+  if (a < k * b) return 'onset';
+  if (b < k * a) return 'release';
+  return 'change';
 }
 
 export function inputSize(net: Pick<MotionNet, 'dims' | 'tauScales'>): number {
@@ -58,6 +101,7 @@ export function checkNet(net: MotionNet): void {
   ];
   for (const [name, a, n] of want) if (a.length !== n) throw new Error(`motion net: ${name} has ${a.length} values, expected ${n}`);
   if (!(net.dt > 0) || !(net.alphaMin >= 0 && net.alphaMin < 1)) throw new Error('motion net: bad dt or alphaMin');
+  if (net.timeScales) for (const p of MOTION_PHASES) if (!(net.timeScales[p] > 0 && Number.isFinite(net.timeScales[p]))) throw new Error(`motion net: bad time scale for ${p}`);
 }
 
 /** Writes the step input into u. */
