@@ -12,6 +12,8 @@ import { benchPage } from './page-bench.ts';
 import { readFile } from 'node:fs/promises';
 import { chooseExpressions } from '../src/models/expression-files.ts';
 import { loadMotionModel } from '../src/models/motion-files.ts';
+import { readDetailModel } from '../src/models/detail-files.ts';
+import { createDetailLayer } from '../src/models/detail-model.ts';
 import { createHumanDetector } from '../src/face/human-node.ts';
 import { readImageFile } from '../src/face/image.ts';
 import { preparePhoto } from '../src/face/photo.ts';
@@ -61,6 +63,17 @@ async function photoBenches(): Promise<void> {
   rows.push({ name: 'CPU photo warp at 512x512 (rig + warp + mouth)', value: fps, unit: 'frames/s', target: '>= 100 frames/s' });
   const apex = { time: 0, code: codeFromEmotions({ surprised: 1 }, 1), blinkLeft: 0, blinkRight: 0, pose: { yaw: 0, pitch: 0, roll: 0, lift: 0, gazeX: 0, gazeY: 0 } };
   rows.push({ name: 'CPU photo warp at 512x512, open mouth', value: timeLoop(() => renderer.render(apex, out), 2), unit: 'frames/s', target: '>= 100 frames/s' });
+  // With the learned expression detail (issue 9): the frame's amounts, the generator, the decode
+  // (each frame differs during the onset, so nothing is cached) and the shading pass.
+  const detailModel = await readDetailModel();
+  const withDetail = createPhotoRenderer(photo, rig, { detail: createDetailLayer(detailModel, { codeFor: (e) => codeFromEmotions({ [e]: 1 }, 1), seed: 1 }) });
+  let u = 0;
+  rows.push({ name: 'CPU photo warp at 512x512 with generated detail, mid-onset', value: timeLoop(() => { withDetail.render(animator.evaluate(0.05 + (u++ % 30) / 100), out); }, 3), unit: 'frames/s', target: '>= 100 frames/s' });
+  const layer = createDetailLayer(detailModel, { codeFor: (e) => codeFromEmotions({ [e]: 1 }, 1), seed: 1 });
+  let v = 0, n = 0;
+  const d0 = performance.now();
+  while (performance.now() - d0 < 1000) { layer.detailFor(animator.evaluate(0.05 + (v++ % 30) / 100)); n++; }
+  rows.push({ name: 'detail map per frame (amounts + generator + decode, 64x64)', value: ((performance.now() - d0) * 1000) / n, unit: 'µs', target: '< 2000 µs' });
   detector.dispose();
 }
 
@@ -72,7 +85,10 @@ async function learnedModels(): Promise<void> {
   t0 = performance.now();
   await loadMotionModel();
   rows.push({ name: 'learned motion load (manifest + SHA-256)', value: performance.now() - t0, unit: 'ms', target: '< 200 ms' });
-  for (const [name, stepsKey] of [['expression-gan', 'steps'], ['motion-gru', 'iterations']] as const) {
+  t0 = performance.now();
+  await readDetailModel();
+  rows.push({ name: 'learned detail load (manifest + SHA-256)', value: performance.now() - t0, unit: 'ms', target: '< 200 ms' });
+  for (const [name, stepsKey] of [['expression-gan', 'steps'], ['motion-gru', 'iterations'], ['expression-detail', 'steps']] as const) {
     const m = JSON.parse(await readFile(path.resolve(import.meta.dirname, `../models/${name}/manifest.json`), 'utf8')) as { training: Record<string, unknown> };
     const seconds = Number(m.training.seconds), steps = Number(m.training[stepsKey]);
     rows.push({ name: `training ${name}: whole run (from its manifest)`, value: seconds, unit: 's', target: '<= 900 s' });

@@ -102,6 +102,27 @@ describe('emotebot render on a photo', () => {
     expect(meanAbsDiff(Buffer.from(photo.image.data), b.data, 512, 0, 0, 512, 512)).toBeLessThan(1);
   });
 
+  it('lays the expression detail on the face as shading (--detail), nowhere else', async () => {
+    const runs = await Promise.all((['gan', 'mean', 'none'] as const).map((d) => inProcess(['render', '--face', mona, '--say', 'surprised', '--intensity', '1', '--detail', d, '--out', path.join(dir, `detail-${d}.png`), '--quiet'])));
+    for (const r of runs) expect(r.code).toBe(0);
+    const [gan, mean, none] = await Promise.all(['gan', 'mean', 'none'].map((d) => rgba(path.join(dir, `detail-${d}.png`))));
+    const photo = await preparePhoto(await readImageFile(mona), detector, 512);
+    const m = photo.mesh;
+    // The forehead and cheeks: shaded by both detail layers (surprise darkens or lightens them).
+    const box = (ids: number[]) => { const xs = ids.map((i) => m[i * 3]!), ys = ids.map((i) => m[i * 3 + 1]!); return [Math.min(...xs), Math.min(...ys), Math.max(...xs), Math.max(...ys)] as const; };
+    const [fx0, fy0, fx1, fy1] = box([10, 109, 338, 151, 9]);
+    expect(meanAbsDiff(gan!.data, none!.data, 512, fx0, fy0, fx1, fy1)).toBeGreaterThan(0.5);
+    expect(meanAbsDiff(mean!.data, none!.data, 512, fx0, fy0, fx1, fy1)).toBeGreaterThan(0.5);
+    expect(meanAbsDiff(gan!.data, mean!.data, 512, fx0, fy0, fx1, fy1)).toBeGreaterThan(0);
+    // Off the face, nothing changes.
+    for (const [x, y] of [[0, 0], [464, 0], [0, 464], [464, 464]] as const) {
+      expect(meanAbsDiff(gan!.data, none!.data, 512, x, y, x + 48, y + 48)).toBe(0);
+    }
+    const bad = await inProcess(['render', '--face', mona, '--detail', 'wrinkles', '--quiet']);
+    expect(bad.code).toBe(2);
+    expect(bad.err.join('\n')).toMatch(/--detail must be/);
+  });
+
   it('writes a GIF of the whole animation with --size, --duration and --fps', async () => {
     const r = await run(['render', '--face', mona, '--say', 'surprised', '--out', 'clip.gif', '--size', '128', '--duration', '1', '--fps', '10', '--seed', '3']);
     expect(r.code).toBe(0);
@@ -168,7 +189,7 @@ describe('emotebot render with bad input', () => {
 describe('emotebot help and the character', () => {
   it('--help documents every render option', async () => {
     const r = await inProcess(['--help']);
-    for (const opt of ['--face', '--say', '--intensity', '--out', '--size', '--duration', '--fps', '--seed', '--idle', '--quiet']) {
+    for (const opt of ['--face', '--say', '--intensity', '--out', '--size', '--duration', '--fps', '--seed', '--idle', '--expressions', '--motion', '--detail', '--quiet']) {
       expect(r.out.join('\n')).toContain(opt);
     }
   });

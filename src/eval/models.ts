@@ -3,7 +3,9 @@
  * prepared photo or the EmoteBot character) and renders it at an emotion's apex. Today:
  * "source" (the no-change baseline: the face as it came in) and "rig" (the hand-written EMFACS
  * rig through the photo warp or the character) and "gan" (the learned expressions of issue 5,
- * when a trained model is there). Another model is one more entry in EXPRESSION_MODELS.
+ * when a trained model is there), geometry only; "gan+mean" and "gan+detail" add issue 9's
+ * expression detail on photos (the per-emotion mean baseline, the generator). Another model is
+ * one more entry in EXPRESSION_MODELS.
  */
 import type { Emotion, EmotionWeights } from '../core/emotions.ts';
 import { codeFromEmotions, createExpressionRig, type ExpressionRig } from '../core/rig.ts';
@@ -11,6 +13,8 @@ import type { RgbaImage } from '../render/cpu-warp.ts';
 import { createCharacterRenderer } from '../render/character-renderer.ts';
 import { createPhotoRenderer } from '../render/photo-renderer.ts';
 import { EmoteBotError } from '../core/errors.ts';
+import { readDetailModel } from '../models/detail-files.ts';
+import { createDetailLayer } from '../models/detail-model.ts';
 import { chooseExpressions } from '../models/expression-files.ts';
 import { apexFrame } from '../pipeline/render-job.ts';
 
@@ -80,7 +84,7 @@ export const rigModel: ExpressionModel = {
  * `emotebot render --expressions gan` uses it (its codes through the same rig, and a photo's own
  * expression taken out first). Loading fails when no trained model is there.
  */
-export async function loadGanModel(seed: number, dir?: string): Promise<ExpressionModel> {
+export async function loadGanModel(seed: number, dir?: string, detail: 'none' | 'mean' | 'gan' = 'none'): Promise<ExpressionModel> {
   let choice;
   try {
     choice = await chooseExpressions('gan', seed, dir);
@@ -91,19 +95,28 @@ export async function loadGanModel(seed: number, dir?: string): Promise<Expressi
   const codeFor = choice.codeFor;
   if (!codeFor) throw new Error('the learned expressions gave no code mapping');
   const neutralise = choice.neutralise;
+  const detailModel = detail === 'none' ? null : await readDetailModel();
+  const name = detail === 'none' ? 'gan' : detail === 'mean' ? 'gan+mean' : 'gan+detail';
   return {
-    name: 'gan',
-    description: 'learned expressions (src/models/expression-gan.ts, shipped in models/expression-gan/): generated codes through the rig; photos neutralised first',
+    name,
+    description: detail === 'none'
+      ? 'learned expressions (src/models/expression-gan.ts, shipped in models/expression-gan/): generated codes through the rig; photos neutralised first; geometry only'
+      : `the same, plus ${detail === 'mean' ? 'the per-emotion mean real detail' : 'generated detail'} (models/expression-detail/) laid on the face as shading; photos only`,
     open(face) {
+      if (face.kind !== 'photo' && detailModel) return null; // detail is for photos; the character is measured once, as "gan"
       const renderer = face.kind === 'photo'
-        ? createPhotoRenderer({ image: face.image, mesh: face.mesh }, rig(), neutralise ? { neutralise } : {})
+        ? createPhotoRenderer({ image: face.image, mesh: face.mesh }, rig(), {
+          ...(neutralise ? { neutralise } : {}),
+          ...(detailModel ? { detail: createDetailLayer(detailModel, { kind: detail === 'mean' ? 'mean' : 'gan', codeFor: choice.emotionCode, seed }) } : {}),
+        })
         : createCharacterRenderer(face.size, rig());
       return {
         render: (emotion, intensity) => renderer.render(apexFrame([{ weights: { [emotion]: 1 }, intensity, start: 0, duration: null }], codeFor)),
         dispose: () => renderer.dispose(),
       };
     },
-    codeFor,
+    // The motion is the same as "gan"'s: measured once.
+    ...(detail === 'none' ? { codeFor } : {}),
   };
 }
 
@@ -112,6 +125,8 @@ export const EXPRESSION_MODELS: Readonly<Record<string, (seed: number) => Promis
   source: async () => sourceModel,
   rig: async () => rigModel,
   gan: (seed) => loadGanModel(seed),
+  'gan+mean': (seed) => loadGanModel(seed, undefined, 'mean'),
+  'gan+detail': (seed) => loadGanModel(seed, undefined, 'gan'),
 };
 
 /**

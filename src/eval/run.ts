@@ -49,7 +49,7 @@ export interface EvalOptions {
 }
 
 export const DEFAULT_OPTIONS: Omit<EvalOptions, 'faces' | 'out' | 'realDir'> = {
-  perEmotion: 40, seed: 1, size: 512, intensity: 1, models: ['source', 'rig', 'gan'], animationRuns: 5,
+  perEmotion: 40, seed: 1, size: 512, intensity: 1, models: ['source', 'rig', 'gan', 'gan+mean', 'gan+detail'], animationRuns: 5,
 };
 
 const IMAGE = /\.(jpe?g|png|webp)$/i;
@@ -370,6 +370,7 @@ export function targetChecks(models: readonly ModelSection[], animation: readonl
     });
     const id = m.overall.identity;
     out.push({ what: `${m.name}: same person (photos)`, target: 'every render under 0.6', value: id.n ? `${pct(id.shareSame)} under 0.6, mean ${id.mean?.toFixed(2)}, p90 ${id.p90?.toFixed(2)}` : 'no photo renders', met: id.n ? id.shareSame === 1 : null });
+    out.push({ what: `${m.name}: identity distance (photos)`, target: 'mean under 0.35', value: id.n && id.mean !== null ? id.mean.toFixed(3) : 'no photo renders', met: id.n && id.mean !== null ? id.mean < 0.35 : null });
   }
   for (const a of animation) {
     out.push({ what: `${a.model}: blinks per minute at rest`, target: 'about 17 (15-20)', value: a.blinkRateRest.toFixed(1), met: a.blinkRateRest >= 15 && a.blinkRateRest <= 20 });

@@ -35,9 +35,20 @@ import { useWasmBackend } from './expression-tf.ts';
 import { DEFAULT_GAN_CONFIG, type GanConfig, trainConditionalGan } from './expression-train.ts';
 import { DETAIL_SIZE, type DetailSet, detailRow, detailSetOf, emotionMeans, keptShare, neutralMeans, principalDirections, project, slotOf } from './detail-data.ts';
 import { readDetailModel, DEFAULT_DETAIL_MODEL_DIR } from './detail-files.ts';
-import { createDetailModel, decodeDetail, DETAIL_MODEL_NAME, DETAIL_MODEL_VERSION, detailCoefficients, type DetailModel } from './detail-model.ts';
+import { createDetailModel, decodeDetail, DETAIL_MODEL_NAME, DETAIL_MODEL_VERSION, detailCoefficients, type DetailModel, detailNoise } from './detail-model.ts';
 import { encodeModel } from './manifest.ts';
 import { writeModelDir } from './files.ts';
+
+/** Run-time spread of the expression noise (fixed before measuring, as the expression model's). */
+export const DETAIL_NOISE_SCALE = 0.5;
+/** Emotions with fewer fit faces than this get no detail. */
+export const MIN_DETAIL_FACES = 150;
+const DEFAULT_STEPS = 20000;
+const DEFAULT_LR = 2e-3;
+const DEFAULT_COMPONENTS = 32;
+const DEFAULT_NUISANCE_DIM = 24;
+const DEFAULT_NOISE_DIM = 2;
+const DEFAULT_MEAN_MATCH = 1;
 
 export const TRAIN_HELP = `emotebot train detail: learn the wrinkles, folds and shading of each emotion from real faces
 
@@ -49,8 +60,15 @@ Options
   --out <dir>          where the model goes (default models/expression-detail)
   --report <dir>       where the report goes (default reports/expression-detail)
   --seed <n>           seed for the split, the texture basis, the initial weights, every batch (default 1)
-  --steps <n>          GAN training steps (default ${6000})
+  --steps <n>          GAN training steps (default ${DEFAULT_STEPS})
   --components <k>     texture directions the generator works in (default 32)
+  --nuisance-dim <n>   noise size of the generator's nuisance branch (identity, left-over lighting;
+                       default ${DEFAULT_NUISANCE_DIM})
+  --noise-dim <n>      noise size of the expression branch: the variety of one emotion's detail
+                       (default ${DEFAULT_NOISE_DIM}; identity belongs to the nuisance branch)
+  --mean-match <w>     weight of class-mean matching in the generator's loss (default ${DEFAULT_MEAN_MATCH};
+                       0: the plain adversarial loss)
+  --lr <x>             learning rate of both networks (default ${DEFAULT_LR})
   --quiet              no progress on stderr`;
 
 export const EVAL_HELP = `emotebot eval detail: measure the learned detail on held-out real faces beside the mean baseline
@@ -58,12 +76,6 @@ export const EVAL_HELP = `emotebot eval detail: measure the learned detail on he
 Usage
   emotebot eval detail --data <file.ebds> [--data ...] [--model <dir>] [--seed <n>] [--json]`;
 
-/** Run-time spread of the expression noise (fixed before measuring, as the expression model's). */
-export const DETAIL_NOISE_SCALE = 0.5;
-/** Emotions with fewer fit faces than this get no detail. */
-export const MIN_DETAIL_FACES = 150;
-const DEFAULT_STEPS = 6000;
-const DEFAULT_COMPONENTS = 32;
 /** Faces per emotion in the sample the texture basis is computed from. */
 const BASIS_SAMPLE = 2500;
 
@@ -142,10 +154,10 @@ export interface DetailFigures {
   basisKept: number;
 }
 
-async function measure(tf: typeof TF, model: DetailModel, coded: Coded, neutral: Float32Array, seed: number): Promise<DetailFigures> {
+async function measure(tf: typeof TF, model: DetailModel, coded: Coded, neutral: Float32Array, seed: number, part: number = PART_VAL): Promise<DetailFigures> {
   const { set, coeffs, k } = coded;
   const slots = GAN_EMOTIONS.length;
-  const measured = GAN_EMOTIONS.map((_, s) => model.learned[s]! && indices(set, PART_VAL, s).length >= 10);
+  const measured = GAN_EMOTIONS.map((_, s) => model.learned[s]! && indices(set, part, s).length >= 10);
   // Classes: neutral (0) then the measured emotions.
   const classSlots = GAN_EMOTIONS.map((_, s) => s).filter((s) => measured[s]);
   const classOf = (i: number): number => { const s = slotOf(set.emotion[i]!); return s < 0 ? 0 : classSlots.indexOf(s) + 1; };
@@ -155,13 +167,13 @@ async function measure(tf: typeof TF, model: DetailModel, coded: Coded, neutral:
   const classifier: Classifier = await trainClassifier(tf, X, k, train.map(classOf), classSlots.length + 1, { hidden: 64, steps: 1500, batch: 128, lr: 2e-3, l2: 1e-4, seed });
   const predict = (row: ArrayLike<number>) => argmax(classifier.predict(row));
 
-  const val = indices(set, PART_VAL).filter((i) => classOf(i) >= 0);
+  const val = indices(set, part).filter((i) => classOf(i) >= 0);
   const realRecall = recallByClass(val.map(classOf), val.map((i) => predict(coeffs.subarray(i * k, (i + 1) * k))), classSlots.length + 1);
-  const neutrals = indices(set, PART_VAL).filter((i) => set.emotion[i] === EMOTIONS.indexOf('neutral'));
+  const neutrals = indices(set, part).filter((i) => set.emotion[i] === EMOTIONS.indexOf('neutral'));
   const rng = createRng(subSeed(seed, 'detail-measure'));
   const texels = model.size * model.size;
   const baselineCoeffs = GAN_EMOTIONS.map((_, s) => project(model.basis, k, model.baseline.subarray(s * texels, (s + 1) * texels)));
-  const valMeans = emotionMeans(set, neutral, model.mask, [PART_VAL], 10).means;
+  const valMeans = emotionMeans(set, neutral, model.mask, [part], 10).means;
 
   const emotions: DetailFigures['emotions'] = [];
   const truthMean: number[] = [], predMean: number[] = [], truthGan: number[] = [], predGan: number[] = [];
@@ -170,13 +182,13 @@ async function measure(tf: typeof TF, model: DetailModel, coded: Coded, neutral:
   const cosine = (a: ArrayLike<number>, b: ArrayLike<number>) => { let ab = 0, aa = 0, bb = 0; for (let t = 0; t < texels; t++) { ab += a[t]! * b[t]!; aa += a[t]! ** 2; bb += b[t]! ** 2; } return aa > 0 && bb > 0 ? ab / Math.sqrt(aa * bb) : null; };
   for (let s = 0; s < slots; s++) {
     const e = GAN_EMOTIONS[s]!;
-    const valIdx = indices(set, PART_VAL, s);
+    const valIdx = indices(set, part, s);
     const rowOut = { emotion: e, learned: model.learned[s]!, valFaces: valIdx.length, recall: { real: null, mean: null, gan: null }, frechet: { fitReal: null, mean: null, gan: null }, cosine: { mean: null, gan: null }, rms: { valMean: rmsOn(valMeans.subarray(s * texels, (s + 1) * texels)), mean: rmsOn(model.baseline.subarray(s * texels, (s + 1) * texels)), gan: 0 } } as DetailFigures['emotions'][number];
     // The generator's mean map for this emotion (64 noise draws at the run-time spread).
     const ganMap = new Float32Array(texels), map = new Float32Array(texels);
     const zr = createRng(subSeed(seed, `gan-map-${e}`));
     for (let d = 0; d < 64; d++) {
-      for (let j = 0; j < ze.length; j++) ze[j] = gaussian(zr) * model.noiseScale;
+      ze.set(detailNoise(model, zr));
       decodeDetail(model, detailCoefficients(model, s, 1, ze, one), map);
       for (let t = 0; t < texels; t++) ganMap[t] = ganMap[t]! + map[t]! / 64;
     }
@@ -190,7 +202,7 @@ async function measure(tf: typeof TF, model: DetailModel, coded: Coded, neutral:
       const withMean = new Float32Array(count * k), withGan = new Float32Array(count * k);
       for (let r = 0; r < count; r++) {
         const i = neutrals[Math.floor(rng() * neutrals.length)]!;
-        for (let j = 0; j < ze.length; j++) ze[j] = gaussian(rng) * model.noiseScale;
+        ze.set(detailNoise(model, rng));
         detailCoefficients(model, s, 1, ze, one);
         for (let c = 0; c < k; c++) {
           const base = coeffs[i * k + c]!;
@@ -265,8 +277,7 @@ async function contactSheet(model: DetailModel, valMeans: Float32Array | null, s
     if (valMeans) cells.push(shadingPicture(valMeans.subarray(s * texels, (s + 1) * texels), model.size, model.mask));
     cells.push(shadingPicture(model.baseline.subarray(s * texels, (s + 1) * texels), model.size, model.mask));
     for (const z of [null, 1, 2]) {
-      const ze = new Float64Array(model.generator.noiseDim);
-      if (z !== null) { const r = createRng(subSeed(seed, `sheet-${z}`)); for (let j = 0; j < ze.length; j++) ze[j] = gaussian(r) * model.noiseScale; }
+      const ze = z === null ? new Float64Array(model.generator.noiseDim) : detailNoise(model, createRng(subSeed(seed, `sheet-${z}`)));
       cells.push(shadingPicture(decodeDetail(model, detailCoefficients(model, s, 1, ze)), model.size, model.mask));
     }
     return { title: model.learned[s] ? e : `${e} (none)`, cells };
@@ -284,7 +295,7 @@ export async function runTrainDetail(args: string[], io: Io): Promise<number> {
     options: {
       data: { type: 'string', multiple: true }, out: { type: 'string', default: path.join('models', 'expression-detail') },
       report: { type: 'string', default: path.join('reports', 'expression-detail') }, seed: { type: 'string' }, steps: { type: 'string' },
-      components: { type: 'string' }, quiet: { type: 'boolean', default: false },
+      components: { type: 'string' }, 'nuisance-dim': { type: 'string' }, 'noise-dim': { type: 'string' }, 'mean-match': { type: 'string' }, lr: { type: 'string' }, quiet: { type: 'boolean', default: false },
     },
   });
   if (positionals.length > 0) throw new EmoteBotError('bad-argument', `unexpected argument "${positionals[0]}" (see emotebot train detail --help)`);
@@ -292,6 +303,10 @@ export async function runTrainDetail(args: string[], io: Io): Promise<number> {
   const seed = numberOption('seed', values.seed, 1, 0, 2 ** 31 - 1, true);
   const steps = numberOption('steps', values.steps, DEFAULT_STEPS, 10, 1_000_000, true);
   const k = numberOption('components', values.components, DEFAULT_COMPONENTS, 2, 256, true);
+  const nuisanceDim = numberOption('nuisance-dim', values['nuisance-dim'], DEFAULT_NUISANCE_DIM, 1, 256, true);
+  const noiseDim = numberOption('noise-dim', values['noise-dim'], DEFAULT_NOISE_DIM, 0, 256, true);
+  const lr = numberOption('lr', values.lr, DEFAULT_LR, 1e-6, 1);
+  const meanMatch = numberOption('mean-match', values['mean-match'], DEFAULT_MEAN_MATCH, 0, 1000);
   const quiet = values.quiet;
   const command = ['emotebot', 'train', 'detail', ...args].map(quote).join(' ');
   const t0 = performance.now();
@@ -335,7 +350,10 @@ export async function runTrainDetail(args: string[], io: Io): Promise<number> {
     for (let c = 0; c < k; c++) scale[c] = Math.max(1e-4, Math.sqrt(scale[c]!));
     const x = new Float32Array(fit.length * k), slot = new Int8Array(fit.length), intensity = new Float32Array(fit.length);
     fit.forEach((i, r) => { x.set(coded.coeffs.subarray(i * k, (i + 1) * k), r * k); slot[r] = slotOf(set.emotion[i]!); intensity[r] = slot[r]! < 0 ? 0 : 1; });
-    const config: GanConfig = { ...DEFAULT_GAN_CONFIG, seed, steps, learned, mirror: false };
+    // The nuisance branch carries identity and left-over lighting: many more directions than a
+    // code's, so it gets more noise and a wider layer than the expression model's; the expression
+    // branch gets little noise, so a face's identity cannot ride on it into every render.
+    const config: GanConfig = { ...DEFAULT_GAN_CONFIG, seed, steps, learned, mirror: false, noiseDim, nuisanceDim, nuisanceHidden: [64], lrG: lr, lrD: lr, meanMatch };
     const bar = new Progress('training the detail GAN', process.stderr, quiet);
     const devHistory: { step: number; score: number; perEmotion: Record<string, number> }[] = [];
     const result = await trainConditionalGan(tf, { n: fit.length, dim: k, x, slot, intensity }, config, { scale, output: 'linear' }, {
@@ -371,12 +389,18 @@ export async function runTrainDetail(args: string[], io: Io): Promise<number> {
       ...generatorTensors(result.generator),
     ];
     const provisional = createDetailModel({ manifest: { format: 'emotebot-model', formatVersion: 1, name: DETAIL_MODEL_NAME, version: DETAIL_MODEL_VERSION, created: '', architecture: arch, tensors: [], weights: { file: '', bytes: 0, sha256: '' }, training: { command, seed, seconds: 0, data: {} }, metrics: { basisKept: pca.kept } }, size: DETAIL_SIZE, mask, basis: pca.basis, baseline, generator: result.generator, learned, noiseScale: DETAIL_NOISE_SCALE });
+    // The dev part (what training choices may look at) and the val part (the report only).
+    const devFigures = await Progress.phase('measuring on the dev part', measure(tf, provisional, coded, neutral, seed, PART_DEV), quiet);
+    log(io, quiet, `emotebot: dev part: balanced recall real ${(100 * devFigures.balanced.real).toFixed(1)}%, mean ${(100 * devFigures.balanced.mean).toFixed(1)}%, gan ${(100 * devFigures.balanced.gan).toFixed(1)}%`);
+    // What --detail auto uses: the generator unless the mean baseline read better on the dev part.
+    const recommended = devFigures.balanced.gan >= devFigures.balanced.mean ? 'gan' : 'mean';
+    log(io, quiet, `emotebot: recommended by default: ${recommended === 'gan' ? 'the generator' : 'the mean baseline'} (dev part)`);
     const figures = await Progress.phase('measuring on held-out faces', measure(tf, provisional, coded, neutral, seed), quiet);
     const table = figuresTable(figures);
     if (!quiet) io.err(table);
     const seconds = (performance.now() - t0) / 1000;
     const { manifest, weights } = await encodeModel({
-      name: DETAIL_MODEL_NAME, version: DETAIL_MODEL_VERSION, created: new Date().toISOString(), architecture: arch,
+      name: DETAIL_MODEL_NAME, version: DETAIL_MODEL_VERSION, created: new Date().toISOString(), architecture: { ...arch, recommended },
       training: {
         command, seed, seconds: Math.round(seconds),
         data: {
@@ -386,7 +410,7 @@ export async function runTrainDetail(args: string[], io: Io): Promise<number> {
         },
         config: { ...config, learned: undefined }, steps: result.steps, bestStep: result.bestStep,
       },
-      metrics: { basisKept: pca.kept, basisEnergy: pca.energy, baselineKept: Object.fromEntries(GAN_EMOTIONS.map((e, s) => [e, baselineKept[s]])), evaluation: figures },
+      metrics: { basisKept: pca.kept, basisEnergy: pca.energy, baselineKept: Object.fromEntries(GAN_EMOTIONS.map((e, s) => [e, baselineKept[s]])), dev: devFigures, evaluation: figures },
     }, tensors);
     await writeModelDir(values.out, manifest, weights);
 
@@ -407,6 +431,8 @@ export async function runTrainDetail(args: string[], io: Io): Promise<number> {
     await write('report.md', [
       '# Expression detail: training report', '', `Command: \`${command}\``, `Seconds: ${seconds.toFixed(0)} (GAN ${result.seconds.toFixed(0)} s, ${result.steps} steps, kept step ${result.bestStep})`, '',
       `Texture basis: ${k} directions from ${sample.length} fit faces keep ${(100 * pca.kept).toFixed(1)}% of their detail energy.`, '',
+      `Dev part (what choices may look at): balanced recall real ${(100 * devFigures.balanced.real).toFixed(1)}%, mean ${(100 * devFigures.balanced.mean).toFixed(1)}%, gan ${(100 * devFigures.balanced.gan).toFixed(1)}%.`, '',
+      'Val part (held out; the report only):', '',
       '```', table, '```', '', `Figures: ${files.map((f) => path.basename(f)).join(', ')}, contact-sheet.png`,
     ].join('\n') + '\n');
     await write('report.json', JSON.stringify({ manifest, devHistory, history: result.history, figures }, null, 1));

@@ -18,17 +18,17 @@ export async function readDetailModel(dir: string = DEFAULT_DETAIL_MODEL_DIR): P
   return detailModelFromLoaded(await readModelDir(dir, { name: DETAIL_MODEL_NAME, versions: DETAIL_MODEL_VERSIONS }));
 }
 
-export type DetailKind = 'gan' | 'mean' | 'none';
+export type DetailKind = 'auto' | 'gan' | 'mean' | 'none';
 
 export function parseDetailKind(kind: string): DetailKind {
-  if (kind !== 'gan' && kind !== 'mean' && kind !== 'none') throw new EmoteBotError('bad-argument', `--detail must be "gan", "mean" or "none", got "${kind}"`);
+  if (kind !== 'auto' && kind !== 'gan' && kind !== 'mean' && kind !== 'none') throw new EmoteBotError('bad-argument', `--detail must be "auto", "gan", "mean" or "none", got "${kind}"`);
   return kind;
 }
 
 /**
  * The detail layer for a photo: the shipped model's generator ('gan') or its per-emotion mean
- * baseline ('mean'), reading the frame's code against `codeFor` (the active expression
- * model's); null for 'none'.
+ * baseline ('mean'), or whichever the model recommends ('auto': chosen at training on the dev
+ * part), reading the frame's code against `codeFor` (the active expression model's); null for 'none'.
  */
 export async function chooseDetail(kind: DetailKind, codeFor: (emotion: Emotion) => Float64Array, seed: number, dir?: string): Promise<DetailLayer | null> {
   if (kind === 'none') return null;
@@ -39,5 +39,5 @@ export async function chooseDetail(kind: DetailKind, codeFor: (emotion: Emotion)
     if (e instanceof ModelError) throw new EmoteBotError('model-invalid', `the expression detail cannot be used: ${e.message} (--detail none renders without it)`);
     throw e;
   }
-  return createDetailLayer(model, { kind, codeFor, seed });
+  return createDetailLayer(model, { kind: kind === 'auto' ? model.recommended : kind, codeFor, seed });
 }

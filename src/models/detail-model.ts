@@ -48,6 +48,24 @@ export interface DetailModel {
   readonly learned: readonly boolean[];
   /** Spread of the run-time expression noise (the truncation of BigGAN; 0: the conditional mode). */
   readonly noiseScale: number;
+  /**
+   * Which detail the model recommends by default: the generator, unless the mean baseline read
+   * better on the training data's dev part (the texture classifier's balanced recall).
+   */
+  readonly recommended: 'gan' | 'mean';
+}
+
+/**
+ * The run-time expression noise: each entry a standard normal redrawn until it lies within ±1
+ * (BigGAN's truncation trick), times the model's noise scale, so no seed lands in the tails
+ * where the generator's variety is least like a real face's.
+ */
+export function detailNoise(model: DetailModel, rng: () => number): Float64Array {
+  return Float64Array.from({ length: model.generator.noiseDim }, () => {
+    let g = gaussian(rng);
+    for (let k = 0; k < 100 && Math.abs(g) > 1; k++) g = gaussian(rng);
+    return Math.max(-1, Math.min(1, g)) * model.noiseScale;
+  });
 }
 
 /** K coefficients to a masked shading map (writes into out). */
@@ -73,18 +91,18 @@ export function detailCoefficients(model: DetailModel, slot: number, intensity: 
   return result;
 }
 
-export function createDetailModel(parts: Omit<DetailModel, 'components' | 'noiseScale'> & { noiseScale?: number }): DetailModel {
+export function createDetailModel(parts: Omit<DetailModel, 'components' | 'noiseScale' | 'recommended'> & { noiseScale?: number; recommended?: 'gan' | 'mean' }): DetailModel {
   const n = parts.size * parts.size;
   const components = parts.basis.length / n;
   if (!Number.isInteger(components) || components < 1) throw new ModelError('the detail basis does not fit the texture size');
   if (parts.mask.length !== n) throw new ModelError('the detail mask does not fit the texture size');
   if (parts.baseline.length !== GAN_EMOTIONS.length * n) throw new ModelError('the detail baseline does not hold one map per emotion');
   if (parts.generator.scale.length !== components) throw new ModelError('the detail generator does not produce one number per basis direction');
-  return { ...parts, components, noiseScale: parts.noiseScale ?? 1 };
+  return { ...parts, components, noiseScale: parts.noiseScale ?? 1, recommended: parts.recommended ?? 'gan' };
 }
 
 export function detailModelFromLoaded(m: LoadedModel): DetailModel {
-  const arch = m.manifest.architecture as { size?: unknown; conditions?: unknown; learned?: unknown; runtimeNoiseScale?: unknown; noiseDim?: unknown; nuisanceDim?: unknown; expressionLayers?: unknown; nuisanceLayers?: unknown };
+  const arch = m.manifest.architecture as { size?: unknown; conditions?: unknown; learned?: unknown; runtimeNoiseScale?: unknown; recommended?: unknown; noiseDim?: unknown; nuisanceDim?: unknown; expressionLayers?: unknown; nuisanceLayers?: unknown };
   if (typeof arch.size !== 'number' || !Number.isInteger(arch.size) || arch.size < 8) throw new ModelError('the detail model manifest does not give its texture size');
   if (JSON.stringify(arch.conditions) !== JSON.stringify(GAN_EMOTIONS)) throw new ModelError('the detail model was trained on other emotion conditions');
   if (!Array.isArray(arch.learned)) throw new ModelError('the detail model manifest does not say which emotions it learned');
@@ -99,6 +117,7 @@ export function detailModelFromLoaded(m: LoadedModel): DetailModel {
     generator: readGenerator(m, 'detail model', arch, m.tensor('coefficients.scale')),
     learned: GAN_EMOTIONS.map((e) => learnedList.includes(e)),
     noiseScale,
+    recommended: arch.recommended === 'mean' ? 'mean' : 'gan',
   });
 }
 
@@ -174,7 +193,7 @@ export function createDetailLayer(model: DetailModel, o: DetailLayerOptions): De
   const slots = GAN_EMOTIONS.length;
   const read = createAmountReader(GAN_EMOTIONS.map((e, k) => (model.learned[k] ? o.codeFor(e) : null)));
   const rng = createRng(subSeed(o.seed, 'detail-noise'));
-  const ze = Float64Array.from({ length: model.generator.noiseDim }, () => gaussian(rng) * model.noiseScale);
+  const ze = detailNoise(model, rng);
   const n = model.size * model.size;
   const map: DetailMap = { size: model.size, shading: new Float32Array(n) };
   const amounts = new Float64Array(slots), last = new Float64Array(slots).fill(-1);

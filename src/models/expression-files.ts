@@ -4,7 +4,8 @@
  */
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import type { EmotionWeights } from '../core/emotions.ts';
+import type { Emotion, EmotionWeights } from '../core/emotions.ts';
+import { codeFromEmotions } from '../core/rig.ts';
 import { EmoteBotError } from '../core/errors.ts';
 import { readModelDir } from './files.ts';
 import { createGanExpressions, createNeutraliser, EXPRESSION_MODEL_NAME, EXPRESSION_MODEL_VERSIONS, expressionModelFromLoaded, type ExpressionModel } from './expression-gan.ts';
@@ -24,11 +25,13 @@ export interface ExpressionChoice {
   /** Takes a photo's own expression out (undefined: the photo animates from its expression as it is). */
   neutralise?: (canonical: Float64Array) => Float64Array;
   model?: ExpressionModel;
+  /** The typical code of one emotion at intensity 1 (no noise): what the detail layer reads amounts against. */
+  emotionCode: (emotion: Emotion) => Float64Array;
 }
 
 /** `--expressions gan|rig`: the shipped learned model (checked on load) or the hand-written rig. */
 export async function chooseExpressions(kind: string, seed: number, dir?: string): Promise<ExpressionChoice> {
-  if (kind === 'rig') return { kind: 'rig' };
+  if (kind === 'rig') return { kind: 'rig', emotionCode: (e) => codeFromEmotions({ [e]: 1 }, 1) };
   if (kind !== 'gan') throw new EmoteBotError('bad-argument', `--expressions must be "gan" or "rig", got "${kind}"`);
   let model: ExpressionModel;
   try {
@@ -37,7 +40,8 @@ export async function chooseExpressions(kind: string, seed: number, dir?: string
     if (e instanceof ModelError) throw new EmoteBotError('model-invalid', `the learned expressions cannot be used: ${e.message} (--expressions rig uses the hand-written rig)`);
     throw e;
   }
-  return { kind: 'gan', model, codeFor: createGanExpressions(model, seed), neutralise: createNeutraliser(model) };
+  const typical = new Float64Array(model.generator.noiseDim);
+  return { kind: 'gan', model, codeFor: createGanExpressions(model, seed), neutralise: createNeutraliser(model), emotionCode: (e) => model.code({ [e]: 1 }, 1, typical) };
 }
 
 export { KEEP_WHEN_NEUTRALISING } from './expression-gan.ts';

@@ -54,6 +54,12 @@ export interface GanConfig {
   mirror: boolean;
   /** Exponential moving average of the generator's weights (0: none); validation and the result use the average. */
   ema: number;
+  /**
+   * Weight of class-mean matching in the generator's loss (feature matching on the samples
+   * themselves, Salimans et al. 2016): the squared distance, in scale units, between each
+   * condition's mean generated and mean real sample in the batch; 0 turns it off.
+   */
+  meanMatch?: number;
   /** GAN_EMOTIONS slots to learn (the others fall back to the rig). */
   learned: boolean[];
 }
@@ -228,6 +234,9 @@ export async function trainConditionalGan(tf: typeof TF, data: ConditionalData, 
   const condBuf = new Float32Array(B * COND_DIM);
   const zDim = config.noiseDim + config.nuisanceDim;
   const noiseBuf = new Float32Array(B * zDim);
+  // Per sample, its group for mean matching: its emotion slot, or `slots` for neutral.
+  const groupBuf = new Float32Array(B * (slots + 1));
+  const meanMatch = config.meanMatch ?? 0;
   const tmp = new Float64Array(DIM);
   const pick = <T>(a: readonly T[]): T => a[Math.floor(rng() * a.length)]!;
   const drawBatch = (): void => {
@@ -249,6 +258,7 @@ export async function trainConditionalGan(tf: typeof TF, data: ConditionalData, 
       if (out.mirror && rng() < 0.5) { out.mirror(src, tmp); realBuf.set(tmp, k * DIM); } else realBuf.set(src, k * DIM);
       condBuf[k * COND_DIM + slot] = 1;
       condBuf[k * COND_DIM + slots] = t;
+      if (meanMatch > 0) { groupBuf.fill(0, k * (slots + 1), (k + 1) * (slots + 1)); groupBuf[k * (slots + 1) + (t > 0 ? slot : slots)] = 1; }
       for (let j = 0; j < zDim; j++) noiseBuf[k * zDim + j] = gaussian(rng);
     }
   };
@@ -294,7 +304,18 @@ export async function trainConditionalGan(tf: typeof TF, data: ConditionalData, 
           }
           return loss as TF.Scalar;
         }, true, dVars);
-        const gCost = optG.minimize(() => tf.mean(tf.softplus(tf.neg(D(G(gIn), cond)))) as TF.Scalar, true, gVars);
+        const groupT = meanMatch > 0 ? tf.transpose(tf.tensor2d(groupBuf, [B, slots + 1])) : null;
+        const groupN = groupT ? tf.maximum(tf.sum(groupT, 1, true), 1) : null;
+        const realMeans = groupT && groupN ? tf.div(tf.matMul(groupT, tf.mul(real, invScaleT)), groupN) : null;
+        const gCost = optG.minimize(() => {
+          const fakeNow = G(gIn);
+          let loss = tf.mean(tf.softplus(tf.neg(D(fakeNow, cond))));
+          if (groupT && groupN && realMeans) {
+            const fakeMeans = tf.div(tf.matMul(groupT, tf.mul(fakeNow, invScaleT)), groupN);
+            loss = tf.add(loss, tf.mul(tf.mean(tf.sum(tf.square(tf.sub(fakeMeans, realMeans)), 1)), meanMatch));
+          }
+          return loss as TF.Scalar;
+        }, true, gVars);
         if (emaVars) emaVars.forEach((e, k) => e.assign(tf.add(tf.mul(e, config.ema), tf.mul(gVars[k]!, 1 - config.ema))));
         return [dCost!.dataSync()[0]!, gCost!.dataSync()[0]!, r1v, dReal, dFake];
       });

@@ -44,7 +44,7 @@ function insideOval(x: number, y: number): boolean {
 describe('faceDetailMask', () => {
   const mask = faceDetailMask(SIZE);
   const at = ([u, v]: [number, number]) => mask[Math.min(SIZE - 1, Math.floor(v * SIZE)) * SIZE + Math.min(SIZE - 1, Math.floor(u * SIZE))]!;
-  it('is 1 on the cheeks and forehead, 0 off the face and in the eye and mouth openings', () => {
+  it('is 1 on the cheeks and forehead, 0 off the face, in the eye openings and on the lips', () => {
     expect(mask.every((m) => m >= 0 && m <= 1)).toBe(true);
     expect(at(uvAt(50))).toBe(1); // right cheek
     expect(at(uvAt(280))).toBe(1); // left cheek
@@ -54,6 +54,8 @@ describe('faceDetailMask', () => {
     expect(at(mid(159, 145))).toBe(0); // right eye opening
     expect(at(mid(386, 374))).toBe(0); // left eye opening
     expect(at(mid(13, 14))).toBe(0); // between the lips
+    expect(at(mid(0, 13))).toBe(0); // the upper lip
+    expect(at(mid(14, 17))).toBe(0); // the lower lip
   });
   it('fades rather than steps at its edge', () => {
     const between = mask.filter((m) => m > 0.05 && m < 0.95).length;

@@ -15,7 +15,7 @@
 import type { FrameState } from '../motion/animator.ts';
 import {
   CANONICAL_TRIANGLES, CANONICAL_UVS, EYE_TRIANGLES, LANDMARK_COUNT, LEFT_EYE_LOWER, LEFT_EYE_UPPER, LIPS_INNER_LOWER, LIPS_INNER_UPPER,
-  MOUTH_TRIANGLES, RIGHT_EYE_LOWER, RIGHT_EYE_UPPER,
+  LIPS_OUTER_LOWER, LIPS_OUTER_UPPER, MOUTH_TRIANGLES, RIGHT_EYE_LOWER, RIGHT_EYE_UPPER,
 } from '../core/topology.ts';
 import type { RgbaImage } from './cpu-warp.ts';
 
@@ -69,11 +69,27 @@ function coverUv(tris: ArrayLike<number>, size: number, out: Uint8Array): void {
 
 /**
  * Where detail may show, 0..1 per texel: 1 on the face, fading to 0 over `feather` texels
- * towards the face's outline and the eye and mouth openings (so nothing steps at an edge).
+ * towards the face's outline, the eye openings and the lips (so nothing steps at an edge).
+ * The lips are left out because what real faces show there is mostly the mouth opening: the
+ * detector's inner lip line opens less than a real mouth, so an open mouth's dark interior is
+ * unwrapped onto the lower lip; the renderers draw the mouth interior themselves.
  */
 export function faceDetailMask(size: number, feather = Math.max(1, size / 32)): Float32Array {
   const inside = new Uint8Array(size * size);
   coverUv(DETAIL_TRIANGLES, size, inside);
+  // The lips: inside the outer lip contour.
+  const lip: [number, number][] = [...LIPS_OUTER_UPPER, ...[...LIPS_OUTER_LOWER].reverse()].map((i) => [CANONICAL_UVS[i * 2]! * size, CANONICAL_UVS[i * 2 + 1]! * size]);
+  for (let y = 0; y < size; y++) {
+    for (let x = 0; x < size; x++) {
+      const px = x + 0.5, py = y + 0.5;
+      let inLips = false;
+      for (let a = 0, b = lip.length - 1; a < lip.length; b = a++) {
+        const [xa, ya] = lip[a]!, [xb, yb] = lip[b]!;
+        if ((ya > py) !== (yb > py) && px < ((xb - xa) * (py - ya)) / (yb - ya) + xa) inLips = !inLips;
+      }
+      if (inLips) inside[y * size + x] = 0;
+    }
+  }
   // The openings are thinner than a texel in the canonical layout (the lips meet): their
   // contours are cut out of the region too, so the fade starts at the lid and lip lines.
   for (const line of [LIPS_INNER_UPPER, LIPS_INNER_LOWER, RIGHT_EYE_UPPER, RIGHT_EYE_LOWER, LEFT_EYE_UPPER, LEFT_EYE_LOWER]) {

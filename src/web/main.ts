@@ -63,6 +63,7 @@ async function main(): Promise<void> {
   // A few kilobytes from the page's own files, checked against their manifests before the first frame.
   const models = await loadPageModels(base, options);
   elements.stage.dataset.models = `${models.expressions}+${models.motion}`;
+  elements.stage.dataset.detail = models.detail;
   const app = startApp(elements, window, options, {
     analyser,
     models,

@@ -1,10 +1,14 @@
 /**
  * The learned models in the page: fetched from the page's own files (copied from `models/` by
  * the build), checked against their manifests (name, version, SHA-256), and turned into what
- * the runtime takes: the Animator's codeFor, a photo's neutralisation, and a motion runtime.
- * `?expressions=rig` and `?motion=ease` choose the hand-written baselines instead.
+ * the runtime takes: the Animator's codeFor, a photo's neutralisation and expression detail,
+ * and a motion runtime. `?expressions=rig`, `?motion=ease` and `?detail=mean|none` choose the
+ * baselines instead.
  */
-import type { EmotionWeights } from '../core/emotions.ts';
+import type { Emotion, EmotionWeights } from '../core/emotions.ts';
+import { codeFromEmotions } from '../core/rig.ts';
+import { createDetailLayer, loadDetailModel } from '../models/detail-model.ts';
+import type { PhotoRendererOptions } from '../render/photo-renderer.ts';
 import { createGanExpressions, createNeutraliser, loadExpressionModel } from '../models/expression-gan.ts';
 import { decodeMotionModel } from '../models/motion-model.ts';
 import { Animator } from '../motion/animator.ts';
@@ -14,9 +18,12 @@ import type { MotionFactory } from '../motion/runtime.ts';
 export interface PageModels {
   expressions: 'gan' | 'rig';
   motion: 'gru' | 'ease';
+  detail: 'gan' | 'mean' | 'none';
   /** The Animator's codeFor for a seed (each runtime gets its own noise stream); undefined: the rig. */
   codeFor?: (seed: number) => (weights: EmotionWeights, intensity: number) => Float64Array;
   neutralise?: (canonical: Float64Array) => Float64Array;
+  /** What a photo renderer takes for a seed: the neutralisation and the expression detail layer. */
+  photoOptions: (seed: number) => PhotoRendererOptions;
   createMotion: MotionFactory;
   /** Why a learned model is not in use, for the page's messages. */
   notes: string[];
@@ -37,7 +44,7 @@ async function fetchModel(base: string, name: string): Promise<{ manifest: unkno
   return { manifest, weights: new Uint8Array(await w.arrayBuffer()) };
 }
 
-export async function loadPageModels(base: string, choice: { expressions: 'gan' | 'rig'; motion: 'gru' | 'ease' }): Promise<PageModels> {
+export async function loadPageModels(base: string, choice: { expressions: 'gan' | 'rig'; motion: 'gru' | 'ease'; detail: 'auto' | 'gan' | 'mean' | 'none' }): Promise<PageModels> {
   const notes: string[] = [];
   let shipped: string[] = [];
   try {
@@ -47,10 +54,11 @@ export async function loadPageModels(base: string, choice: { expressions: 'gan' 
     // No index: no learned models in this build.
   }
   const has = (name: string): Promise<void> => (shipped.includes(name) ? Promise.resolve() : Promise.reject(new Error('not in this build')));
-  const out: PageModels = { expressions: 'rig', motion: 'ease', createMotion: (o) => new Animator(o), notes };
-  const [gan, gru] = await Promise.allSettled([
+  const out: PageModels = { expressions: 'rig', motion: 'ease', detail: 'none', photoOptions: () => ({}), createMotion: (o) => new Animator(o), notes };
+  const [gan, gru, detail] = await Promise.allSettled([
     choice.expressions === 'gan' ? has('expression-gan').then(() => fetchModel(base, 'expression-gan')).then((m) => loadExpressionModel(m.manifest, m.weights)) : Promise.reject(new Error('not asked for')),
     choice.motion === 'gru' ? has('motion-gru').then(() => fetchModel(base, 'motion-gru')).then((m) => decodeMotionModel(m.manifest, m.weights)) : Promise.reject(new Error('not asked for')),
+    choice.detail !== 'none' ? has('expression-detail').then(() => fetchModel(base, 'expression-detail')).then((m) => loadDetailModel(m.manifest, m.weights)) : Promise.reject(new Error('not asked for')),
   ]);
   if (choice.expressions === 'gan') {
     if (gan.status === 'fulfilled') {
@@ -72,5 +80,21 @@ export async function loadPageModels(base: string, choice: { expressions: 'gan' 
       notes.push(`The learned motion could not be loaded (${String(gru.reason instanceof Error ? gru.reason.message : gru.reason)}); using the eased curves.`);
     }
   }
+  // Detail reads each frame's code against the active expressions' typical per-emotion codes.
+  let emotionCode = (e: Emotion) => codeFromEmotions({ [e]: 1 }, 1);
+  if (gan.status === 'fulfilled' && out.expressions === 'gan') {
+    const model = gan.value, typical = new Float64Array(model.generator.noiseDim);
+    emotionCode = (e) => model.code({ [e]: 1 }, 1, typical);
+  }
+  if (choice.detail !== 'none') {
+    if (detail.status === 'fulfilled') {
+      const model = detail.value, kind = choice.detail === 'auto' ? model.recommended : choice.detail;
+      out.detail = kind;
+      out.photoOptions = (seed) => ({ ...(out.neutralise ? { neutralise: out.neutralise } : {}), detail: createDetailLayer(model, { kind, codeFor: emotionCode, seed }) });
+    } else {
+      notes.push(`The learned expression detail could not be loaded (${String(detail.reason instanceof Error ? detail.reason.message : detail.reason)}); photos move without it.`);
+    }
+  }
+  if (out.detail === 'none') out.photoOptions = () => (out.neutralise ? { neutralise: out.neutralise } : {});
   return out;
 }

@@ -1,5 +1,5 @@
 /**
- * Page options from the query string (for demos and tests): ?seed=7&idle=0&blinks=0&expressions=rig&motion=ease.
+ * Page options from the query string (for demos and tests): ?seed=7&idle=0&blinks=0&expressions=rig&motion=ease&detail=mean.
  */
 export interface PageOptions {
   seed: number;
@@ -10,6 +10,8 @@ export interface PageOptions {
   /** The learned models ("gan", "gru") or the hand-written baselines ("rig", "ease"). */
   expressions: 'gan' | 'rig';
   motion: 'gru' | 'ease';
+  /** Expression detail on photos: the model's recommendation ("auto"), generated ("gan"), the per-emotion mean ("mean") or none. */
+  detail: 'auto' | 'gan' | 'mean' | 'none';
 }
 
 function num(params: URLSearchParams, name: string, def: number, lo: number, hi: number): number {
@@ -28,5 +30,6 @@ export function pageOptions(search: string): PageOptions {
     blinksPerMinute: p.get('blinks') === null ? undefined : num(p, 'blinks', 17, 0, 60),
     expressions: p.get('expressions') === 'rig' ? 'rig' : 'gan',
     motion: p.get('motion') === 'ease' ? 'ease' : 'gru',
+    detail: ((d) => (d === 'gan' || d === 'mean' || d === 'none' ? d : 'auto'))(p.get('detail')),
   };
 }

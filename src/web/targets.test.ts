@@ -37,8 +37,11 @@ describe('page helpers', () => {
 
   it('reads page options from the query string, clamped', () => {
     // No blink rate given: the motion runtime's own (the learned one measured it from video).
-    expect(pageOptions('')).toEqual({ seed: 1, idle: 0.5, blinksPerMinute: undefined, expressions: 'gan', motion: 'gru' });
-    expect(pageOptions('?seed=7&idle=0&blinks=0&expressions=rig&motion=ease')).toEqual({ seed: 7, idle: 0, blinksPerMinute: 0, expressions: 'rig', motion: 'ease' });
+    expect(pageOptions('')).toEqual({ seed: 1, idle: 0.5, blinksPerMinute: undefined, expressions: 'gan', motion: 'gru', detail: 'auto' });
+    expect(pageOptions('?seed=7&idle=0&blinks=0&expressions=rig&motion=ease&detail=mean')).toEqual({ seed: 7, idle: 0, blinksPerMinute: 0, expressions: 'rig', motion: 'ease', detail: 'mean' });
+    expect(pageOptions('?detail=none').detail).toBe('none');
+    expect(pageOptions('?detail=gan').detail).toBe('gan');
+    expect(pageOptions('?detail=wrinkles').detail).toBe('auto');
     expect(pageOptions('?expressions=other&motion=').expressions).toBe('gan');
     expect(pageOptions('?idle=5&blinks=abc').idle).toBe(1);
     expect(pageOptions('?blinks=abc').blinksPerMinute).toBe(17);

@@ -8,6 +8,7 @@ import { canonicalFace } from '../core/topology.ts';
 import type { FrameState } from '../motion/animator.ts';
 import { drawCharacter } from '../render/character.ts';
 import { characterFeatures } from '../render/character-frame.ts';
+import type { PhotoRendererOptions } from '../render/photo-renderer.ts';
 import { createWebGlPhotoRenderer, type WebGlPhotoInput } from '../render/webgl-photo.ts';
 
 export interface FaceView {
@@ -40,8 +41,8 @@ export function photoContext(canvas: Canvas): WebGL2RenderingContext | null {
   return canvas.getContext('webgl2', { alpha: false, antialias: false, depth: false, stencil: false, premultipliedAlpha: false, preserveDrawingBuffer: false }) as WebGL2RenderingContext | null;
 }
 
-export function photoView(gl: WebGL2RenderingContext, photo: WebGlPhotoInput, rig: ExpressionRig, neutralise?: (canonical: Float64Array) => Float64Array): FaceView {
-  const renderer = createWebGlPhotoRenderer(gl, photo, rig, neutralise ? { neutralise } : {});
+export function photoView(gl: WebGL2RenderingContext, photo: WebGlPhotoInput, rig: ExpressionRig, options: PhotoRendererOptions = {}): FaceView {
+  const renderer = createWebGlPhotoRenderer(gl, photo, rig, options);
   return {
     kind: 'photo', canvas: gl.canvas,
     draw: (frame) => renderer.render(frame),

@@ -3,6 +3,8 @@
  * is built with Vite's API into a fresh folder, served by the page server on a free port, and
  * driven like a user would. Screenshots go to reports/screenshots/.
  */
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { EMOTIONS } from '../../src/core/emotions.ts';
 import { changed, faceBox as stageBox, openPage, SETTLE_MS, type Box, type Harness } from './harness.ts';
@@ -36,6 +38,9 @@ describe('the EmoteBot page in Chromium', () => {
     await expect.poll(() => page.locator('#fps').textContent(), { timeout: 5000 }).toMatch(/^\d+ fps$/);
     // The learned expressions and motion that ship in models/ are loaded and checked in the page.
     expect(await page.locator('#stage').getAttribute('data-models')).toBe('gan+gru');
+    // The expression detail the shipped model recommends (its manifest) is on by default.
+    const detailManifest = JSON.parse(readFileSync(path.resolve(import.meta.dirname, '../../models/expression-detail/manifest.json'), 'utf8')) as { architecture: { recommended?: string } };
+    expect(await page.locator('#stage').getAttribute('data-detail')).toBe(detailManifest.architecture.recommended ?? 'gan');
     const size = await page.locator('#face').evaluate((c: HTMLCanvasElement) => [c.width, c.height]);
     expect(size).toEqual([512, 512]);
     await page.waitForTimeout(400);
