@@ -177,6 +177,14 @@ describe('emotebot render with bad input', () => {
     expect(r.stderr).toMatch(/not an image/);
   });
 
+  it('model commands refuse bad options before reading any data', async () => {
+    for (const args of [['train', 'expressions', '--data', 'none.ebds', '--rig-for', 'sad,joy'], ['train', 'detail', '--data', 'none.ebds', '--steps', '2.5'], ['train', 'detail', '--data', 'none.ebds', '--mean-match', '-1']]) {
+      const r = await inProcess([...args, '--quiet']);
+      expect(r.code, args.join(' ')).toBe(2);
+      expect(r.err).toHaveLength(1);
+    }
+  });
+
   it('bad options are refused with exit code 2', async () => {
     for (const args of [['--size', '10'], ['--fps', 'fast'], ['--intensity', '2'], ['--out', 'x.bmp'], ['--duration', '0']]) {
       const r = await inProcess(['render', ...args, '--quiet']);

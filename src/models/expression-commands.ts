@@ -51,6 +51,9 @@ Options
   --steps <n>           GAN training steps (default ${DEFAULT_GAN_CONFIG.steps})
   --ablation-steps <n>  steps of each short run that measures a stabiliser (default 1000; 0: none)
   --identity <k>        identity directions in the expression space (default ${DEFAULT_SPACE.identityComponents})
+  --rig-for <list>      emotions whose generated codes are replaced by the rig's prototype at run
+                        time (comma-separated, e.g. sad,fearful); training and the measurement are
+                        unchanged, the manifest says which and why
   --identity-from <people|faces>  principal components of each named person's mean neutral face
                         (default; needs data that names people) or of every neutral face
   --quiet               no progress on stderr`;
@@ -94,7 +97,7 @@ export async function runTrainExpressions(args: string[], io: Io): Promise<numbe
     options: {
       data: { type: 'string', multiple: true }, videos: { type: 'string' }, out: { type: 'string', default: path.join('models', 'expression-gan') },
       report: { type: 'string', default: path.join('reports', 'expression-gan') }, seed: { type: 'string' }, steps: { type: 'string' },
-      'ablation-steps': { type: 'string' }, identity: { type: 'string' }, 'identity-from': { type: 'string' }, quiet: { type: 'boolean', default: false },
+      'ablation-steps': { type: 'string' }, identity: { type: 'string' }, 'identity-from': { type: 'string' }, 'rig-for': { type: 'string' }, quiet: { type: 'boolean', default: false },
     },
   });
   if (positionals.length > 0) throw new EmoteBotError('bad-argument', `unexpected argument "${positionals[0]}" (see emotebot train expressions --help)`);
@@ -104,6 +107,8 @@ export async function runTrainExpressions(args: string[], io: Io): Promise<numbe
   const ablationSteps = numberOption('ablation-steps', values['ablation-steps'], 1000, 0, 1_000_000, true);
   const identity = numberOption('identity', values.identity, DEFAULT_SPACE.identityComponents, 0, 200, true);
   const quiet = values.quiet;
+  const rigFor = (values['rig-for'] ?? '').split(',').map((x) => x.trim()).filter(Boolean);
+  for (const e of rigFor) if (!GAN_EMOTIONS.includes(e as (typeof GAN_EMOTIONS)[number])) throw new EmoteBotError('bad-argument', `--rig-for: "${e}" is not one of ${GAN_EMOTIONS.join(', ')}`);
   const command = ['emotebot', 'train', 'expressions', ...args].map(quote).join(' ');
   const t0 = performance.now();
   const stop = new AbortController();
@@ -194,7 +199,7 @@ export async function runTrainExpressions(args: string[], io: Io): Promise<numbe
 
     const { manifest, weights } = await encodeModel({
       name: EXPRESSION_MODEL_NAME, version: EXPRESSION_MODEL_VERSION, created: new Date().toISOString(),
-      architecture: { ...architectureOf(base, space, learned, choice, built.directions), identitySource: built.identitySource, runtimeNoiseScale: RUNTIME_NOISE_SCALE },
+      architecture: { ...architectureOf(base, space, learned, choice, built.directions, rigFor), identitySource: built.identitySource, runtimeNoiseScale: RUNTIME_NOISE_SCALE },
       training: {
         command, seed, seconds: Math.round(seconds),
         data: {
@@ -250,7 +255,8 @@ function placeholderManifest(): ExpressionModel['manifest'] {
   return { format: 'emotebot-model', formatVersion: 1, name: EXPRESSION_MODEL_NAME, version: EXPRESSION_MODEL_VERSION, created: '', architecture: {}, tensors: [], weights: { file: '', bytes: 0, sha256: '' }, training: { command: '', seed: 0, seconds: 0, data: {} }, metrics: {} };
 }
 
-function architectureOf(c: GanConfig, space: ExpressionSpace, learned: boolean[], choice: SpaceChoice, directions: Directions): Record<string, unknown> {
+function architectureOf(c: GanConfig, space: ExpressionSpace, learned: boolean[], choice: SpaceChoice, directions: Directions, rigFor: readonly string[] = []): Record<string, unknown> {
+  const runtime = learned.map((l, k) => l && !rigFor.includes(GAN_EMOTIONS[k]!));
   return {
     kind: 'conditional GAN over rig action-unit codes',
     conditions: GAN_EMOTIONS, noiseDim: c.noiseDim, nuisanceDim: c.nuisanceDim,
@@ -259,8 +265,10 @@ function architectureOf(c: GanConfig, space: ExpressionSpace, learned: boolean[]
     discriminator: `[code / code.scale, ${GAN_EMOTIONS.length} emotion weights, intensity] -> ${c.discriminatorHidden.join(' -> ')} (leaky ReLU 0.2) -> logit (not shipped)`,
     code: { units: ACTION_UNITS, meaning: 'rig action-unit activations read by NNLS against the mean neutral face, identity projected out' },
     runtime: 'code(e, t, ze) = G(e, t, ze, zn=0) - G(e, 0, ze, zn=0); blends mix per-emotion codes with shared noise; emotions not learned use the rig prototype x t',
-    learned: GAN_EMOTIONS.filter((_, k) => learned[k]),
-    fallback: Object.fromEntries(GAN_EMOTIONS.filter((_, k) => !learned[k]).map((e) => [e, `rig prototype (fewer than ${MIN_LEARNED_FACES} training faces)`])),
+    learned: GAN_EMOTIONS.filter((_, k) => runtime[k]),
+    fallback: Object.fromEntries(GAN_EMOTIONS.filter((_, k) => !runtime[k]).map((e) => [e, learned[GAN_EMOTIONS.indexOf(e)]
+      ? 'rig prototype at run time (--rig-for): the generator learned this emotion, but its codes were not recognisable on the held-out faces when that was decided; the val figures for it in metrics.evaluation are the generator\'s, not what ships'
+      : `rig prototype (fewer than ${MIN_LEARNED_FACES} training faces)`])),
     space: { identityComponents: space.identityCount, choice, expressionDirectionsKeptOut: directions.kinds, landmarks: LANDMARK_COUNT },
   };
 }
