@@ -160,6 +160,11 @@ async function measure(tf: typeof TF, model: DetailModel, coded: Coded, neutral:
   const measured = GAN_EMOTIONS.map((_, s) => model.learned[s]! && indices(set, part, s).length >= 10);
   // Classes: neutral (0) then the measured emotions.
   const classSlots = GAN_EMOTIONS.map((_, s) => s).filter((s) => measured[s]);
+  const partName = part === PART_VAL ? 'val' : part === PART_DEV ? 'dev' : 'fit';
+  const neutralCount = indices(set, part).filter((i) => set.emotion[i] === EMOTIONS.indexOf('neutral')).length;
+  if (classSlots.length === 0 || neutralCount === 0) {
+    throw new EmoteBotError('unreadable', `nothing to measure on: the ${partName} part needs neutral faces and 10 faces of an emotion the model learned (it has neutral ${neutralCount}, ${GAN_EMOTIONS.map((e, s) => `${e} ${indices(set, part, s).length}`).join(', ')})`);
+  }
   const classOf = (i: number): number => { const s = slotOf(set.emotion[i]!); return s < 0 ? 0 : classSlots.indexOf(s) + 1; };
   const train = indices(set, PART_FIT).filter((i) => classOf(i) >= 0);
   const X = new Float32Array(train.length * k);
@@ -323,6 +328,10 @@ export async function runTrainDetail(args: string[], io: Io): Promise<number> {
     const neutral = neutralMeans(set, [PART_FIT]);
     const { means: baseline, counts } = emotionMeans(set, neutral, mask, [PART_FIT]);
     const learned = counts.map((c) => c >= MIN_DETAIL_FACES);
+    const neutralFit = indices(set, PART_FIT).filter((i) => set.emotion[i] === EMOTIONS.indexOf('neutral')).length;
+    if (!learned.some(Boolean) || neutralFit < MIN_DETAIL_FACES) {
+      throw new EmoteBotError('unreadable', `too few faces to learn detail from: it needs ${MIN_DETAIL_FACES} neutral faces and ${MIN_DETAIL_FACES} of at least one other emotion in the training part (neutral ${neutralFit}, ${GAN_EMOTIONS.map((e, s) => `${e} ${counts[s]}`).join(', ')})`);
+    }
     log(io, quiet, `emotebot: fit faces per emotion: ${GAN_EMOTIONS.map((e, s) => `${e} ${counts[s]}`).join(', ')}; learned: ${GAN_EMOTIONS.filter((_, s) => learned[s]).join(', ')}`);
     for (let s = 0; s < learned.length; s++) if (!learned[s]) baseline.fill(0, s * DETAIL_SIZE * DETAIL_SIZE, (s + 1) * DETAIL_SIZE * DETAIL_SIZE);
 

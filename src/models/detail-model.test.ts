@@ -138,6 +138,11 @@ describe('the detail GAN on synthetic textures', () => {
     const sad = apexFrame([{ weights: { sad: 1 }, intensity: 1, start: 0, duration: null }]);
     expect(layer(1).detailFor(apexFrame([]))).toBeNull();
     const a = Float32Array.from(layer(1).detailFor(happy)!.shading), b = Float32Array.from(layer(1).detailFor(happy)!.shading);
+    // One layer reuses its map: the version moves only when the frame's amounts do.
+    const one = layer(1);
+    const v1 = one.detailFor(happy)!.version, v2 = one.detailFor(happy)!.version, v3 = one.detailFor(sad)!.version;
+    expect(v2).toBe(v1);
+    expect(v3).not.toBe(v1);
     expect(Array.from(a)).toEqual(Array.from(b));
     const c = layer(2).detailFor(happy)!.shading;
     const diff = a.reduce((m, v, t) => Math.max(m, Math.abs(v - c[t]!)), 0);

@@ -195,7 +195,7 @@ export function createDetailLayer(model: DetailModel, o: DetailLayerOptions): De
   const rng = createRng(subSeed(o.seed, 'detail-noise'));
   const ze = detailNoise(model, rng);
   const n = model.size * model.size;
-  const map: DetailMap = { size: model.size, shading: new Float32Array(n) };
+  const map: { size: number; shading: Float32Array; version: number } = { size: model.size, shading: new Float32Array(n), version: 0 };
   const amounts = new Float64Array(slots), last = new Float64Array(slots).fill(-1);
   const coeffs = new Float64Array(model.components), one = new Float64Array(model.components);
   let lastEmpty = true;
@@ -218,6 +218,7 @@ export function createDetailLayer(model: DetailModel, o: DetailLayerOptions): De
       if (moved <= 1e-4 && !lastEmpty) return map;
       last.set(amounts);
       lastEmpty = false;
+      map.version++;
       if (kind === 'mean') {
         map.shading.fill(0);
         for (let k = 0; k < slots; k++) {

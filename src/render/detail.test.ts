@@ -113,6 +113,17 @@ describe('detail on the photo renderer', () => {
     expect(changed).toBeGreaterThan(5000);
   });
 
+  it('recomputes the factors when a reused map changes (its version), not otherwise', () => {
+    const mask = faceDetailMask(SIZE);
+    const map = { size: SIZE, shading: Float32Array.from(mask, (m) => m * Math.log(0.5)), version: 1 };
+    const renderer = createPhotoRenderer({ image, mesh }, rig, { detail: { name: 'mutable', detailFor: () => map } });
+    const dark = Uint8ClampedArray.from(renderer.render(still));
+    expect(Buffer.from(renderer.render(still)).equals(Buffer.from(dark))).toBe(true);
+    map.shading.fill(0);
+    map.version = 2;
+    expect(Buffer.from(renderer.render(still)).equals(Buffer.from(plain))).toBe(true);
+  });
+
   it('refuses a target with too few points or a map of the wrong size', () => {
     const dst = { data: new Uint8ClampedArray(plain), width: W, height: W };
     expect(() => compositeDetail(dst, new Float32Array(10), new Float32Array(SIZE * SIZE), SIZE)).toThrow(/468/);

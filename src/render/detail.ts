@@ -23,6 +23,11 @@ import type { RgbaImage } from './cpu-warp.ts';
 export interface DetailMap {
   readonly size: number;
   readonly shading: Float32Array;
+  /**
+   * Changes whenever `shading` does, when the layer reuses one map between frames (renderers
+   * then skip recomputing and uploading it); absent: treated as changed every frame.
+   */
+  readonly version?: number;
 }
 
 /**

@@ -6,7 +6,7 @@
 import type { ExpressionRig } from '../core/rig.ts';
 import type { FrameState } from '../motion/animator.ts';
 import { paintMouth, type RgbaImage, warpTriangles } from './cpu-warp.ts';
-import { compositeDetail, type DetailLayer, shadingFactors } from './detail.ts';
+import { compositeDetail, type DetailLayer, type DetailMap, shadingFactors } from './detail.ts';
 import { buildWarpGeometry, mouthGaps, mouthOpenness, targetPositions, type WarpGeometry } from './geometry.ts';
 import { type FacePoser, photoPoser } from './pose.ts';
 import type { FaceRenderer } from './types.ts';
@@ -35,6 +35,7 @@ export function createPhotoRenderer(photo: PhotoInput, rig: ExpressionRig, optio
   const base = photo.image;
   const detail = options.detail;
   let factors = new Float32Array(0);
+  let factorsOf: DetailMap | null = null, factorsVersion: number | undefined;
   const scratch = detail ? new Float32Array(width * height) : new Float32Array(0);
 
   return {
@@ -49,8 +50,13 @@ export function createPhotoRenderer(photo: PhotoInput, rig: ExpressionRig, optio
       warpTriangles(base, dst, geometry.source, target, geometry.mouthTriangles);
       const map = detail?.detailFor(frame);
       if (map) {
-        if (factors.length !== map.size * map.size) factors = new Float32Array(map.size * map.size);
-        compositeDetail(dst, target, shadingFactors(map, factors), map.size, scratch);
+        if (factors.length !== map.size * map.size) { factors = new Float32Array(map.size * map.size); factorsOf = null; }
+        if (map !== factorsOf || map.version === undefined || map.version !== factorsVersion) {
+          shadingFactors(map, factors);
+          factorsOf = map;
+          factorsVersion = map.version;
+        }
+        compositeDetail(dst, target, factors, map.size, scratch);
       }
       const open = mouthOpenness(geometry, target);
       if (open > 0) {

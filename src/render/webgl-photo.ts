@@ -223,6 +223,7 @@ export function createWebGlPhotoRenderer(gl: WebGL2RenderingContext, photo: WebG
   gl.texParameteri(gl.TEXTURE_2D, gl.TEXTURE_WRAP_S, gl.CLAMP_TO_EDGE);
   gl.texParameteri(gl.TEXTURE_2D, gl.TEXTURE_WRAP_T, gl.CLAMP_TO_EDGE);
   let detailSize = 0;
+  let uploaded: { size: number; shading: Float32Array; version?: number } | null = null, uploadedVersion: number | undefined;
 
   let disposed = false;
   return {
@@ -247,7 +248,9 @@ export function createWebGlPhotoRenderer(gl: WebGL2RenderingContext, photo: WebG
       const map = detail?.detailFor(frame) ?? null;
       gl.activeTexture(gl.TEXTURE1);
       gl.bindTexture(gl.TEXTURE_2D, detailTexture);
-      if (map) {
+      if (map && (map !== uploaded || map.version === undefined || map.version !== uploadedVersion)) {
+        uploaded = map;
+        uploadedVersion = map.version;
         if (factors.length !== map.size * map.size) factors = new Float32Array(map.size * map.size);
         shadingFactors(map, factors);
         gl.pixelStorei(gl.UNPACK_ALIGNMENT, 1);
