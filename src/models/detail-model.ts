@@ -24,7 +24,7 @@ import { type Emotion } from '../core/emotions.ts';
 import { AU_COUNT } from '../core/rig.ts';
 import { createRng, gaussian, subSeed } from '../core/rng.ts';
 import type { FrameState } from '../motion/animator.ts';
-import type { DetailLayer, DetailMap } from '../render/detail.ts';
+import type { DetailLayer } from '../render/detail.ts';
 import { expressionBranch, GAN_EMOTIONS, type GeneratorWeights, readGenerator } from './expression-gan.ts';
 import { decodeModel, type LoadedModel, ModelError } from './manifest.ts';
 
