@@ -105,7 +105,7 @@ async function render(args: string[], io: Io): Promise<number> {
   const detailKind = parseDetailKind(values.detail);
   const detail = values.face === 'bot' ? null : await chooseDetail(detailKind, expressions.emotionCode, seed);
   const rig = createExpressionRig();
-  const { renderer, info } = await Progress.phase('analysing the photo', openFace(values.face, size, rig, undefined, { neutralise: expressions.neutralise, ...(detail ? { detail } : {}) }), quiet);
+  const { renderer, info } = await Progress.phase('analysing the photo', openFace(values.face, size, rig, undefined, { neutralise: expressions.neutralise, ...(detail ? { detail, photoExpression: expressions.photoExpression } : {}) }), quiet);
   if (!quiet) for (const n of info.notes) io.err(`emotebot: ${n}`);
   await mkdir(path.dirname(path.resolve(values.out)), { recursive: true });
   const progress = new Progress('rendering', process.stderr, quiet);

@@ -107,7 +107,7 @@ export async function loadGanModel(seed: number, dir?: string, detail: 'none' | 
       const renderer = face.kind === 'photo'
         ? createPhotoRenderer({ image: face.image, mesh: face.mesh }, rig(), {
           ...(neutralise ? { neutralise } : {}),
-          ...(detailModel ? { detail: createDetailLayer(detailModel, { kind: detail === 'mean' ? 'mean' : 'gan', codeFor: choice.emotionCode, seed }) } : {}),
+          ...(detailModel ? { detail: createDetailLayer(detailModel, { kind: detail === 'mean' ? 'mean' : 'gan', codeFor: choice.emotionCode, seed }), photoExpression: choice.photoExpression } : {}),
         })
         : createCharacterRenderer(face.size, rig());
       return {

@@ -161,6 +161,18 @@ describe('the detail GAN on synthetic textures', () => {
     expect(ratio).toBeGreaterThan(0.4);
     expect(ratio).toBeLessThan(0.6);
 
+    // Drawn relative to what the photo already shows: a photo that smiles loses its own
+    // detail at neutral and is not given it twice at happy.
+    for (const kind of ['mean', 'gan'] as const) {
+      const plainHappy = Float32Array.from(layer(1, kind).detailFor(happy)!.shading);
+      const smiling = layer(1, kind);
+      smiling.fromRest(happy.code);
+      const atNeutral = smiling.detailFor(apexFrame([]))!.shading;
+      for (let t = 0; t < T; t += 17) expect(atNeutral[t]!).toBeCloseTo(-plainHappy[t]!, 5);
+      const again = smiling.detailFor(happy)!.shading;
+      expect(Math.max(...Array.from(again, Math.abs))).toBeLessThan(1e-6);
+    }
+
     // Manifest checks: a changed weight, another version, a missing tensor.
     const bad = Uint8Array.from(weights); bad[10] = bad[10]! ^ 1;
     await expect(loadDetailModel(manifest, bad)).rejects.toThrow(/SHA-256/);

@@ -187,7 +187,7 @@ export interface DetailLayerOptions {
  * baseline's) coefficients, decoded into one shading map. The map is recomputed only when the
  * amounts move by more than 1e-4, and returned as null on a neutral face.
  */
-export function createDetailLayer(model: DetailModel, o: DetailLayerOptions): DetailLayer & { amounts(frame: FrameState): Float64Array } {
+export function createDetailLayer(model: DetailModel, o: DetailLayerOptions): DetailLayer & { amounts(frame: FrameState): Float64Array; fromRest(code: ArrayLike<number>): void } {
   const kind = o.kind ?? 'gan';
   const maxAmount = o.maxAmount ?? 1.2;
   const slots = GAN_EMOTIONS.length;
@@ -198,18 +198,38 @@ export function createDetailLayer(model: DetailModel, o: DetailLayerOptions): De
   const map: { size: number; shading: Float32Array; version: number } = { size: model.size, shading: new Float32Array(n), version: 0 };
   const amounts = new Float64Array(slots), last = new Float64Array(slots).fill(-1);
   const coeffs = new Float64Array(model.components), one = new Float64Array(model.components);
+  // What the photo already shows (fromRest): its amounts, and its detail's coefficients (gan).
+  const rest = new Float64Array(slots), restCoeffs = new Float64Array(model.components);
+  let hasRest = false;
   let lastEmpty = true;
-  const amountsOf = (frame: FrameState): Float64Array => {
-    read(frame.code, amounts);
-    for (let k = 0; k < slots; k++) amounts[k] = Math.min(amounts[k]!, maxAmount);
-    return amounts;
+  const clampAmounts = (out: Float64Array): Float64Array => {
+    for (let k = 0; k < slots; k++) out[k] = Math.min(out[k]!, maxAmount);
+    return out;
+  };
+  const amountsOf = (frame: FrameState): Float64Array => clampAmounts(read(frame.code, amounts));
+  /** The generator's coefficients for a set of amounts (the sum over emotions), into out. */
+  const ganCoefficients = (a: Float64Array, out: Float64Array): Float64Array => {
+    out.fill(0);
+    for (let k = 0; k < slots; k++) {
+      if (a[k]! <= 1e-3) continue;
+      detailCoefficients(model, k, a[k]!, ze, one);
+      for (let c = 0; c < model.components; c++) out[c] = out[c]! + one[c]!;
+    }
+    return out;
   };
   return {
     name: kind === 'gan' ? 'generated detail' : 'mean detail',
     amounts: (frame) => Float64Array.from(amountsOf(frame)),
+    fromRest(code) {
+      clampAmounts(read(code, rest));
+      hasRest = rest.some((a) => a > 1e-3);
+      if (kind === 'gan') ganCoefficients(rest, restCoeffs);
+      last.fill(-1);
+      lastEmpty = true;
+    },
     detailFor(frame) {
       amountsOf(frame);
-      let moved = 0, any = false;
+      let moved = 0, any = hasRest;
       for (let k = 0; k < slots; k++) {
         moved = Math.max(moved, Math.abs(amounts[k]! - last[k]!));
         if (amounts[k]! > 1e-3) any = true;
@@ -222,20 +242,15 @@ export function createDetailLayer(model: DetailModel, o: DetailLayerOptions): De
       if (kind === 'mean') {
         map.shading.fill(0);
         for (let k = 0; k < slots; k++) {
-          const a = amounts[k]!;
-          if (a <= 1e-3) continue;
+          const a = amounts[k]! - rest[k]!;
+          if (Math.abs(a) <= 1e-3) continue;
           const row = k * n;
           for (let i = 0; i < n; i++) map.shading[i] = map.shading[i]! + a * model.baseline[row + i]!;
         }
         return map;
       }
-      coeffs.fill(0);
-      for (let k = 0; k < slots; k++) {
-        const a = amounts[k]!;
-        if (a <= 1e-3) continue;
-        detailCoefficients(model, k, a, ze, one);
-        for (let c = 0; c < model.components; c++) coeffs[c] = coeffs[c]! + one[c]!;
-      }
+      ganCoefficients(amounts, coeffs);
+      if (hasRest) for (let c = 0; c < model.components; c++) coeffs[c] = coeffs[c]! - restCoeffs[c]!;
       decodeDetail(model, coeffs, map.shading);
       return map;
     },

@@ -8,7 +8,7 @@ import type { Emotion, EmotionWeights } from '../core/emotions.ts';
 import { codeFromEmotions } from '../core/rig.ts';
 import { EmoteBotError } from '../core/errors.ts';
 import { readModelDir } from './files.ts';
-import { createGanExpressions, createNeutraliser, EXPRESSION_MODEL_NAME, EXPRESSION_MODEL_VERSIONS, expressionModelFromLoaded, type ExpressionModel } from './expression-gan.ts';
+import { createGanExpressions, createNeutraliser, createPhotoExpression, EXPRESSION_MODEL_NAME, EXPRESSION_MODEL_VERSIONS, expressionModelFromLoaded, type ExpressionModel } from './expression-gan.ts';
 import { ModelError } from './manifest.ts';
 
 /** The model that ships in the repository. */
@@ -25,6 +25,8 @@ export interface ExpressionChoice {
   /** Takes a photo's own expression out (undefined: the photo animates from its expression as it is). */
   neutralise?: (canonical: Float64Array) => Float64Array;
   model?: ExpressionModel;
+  /** The code a photo shows, taken out by `neutralise` (for the detail layer's rest). */
+  photoExpression?: (canonical: Float64Array) => Float64Array;
   /** The typical code of one emotion at intensity 1 (no noise): what the detail layer reads amounts against. */
   emotionCode: (emotion: Emotion) => Float64Array;
 }
@@ -41,7 +43,7 @@ export async function chooseExpressions(kind: string, seed: number, dir?: string
     throw e;
   }
   const typical = new Float64Array(model.generator.noiseDim);
-  return { kind: 'gan', model, codeFor: createGanExpressions(model, seed), neutralise: createNeutraliser(model), emotionCode: (e) => model.code({ [e]: 1 }, 1, typical) };
+  return { kind: 'gan', model, codeFor: createGanExpressions(model, seed), neutralise: createNeutraliser(model), photoExpression: createPhotoExpression(model), emotionCode: (e) => model.code({ [e]: 1 }, 1, typical) };
 }
 
 export { KEEP_WHEN_NEUTRALISING } from './expression-gan.ts';

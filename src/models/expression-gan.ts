@@ -213,6 +213,12 @@ export function createNeutraliser(model: ExpressionModel): (canonical: Float64Ar
   return (canonical) => neutraliseFace(canonical, model.space, reader, KEEP_WHEN_NEUTRALISING).neutral;
 }
 
+/** The code a photo's face shows: what createNeutraliser takes out of it (PhotoRendererOptions.photoExpression). */
+export function createPhotoExpression(model: ExpressionModel): (canonical: Float64Array) => Float64Array {
+  const reader = createCodeReader(model.space);
+  return (canonical) => neutraliseFace(canonical, model.space, reader, KEEP_WHEN_NEUTRALISING).removed;
+}
+
 // ---------------------------------------------------------------------------------------------
 // Packing and loading
 

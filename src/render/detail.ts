@@ -38,6 +38,12 @@ export interface DetailMap {
 export interface DetailLayer {
   readonly name: string;
   detailFor(frame: FrameState): DetailMap | null;
+  /**
+   * The expression code the face already shows in the photo (what the photo renderer's
+   * neutralisation took out of its shape). Detail is then drawn relative to it, so a smiling
+   * photo's own folds fade at neutral as its smile does, and are not doubled by "happy".
+   */
+  fromRest?(code: ArrayLike<number>): void;
 }
 
 /** Triangles that carry detail: the face's own, without the eye and mouth openings. */

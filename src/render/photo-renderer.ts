@@ -8,7 +8,7 @@ import type { FrameState } from '../motion/animator.ts';
 import { paintMouth, type RgbaImage, warpTriangles } from './cpu-warp.ts';
 import { compositeDetail, type DetailLayer, type DetailMap, shadingFactors } from './detail.ts';
 import { buildWarpGeometry, mouthGaps, mouthOpenness, targetPositions, type WarpGeometry } from './geometry.ts';
-import { type FacePoser, photoPoser } from './pose.ts';
+import { type FacePoser, fitFace, photoPoser } from './pose.ts';
 import type { FaceRenderer } from './types.ts';
 
 export interface PhotoInput {
@@ -22,8 +22,18 @@ export interface PhotoRendererOptions {
    * learned expression space's neutraliseFace), so code 0 is this face at rest.
    */
   neutralise?: (canonical: Float64Array) => Float64Array;
+  /**
+   * The expression code the photo shows (what `neutralise` takes out), handed to the detail
+   * layer's fromRest so that detail is drawn relative to the photo's own.
+   */
+  photoExpression?: (canonical: Float64Array) => Float64Array;
   /** Expression detail (wrinkles, folds, shading) laid on the face; none when absent. */
   detail?: DetailLayer;
+}
+
+/** Tells the detail layer what the photo already shows (both photo renderers call this). */
+export function restDetail(mesh: ArrayLike<number>, options: PhotoRendererOptions): void {
+  if (options.detail?.fromRest && options.photoExpression) options.detail.fromRest(options.photoExpression(fitFace(mesh).canonical));
 }
 
 export function createPhotoRenderer(photo: PhotoInput, rig: ExpressionRig, options: PhotoRendererOptions = {}): FaceRenderer & { readonly geometry: WarpGeometry; readonly poser: FacePoser } {
@@ -34,6 +44,7 @@ export function createPhotoRenderer(photo: PhotoInput, rig: ExpressionRig, optio
   const gaps = new Float32Array(geometry.vertexCount);
   const base = photo.image;
   const detail = options.detail;
+  restDetail(photo.mesh, options);
   let factors = new Float32Array(0);
   let factorsOf: DetailMap | null = null, factorsVersion: number | undefined;
   const scratch = detail ? new Float32Array(width * height) : new Float32Array(0);

@@ -13,7 +13,7 @@ import type { FrameState } from '../motion/animator.ts';
 import { CANONICAL_UVS, FACE_OVAL, LANDMARK_COUNT } from '../core/topology.ts';
 import { DETAIL_TRIANGLES, shadingFactors } from './detail.ts';
 import { buildWarpGeometry, mouthGaps, mouthOpenness, targetPositions, type WarpGeometry } from './geometry.ts';
-import type { PhotoRendererOptions } from './photo-renderer.ts';
+import { type PhotoRendererOptions, restDetail } from './photo-renderer.ts';
 import { type FacePoser, photoPoser } from './pose.ts';
 
 export interface WebGlPhotoInput {
@@ -157,6 +157,7 @@ export function createWebGlPhotoRenderer(gl: WebGL2RenderingContext, photo: WebG
   uv.set(CANONICAL_UVS.slice(0, LANDMARK_COUNT * 2));
   FACE_OVAL.forEach((o, k) => { uv[(LANDMARK_COUNT + k) * 2] = CANONICAL_UVS[o * 2]!; uv[(LANDMARK_COUNT + k) * 2 + 1] = CANONICAL_UVS[o * 2 + 1]!; });
   const detail = options.detail;
+  restDetail(photo.mesh, options);
   let factors = new Float32Array(0);
 
   const photoProgram = program(gl, PHOTO_FRAGMENT);

@@ -9,7 +9,7 @@ import type { Emotion, EmotionWeights } from '../core/emotions.ts';
 import { codeFromEmotions } from '../core/rig.ts';
 import { createDetailLayer, loadDetailModel } from '../models/detail-model.ts';
 import type { PhotoRendererOptions } from '../render/photo-renderer.ts';
-import { createGanExpressions, createNeutraliser, loadExpressionModel } from '../models/expression-gan.ts';
+import { createGanExpressions, createNeutraliser, createPhotoExpression, loadExpressionModel } from '../models/expression-gan.ts';
 import { decodeMotionModel } from '../models/motion-model.ts';
 import { Animator } from '../motion/animator.ts';
 import { LearnedAnimator } from '../motion/learned-animator.ts';
@@ -82,15 +82,18 @@ export async function loadPageModels(base: string, choice: { expressions: 'gan' 
   }
   // Detail reads each frame's code against the active expressions' typical per-emotion codes.
   let emotionCode = (e: Emotion) => codeFromEmotions({ [e]: 1 }, 1);
+  let photoExpression: ((canonical: Float64Array) => Float64Array) | undefined;
   if (gan.status === 'fulfilled' && out.expressions === 'gan') {
     const model = gan.value, typical = new Float64Array(model.generator.noiseDim);
     emotionCode = (e) => model.code({ [e]: 1 }, 1, typical);
+    // The photo's own expression, as the neutralisation reads it: detail is drawn relative to it.
+    photoExpression = createPhotoExpression(model);
   }
   if (choice.detail !== 'none') {
     if (detail.status === 'fulfilled') {
       const model = detail.value, kind = choice.detail === 'auto' ? model.recommended : choice.detail;
       out.detail = kind;
-      out.photoOptions = (seed) => ({ ...(out.neutralise ? { neutralise: out.neutralise } : {}), detail: createDetailLayer(model, { kind, codeFor: emotionCode, seed }) });
+      out.photoOptions = (seed) => ({ ...(out.neutralise ? { neutralise: out.neutralise } : {}), ...(photoExpression ? { photoExpression } : {}), detail: createDetailLayer(model, { kind, codeFor: emotionCode, seed }) });
     } else {
       notes.push(`The learned expression detail could not be loaded (${String(detail.reason instanceof Error ? detail.reason.message : detail.reason)}); photos move without it.`);
     }
