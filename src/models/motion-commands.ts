@@ -16,7 +16,7 @@ import type { LearnedMotionModel } from '../motion/learned-animator.ts';
 import { type BlinkStats, LITERATURE_BLINKS, measuredShare } from '../motion/learned-blink.ts';
 import { createScratch, step } from '../motion/learned-gru.ts';
 import { basisGram, blinkFigures, type MeasuredBlinkFigures, type PreparedClip, prepareClip, warpClip } from './motion-data.ts';
-import { evaluateMotion, fitRestHead, fitTimeScales, formatEvaluation, gruMaker, type HeadRestFit, type MotionEvaluation, replays, transitionCases } from './motion-eval.ts';
+import { evaluateMotion, fitRestHead, fitStartWarps, fitTimeScales, formatEvaluation, gruMaker, type HeadRestFit, type MotionEvaluation, replays, type StartWarpFit, transitionCases } from './motion-eval.ts';
 import { loadMotionModel, saveMotionModel, SHIPPED_MOTION_MODEL_DIR } from './motion-files.ts';
 import { lossPng, prototypesPng, replayPng, transitionsPng } from './motion-report.ts';
 import { trainMotion } from './motion-train.ts';
@@ -160,6 +160,11 @@ async function writeReport(dir: string, G: Float64Array, model: LearnedMotionMod
   return files;
 }
 
+function startFigures(f: StartWarpFit['real']): Record<string, unknown> {
+  const r = (x: number | null) => (x === null ? null : Number(x.toFixed(4)));
+  return Object.fromEntries(Object.entries(f).map(([k, v]) => [k, { toTenPercentSeconds: r(v.start.median), peakShare: r(v.peak.median), seconds: r(v.duration.median), count: v.peak.count }]));
+}
+
 function meanOrNull(xs: readonly (number | null)[]): number | null {
   const v = xs.filter((x): x is number => x !== null && Number.isFinite(x));
   return v.length ? v.reduce((a, b) => a + b, 0) / v.length : null;
@@ -227,12 +232,19 @@ export async function runTrainMotion(args: string[], io: Io): Promise<number> {
   if (result.stoppedEarly) io.err(`motion: stopped after ${result.iterations} of ${iterations} steps to stay within ${minutes} minutes`);
   // The learned speed of each movement phase (onset from rest, change, release to rest): the net's
   // 10-90% durations against the training clips' own (at their real speed), never the held-out ones.
-  const fit = fitTimeScales(G, { net: result.net, blinks }, trainClips);
   const ms = (x: number | null) => (x === null ? 'n/a' : `${Math.round(x * 1000)} ms`);
+  const plainFit = fitTimeScales(G, { net: result.net, blinks }, trainClips);
+  // Then how each phase starts (latency and ease-in of the playback), against the training clips'
+  // time to 10% and time to peak velocity, and the speeds again with those starts.
+  const warpFit = fitStartWarps(G, { net: { ...result.net, timeScales: plainFit.scales }, blinks }, trainClips);
+  const fit = fitTimeScales(G, { net: { ...result.net, startWarps: warpFit.warps }, blinks }, trainClips);
+  const sh = (x: number | null) => (x === null ? 'n/a' : x.toFixed(2));
   for (const p of ['onset', 'change', 'release'] as const) {
+    const w = warpFit.warps[p], r = warpFit.real[p], b = warpFit.before[p], a = warpFit.after[p];
+    log(`motion: ${p} start: latency ${ms(w.latency)}, ease ${ms(w.ease)}; to 10% / peak share, training clips ${ms(r.start.median)} / ${sh(r.peak.median)}, net ${ms(b.start.median)} / ${sh(b.peak.median)} -> ${ms(a.start.median)} / ${sh(a.peak.median)}`);
     log(`motion: ${p} 10-90% median, training clips ${ms(fit.real[p].median)} (n ${fit.real[p].count}), net ${ms(fit.net[p].median)}: speed ${fit.scales[p].toFixed(3)}`);
   }
-  const model: LearnedMotionModel = { net: { ...result.net, timeScales: fit.scales }, blinks };
+  const model: LearnedMotionModel = { net: { ...result.net, timeScales: fit.scales, startWarps: warpFit.warps }, blinks };
   log('motion: measuring on the held-out clips');
   const evaluation = evaluateMotion(G, model, heldOut, blinkFigures(clips), { seed, allClips: clips });
   evaluation.stepMicros = stepMicros(model);
@@ -252,8 +264,15 @@ export async function runTrainMotion(args: string[], io: Io): Promise<number> {
       augment: 'time warp 0.8-1.25, mirror L/R, amplitude 0.75-1.25 (whole code) and 0.4-2.5 (each unit, log-uniform), mix 25%',
       objective: 'landmark mm² of free-running rollouts + per-unit scaled error + 30 x per-step motion error (mm²)',
       trainingSeconds: Math.round(result.seconds),
+      startWarps: {
+        method: 'per phase, latency and ease-in (warpTime) from the grid latency 0/25/50 ms x ease 0-250 ms (fitStartWarps), closest to the training clips\' median time to 10% and time to peak velocity share (misses over 20 ms and 0.05), each trial with the phase\'s speed corrected for its 10-90% duration; speeds refitted with the warps below',
+        warps: Object.fromEntries(Object.entries(warpFit.warps).map(([k, v]) => [k, { latency: Number(v.latency.toFixed(4)), ease: Number(v.ease.toFixed(4)) }])),
+        trainingClips: startFigures(warpFit.real),
+        netBefore: startFigures(warpFit.before),
+        netAfter: startFigures(warpFit.after),
+      },
       timeScales: {
-        method: 'per phase (motionPhase: onset from rest, change, release to rest), median 10-90% duration of the net started from each training transition\'s real code and motion, over the training clips\' median (fitTimeScales, 2 rounds)',
+        method: 'per phase (motionPhase: onset from rest, change, release to rest), median 10-90% duration of the net (with its start warps) started from each training transition\'s real code and motion, over the training clips\' median (fitTimeScales, 2 rounds)',
         scales: Object.fromEntries(Object.entries(fit.scales).map(([k, v]) => [k, Number(v.toFixed(4))])),
         trainingClipsSeconds: Object.fromEntries(Object.entries(fit.real).map(([k, v]) => [k, { median: v.median === null ? null : Number(v.median.toFixed(4)), count: v.count }])),
         netSecondsAtSpeed1: Object.fromEntries(Object.entries(fit.net).map(([k, v]) => [k, { median: v.median === null ? null : Number(v.median.toFixed(4)), count: v.count }])),

@@ -4,7 +4,7 @@ import { createRng, gaussian } from '../core/rng.ts';
 import { LITERATURE_BLINKS } from '../motion/learned-blink.ts';
 import { inputSize, type MotionNet } from '../motion/learned-gru.ts';
 import { basisGram, prepareClip } from './motion-data.ts';
-import { fitRestHead, fitTimeScales, gruMaker, HEAD_BANDS, prototypeFigures } from './motion-eval.ts';
+import { fitRestHead, fitStartWarps, fitTimeScales, gruMaker, HEAD_BANDS, prototypeFigures } from './motion-eval.ts';
 import { syntheticClip } from './motion-synthetic.ts';
 
 const rig = createExpressionRig();
@@ -41,6 +41,28 @@ describe('learned time scales', () => {
     expect(ratio(after)).toBeGreaterThan(1.1);
     // Same clips, same net: the same speeds.
     expect(fitTimeScales(G, model, clips, { minCount: 4 }).scales).toEqual(fit.scales);
+  });
+});
+
+describe('learned start of a movement', () => {
+  it('fits a latency and ease-in per phase that brings the start and the peak velocity nearer the clips\' own', () => {
+    const base = { net: seededNet(3), blinks: LITERATURE_BLINKS };
+    const model = { ...base, net: { ...base.net, timeScales: fitTimeScales(G, base, clips, { minCount: 4 }).scales } };
+    const fit = fitStartWarps(G, model, clips, { minCount: 4 });
+    // This net starts each movement at full speed (peak velocity at its start); the synthetic faces ease in.
+    for (const p of ['onset', 'release'] as const) {
+      const real = fit.real[p], before = fit.before[p], after = fit.after[p];
+      expect(real.peak.count).toBeGreaterThanOrEqual(4);
+      expect(fit.warps[p].latency + fit.warps[p].ease).toBeGreaterThan(0);
+      expect(Math.abs(after.peak.median! - real.peak.median!)).toBeLessThan(Math.abs(before.peak.median! - real.peak.median!) / 2);
+      expect(Math.abs(after.start.median! - real.start.median!)).toBeLessThan(Math.abs(before.start.median! - real.start.median!));
+      // The speed is corrected with each trial, so the 10-90% durations stay near the clips'.
+      expect(Math.abs(after.duration.median! / real.duration.median! - 1)).toBeLessThan(0.15);
+    }
+    // No movement between expressions in these clips: that phase keeps no warp.
+    expect(fit.real.change.peak.count).toBe(0);
+    expect(fit.warps.change).toEqual({ latency: 0, ease: 0 });
+    expect(fitStartWarps(G, model, clips, { minCount: 4 }).warps).toEqual(fit.warps);
   });
 });
 

@@ -23,7 +23,7 @@ import { Animator, type ExpressionTarget } from '../motion/animator.ts';
 import { LearnedAnimator, type LearnedMotionModel } from '../motion/learned-animator.ts';
 import { BlinkSchedule } from '../motion/blink.ts';
 import { MeasuredBlinkSchedule } from '../motion/learned-blink.ts';
-import { MOTION_PHASES, type MotionPhase, motionPhase, type TimeScales, UNIT_TIME_SCALES } from '../motion/learned-gru.ts';
+import { MOTION_PHASES, type MotionPhase, motionPhase, type StartWarps, type TimeScales, UNIT_TIME_SCALES } from '../motion/learned-gru.ts';
 import type { MotionRuntime } from '../motion/runtime.ts';
 import { codeDistanceMm, detectEyeEvents, type MeasuredBlinkFigures, type PreparedClip, quantile } from './motion-data.ts';
 
@@ -140,9 +140,81 @@ export function fitTimeScales(G: Float64Array, model: LearnedMotionModel, clips:
   return { scales, real, net: net! };
 }
 
+/** Start figures of one phase: time to 10% (s), time to peak velocity (share), 10-90% duration (s). */
+export interface StartFigures { start: Summary; peak: Summary; duration: Summary }
+
+export interface StartWarpFit {
+  warps: StartWarps;
+  /** The training clips' figures, the runtime's before the warps (at the given speeds) and with them (speeds refitted for each). */
+  real: Record<MotionPhase, StartFigures>;
+  before: Record<MotionPhase, StartFigures>;
+  after: Record<MotionPhase, StartFigures>;
+}
+
+/** The default grid of fitStartWarps, seconds. */
+export const START_LATENCIES = [0, 0.025, 0.05] as const;
+export const START_EASES = [0, 0.05, 0.1, 0.15, 0.2, 0.25] as const;
+
+/**
+ * The learned start of each movement phase (MotionNet.startWarps: latency and ease-in of the
+ * playback, warpTime): on every transition of the given clips (the training clips), started from
+ * the real code and motion as in fitTimeScales, each (latency, ease) of a small grid is tried on
+ * every phase, with the phase's speed corrected once so its median 10-90% duration stays the
+ * clips'; each phase keeps the pair whose median time to peak velocity (share of the movement)
+ * and median time to 10% come closest to the clips' (squared misses over 0.05 and 20 ms). The
+ * model's timeScales are the starting speeds; refit them with the warps afterwards (fitTimeScales).
+ */
+export function fitStartWarps(G: Float64Array, model: LearnedMotionModel, clips: readonly PreparedClip[], o: { latencies?: readonly number[]; eases?: readonly number[]; minCount?: number } = {}): StartWarpFit {
+  const cases = transitionCases(clips, 6, 90);
+  const phases = casePhases(cases, model.net.inputScale);
+  const figures = (shapes: readonly ShapeFigures[]) => Object.fromEntries(MOTION_PHASES.map((p) => {
+    const s = shapes.filter((_, i) => phases[i] === p);
+    return [p, { start: summary(s.map((x) => x.start)), peak: summary(s.map((x) => x.peakFraction)), duration: summary(s.map((x) => x.duration)) }];
+  })) as Record<MotionPhase, StartFigures>;
+  const run = (scales: TimeScales, warps: StartWarps | undefined) => {
+    const make = gruMaker({ ...model, net: { ...model.net, timeScales: { ...scales }, ...(warps ? { startWarps: warps } : {}) } });
+    return figures(cases.map((c) => shapeOf(G, generate(make, c, c.steps + 60), c.goal, c.dt)));
+  };
+  const real = figures(cases.map((c) => shapeOf(G, c.real, c.goal, c.dt)));
+  const base: TimeScales = { ...(model.net.timeScales ?? UNIT_TIME_SCALES) };
+  const none = { latency: 0, ease: 0 };
+  const warps: StartWarps = { onset: none, change: none, release: none };
+  const before = run(base, undefined);
+  const after = { ...before };
+  const enough = (p: MotionPhase) => real[p].peak.count >= (o.minCount ?? 8) && real[p].start.count >= (o.minCount ?? 8) && real[p].duration.median !== null;
+  const miss = (f: StartFigures, p: MotionPhase) => {
+    const r = real[p];
+    if (f.peak.median === null || f.start.median === null || f.peak.count < (o.minCount ?? 8)) return Infinity;
+    return ((f.peak.median - r.peak.median!) / 0.05) ** 2 + ((f.start.median - r.start.median!) / 0.02) ** 2;
+  };
+  const best = Object.fromEntries(MOTION_PHASES.map((p) => [p, miss(before[p], p)])) as Record<MotionPhase, number>;
+  for (const latency of o.latencies ?? START_LATENCIES) {
+    for (const ease of o.eases ?? START_EASES) {
+      if (latency === 0 && ease === 0) continue;
+      const w = { latency, ease };
+      const trial: StartWarps = { onset: w, change: w, release: w };
+      const first = run(base, trial);
+      const scales = { ...base };
+      for (const p of MOTION_PHASES) {
+        const g = first[p].duration.median, r = real[p].duration.median;
+        if (g && r) scales[p] = Math.min(Math.max(base[p] * (g / r), 0.25), 4);
+      }
+      const got = run(scales, trial);
+      for (const p of MOTION_PHASES) {
+        if (!enough(p)) continue;
+        const m = miss(got[p], p);
+        if (m < best[p]) { best[p] = m; warps[p] = w; after[p] = got[p]; }
+      }
+    }
+  }
+  return { warps, real, before, after };
+}
+
 export interface ShapeFigures {
   /** 10-90% duration, seconds (null: never reached 90%). */
   duration: number | null;
+  /** Time from the trigger to 10% of the change, seconds (null: never reached 90%). */
+  start: number | null;
   /** Time to peak velocity over the movement, 0..1. */
   peakFraction: number | null;
   /** Mean landmark jerk over the movement, mm/s³. */
@@ -223,7 +295,7 @@ export function shapeOf(G: Float64Array, xs: ArrayLike<number>, goal: ArrayLike<
       ldlj = acc2 > 0 ? -Math.log((T ** 3 / (v[pk]! ** 2)) * acc2) : null;
     }
   }
-  return { duration: t90 !== null && t10 !== null ? t90 - t10 : null, peakFraction, jerk, ldlj, overshoot };
+  return { duration: t90 !== null && t10 !== null ? t90 - t10 : null, start: t90 !== null ? t10 : null, peakFraction, jerk, ldlj, overshoot };
 }
 
 /** Landmark RMS (mm) of the third difference x[k+1] - 3x[k] + 3x[k-1] - x[k-2]. */

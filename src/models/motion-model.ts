@@ -7,7 +7,7 @@
 import { ACTION_UNITS, AU_COUNT } from '../core/rig.ts';
 import type { LearnedMotionModel } from '../motion/learned-animator.ts';
 import { type BlinkStats, LITERATURE_BLINKS } from '../motion/learned-blink.ts';
-import { checkNet, inputSize, MOTION_PHASES, type MotionNet, type TimeScales } from '../motion/learned-gru.ts';
+import { checkNet, inputSize, MOTION_PHASES, type MotionNet, type StartWarps, type TimeScales } from '../motion/learned-gru.ts';
 import { decodeModel, encodeModel, type LoadedModel, ModelError, type ModelManifest } from './manifest.ts';
 
 export const MOTION_MODEL_NAME = 'motion-gru';
@@ -27,6 +27,8 @@ export interface MotionArchitecture {
   alphaMin: number;
   /** Learned playback speed per movement phase (absent in models from before it: all 1). */
   timeScales?: TimeScales;
+  /** Learned latency and ease-in (seconds) of each phase's start (absent in models from before it: none). */
+  startWarps?: StartWarps;
   blinks: BlinkStats;
   [key: string]: unknown;
 }
@@ -36,7 +38,8 @@ export function motionArchitecture(model: LearnedMotionModel): MotionArchitectur
   return {
     kind: 'gru-rate', units: [...ACTION_UNITS], dims: n.dims, hidden: n.hidden, inputSize: inputSize(n), dt: n.dt,
     velocityScale: n.velocityScale, absoluteGain: n.absoluteGain, tauScales: [...n.tauScales], alphaMin: n.alphaMin,
-    ...(n.timeScales ? { timeScales: { ...n.timeScales } } : {}), blinks: { ...model.blinks },
+    ...(n.timeScales ? { timeScales: { ...n.timeScales } } : {}),
+    ...(n.startWarps ? { startWarps: Object.fromEntries(MOTION_PHASES.map((p) => [p, { ...n.startWarps![p] }])) as StartWarps } : {}), blinks: { ...model.blinks },
   };
 }
 
@@ -80,6 +83,17 @@ export function motionModelFromLoaded(m: LoadedModel): LearnedMotionModel {
     timeScales = { onset: 1, change: 1, release: 1 };
     for (const p of MOTION_PHASES) timeScales[p] = finite(t[p], `timeScales.${p}`);
   }
+  let startWarps: StartWarps | undefined;
+  if (a.startWarps !== undefined) {
+    const t = a.startWarps as Partial<Record<string, unknown>> | null;
+    if (!t || typeof t !== 'object') throw new ModelError('the motion model has bad startWarps');
+    const one = (p: string) => {
+      const w = t[p] as Partial<Record<string, unknown>> | null | undefined;
+      if (!w || typeof w !== 'object') throw new ModelError(`the motion model has no startWarps.${p}`);
+      return { latency: finite(w.latency, `startWarps.${p}.latency`), ease: finite(w.ease, `startWarps.${p}.ease`) };
+    };
+    startWarps = { onset: one('onset'), change: one('change'), release: one('release') };
+  }
   const b = (a.blinks ?? {}) as Partial<BlinkStats>;
   const blinks: BlinkStats = { ...LITERATURE_BLINKS };
   for (const k of Object.keys(LITERATURE_BLINKS) as (keyof BlinkStats)[]) if (b[k] !== undefined) blinks[k] = finite(b[k], `blinks.${k}`);
@@ -87,7 +101,7 @@ export function motionModelFromLoaded(m: LoadedModel): LearnedMotionModel {
     dims: finite(a.dims, 'dims'), hidden: finite(a.hidden, 'hidden'), dt: finite(a.dt, 'dt'),
     velocityScale: finite(a.velocityScale, 'velocityScale'), absoluteGain: finite(a.absoluteGain, 'absoluteGain'), tauScales: tau as number[], alphaMin: finite(a.alphaMin, 'alphaMin'),
     wx: m.tensor('gru.wx'), wh: m.tensor('gru.wh'), bx: m.tensor('gru.bx'), bh: m.tensor('gru.bh'), wo: m.tensor('rate.w'), bo: m.tensor('rate.b'),
-    inputScale: m.tensor('input.scale'), ...(timeScales ? { timeScales } : {}),
+    inputScale: m.tensor('input.scale'), ...(timeScales ? { timeScales } : {}), ...(startWarps ? { startWarps } : {}),
   };
   try {
     checkNet(net);

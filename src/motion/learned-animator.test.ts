@@ -4,7 +4,7 @@ import { createRng, gaussian } from '../core/rng.ts';
 import { Animator, clipTargets, type ExpressionTarget } from './animator.ts';
 import { LearnedAnimator, type LearnedMotionModel } from './learned-animator.ts';
 import { LITERATURE_BLINKS, MeasuredBlinkSchedule } from './learned-blink.ts';
-import { inputSize, type MotionNet, motionPhase, rollout } from './learned-gru.ts';
+import { inputSize, type MotionNet, motionPhase, rollout, warpTime } from './learned-gru.ts';
 import type { MotionRuntime } from './runtime.ts';
 
 /** A seeded random net with the runtime's input layout (the properties below hold for any weights). */
@@ -251,5 +251,74 @@ describe('measured blinks', () => {
     const times = Array.from({ length: 300 }, (_, i) => i * 0.113);
     const forward = times.map((t) => a.amount(t));
     expect([...times].reverse().map((t) => b.amount(t)).reverse()).toEqual(forward);
+  });
+});
+
+describe('learned start of a movement (latency and ease-in)', () => {
+  const warp = { latency: 0.05, ease: 0.15 };
+  const warped: LearnedMotionModel = { ...model, net: { ...model.net, timeScales: { onset: 2, change: 2, release: 2 }, startWarps: { onset: warp, change: warp, release: warp } } };
+  const plain: LearnedMotionModel = { ...model, net: { ...model.net, timeScales: { onset: 2, change: 2, release: 2 } } };
+
+  it("warps time continuously: a wait, a smooth speed-up, then the net's own pace", () => {
+    for (const r0 of [0, 0.3, 1]) {
+      let prev = warpTime(warp, r0, 0);
+      expect(prev.time).toBe(0);
+      expect(prev.rate).toBeCloseTo(r0 === 1 ? 1 : r0, 12);
+      for (let t = 0.001; t < 1; t += 0.001) {
+        const w = warpTime(warp, r0, t);
+        expect(w.time).toBeGreaterThanOrEqual(prev.time);
+        expect(Math.abs(w.time - prev.time - 0.001 * w.rate)).toBeLessThan(2e-5);
+        expect(Math.abs(w.rate - prev.rate)).toBeLessThan(0.03);
+        prev = w;
+      }
+      expect(prev.rate).toBe(1);
+      expect(prev.time).toBeCloseTo(0.999 - (1 - r0) * (0.05 + 0.075), 9);
+    }
+    expect(warpTime(warp, 0, 0.04).time).toBe(0);
+  });
+
+  it("a face at rest waits, then eases in: velocity peaks later and the movement ends where the net's does", () => {
+    const happy = codeFromEmotions({ happy: 1 }, 1), zero = new Float64Array(AU_COUNT), full = norm(happy, zero);
+    const profile = (m: LearnedMotionModel) => {
+      const a = new LearnedAnimator({ seed: 1, model: m, idle: 0, blinksPerMinute: 0 });
+      a.trigger(0, held({ happy: 1 }));
+      const h = 1 / 240, v: number[] = [];
+      let prev = 0;
+      for (let t = h; t < 4; t += h) { const p = 1 - norm(a.evaluate(t).code, happy) / full; v.push((p - prev) / h); prev = p; }
+      return { a, v, peak: v.indexOf(Math.max(...v)) };
+    };
+    const w = profile(warped), p = profile(plain);
+    // Still during the latency, then the same path, later (the peak comes later in clock time).
+    expect(norm(w.a.evaluate(0.05).code, zero)).toBe(0);
+    expect(w.peak).toBeGreaterThan(p.peak);
+    expect(w.v[0]!).toBeLessThan(0.05 * p.v[0]!);
+    expect(norm(w.a.evaluate(8).code, p.a.evaluate(8).code)).toBeLessThan(1e-3 * full);
+  });
+
+  it('a trigger that interrupts a moving face keeps its motion going the same way, and never jumps', () => {
+    const a = new LearnedAnimator({ seed: 2, model: warped, idle: 0, blinksPerMinute: 0 });
+    a.trigger(0, held({ surprised: 1 }));
+    const mid = 0.3;
+    const before = Float64Array.from(a.evaluate(mid).code);
+    const h = 1 / 600;
+    const vBefore = norm(a.evaluate(mid).code, a.evaluate(mid - h).code) / h;
+    expect(vBefore).toBeGreaterThan(0);
+    const same = new LearnedAnimator({ seed: 2, model: warped, idle: 0, blinksPerMinute: 0 });
+    same.trigger(0, held({ surprised: 1 }));
+    same.trigger(mid, held({ surprised: 1 }));
+    // Asked again for the same face, it does not stop to wait and ease in again.
+    const vSame = norm(same.evaluate(mid + h).code, before) / h;
+    expect(vSame).toBeGreaterThan(vBefore * 0.5);
+    expect(vSame).toBeLessThan(vBefore * 2);
+    a.trigger(mid, held({ angry: 1 }));
+    expect(norm(a.evaluate(mid).code, before)).toBeLessThan(1e-12);
+    const full = norm(codeFromEmotions({ angry: 1 }, 1), before);
+    let prev = before, worst = 0;
+    for (let t = mid + 1 / 60; t < mid + 4; t += 1 / 60) {
+      const cur = Float64Array.from(a.evaluate(t).code);
+      worst = Math.max(worst, norm(cur, prev));
+      prev = cur;
+    }
+    expect(worst).toBeLessThan(0.1 * full);
   });
 });

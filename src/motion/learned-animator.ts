@@ -11,7 +11,11 @@
  * (not on which frames were asked before, nor their order), and an earlier t still works until
  * prune. Each segment plays the net's steps at the learned speed of its phase (onset from rest,
  * change, release to rest: MotionNet.timeScales), so one net step covers dt / speed seconds;
- * the motion carried across a trigger is converted, so the face moves on at the same speed. Between steps the code is a monotone cubic Hermite curve through the steps (C1, no
+ * the motion carried across a trigger is converted, so the face moves on at the same speed. A
+ * segment's playback also starts as its phase's movements start in the videos (MotionNet.startWarps,
+ * warpTime): a face still at the trigger waits a learned latency, then eases in to the net's pace;
+ * the share of the net's first step the face already moves along (0..1) is kept from the start,
+ * so an interrupted movement carries on. Between steps the code is a monotone cubic Hermite curve through the steps (C1, no
  * overshoot between steps), so a frame can land anywhere between two steps.
  */
 import type { EmotionWeights } from '../core/emotions.ts';
@@ -20,7 +24,7 @@ import { subSeed } from '../core/rng.ts';
 import type { ExpressionTarget, FrameState } from './animator.ts';
 import { IdleMotion } from './idle.ts';
 import { type BlinkStats, MeasuredBlinkSchedule } from './learned-blink.ts';
-import { checkNet, createScratch, type MotionNet, motionPhase, step, type StepScratch } from './learned-gru.ts';
+import { checkNet, createScratch, type MotionNet, motionPhase, NO_START_WARP, type StartWarp, step, type StepScratch, warpTime } from './learned-gru.ts';
 import type { MotionRuntime, MotionRuntimeOptions } from './runtime.ts';
 
 /** A trained motion model as the runtime needs it: the net and the blink statistics. */
@@ -56,6 +60,9 @@ class Segment {
   ready = false;
   /** Net steps per dt of clock time: the learned time scale of the segment's phase (set when it is prepared). */
   speed = 1;
+  /** Latency and ease-in of the segment's phase (MotionNet.startWarps), and its start rate r0 (warpTime). */
+  warp: StartWarp = NO_START_WARP;
+  r0 = 1;
   readonly h: Float32Array;
   readonly v0: Float64Array;
   readonly vStep: Float64Array;
@@ -154,7 +161,7 @@ export class LearnedAnimator implements MotionRuntime {
     const seg = this.segments[0];
     if (seg && seg.time <= t && seg.ready) {
       // Keep the rows from one before the step at t.
-      const keep = Math.floor(((t - seg.time) * seg.speed) / this.net.dt) - 1;
+      const keep = Math.floor(this.stepAt(seg, t)) - 1;
       const drop = Math.min(keep - seg.base, seg.count - 1);
       if (drop > 0) {
         const D = this.dims;
@@ -176,6 +183,11 @@ export class LearnedAnimator implements MotionRuntime {
     return lo - 1;
   }
 
+  /** Position (in net steps, fractional) of a segment's playback at clock time t. */
+  private stepAt(seg: Segment, t: number): number {
+    return (warpTime(seg.warp, seg.r0, t - seg.time).time * seg.speed) / this.net.dt;
+  }
+
   /** Sets up the starting state of segment i (and of every earlier one it depends on). */
   private prepare(i: number): void {
     let first = i;
@@ -193,9 +205,11 @@ export class LearnedAnimator implements MotionRuntime {
       } else {
         const prev = this.segments[j - 1]!;
         this.interpolate(prev, seg.time, x0, seg.v0);
-        perStep = prev.speed;
+        perStep = prev.speed * warpTime(prev.warp, prev.r0, seg.time - prev.time).rate;
       }
-      seg.speed = this.net.timeScales?.[motionPhase(x0, seg.goal, this.net.inputScale)] ?? 1;
+      const phase = motionPhase(x0, seg.goal, this.net.inputScale);
+      seg.speed = this.net.timeScales?.[phase] ?? 1;
+      seg.warp = this.net.startWarps?.[phase] ?? NO_START_WARP;
       for (let d = 0; d < this.dims; d++) seg.v0[d] = (seg.v0[d]! * perStep) / seg.speed;
       seg.rows.set(x0, 0);
       seg.count = 1;
@@ -203,7 +217,26 @@ export class LearnedAnimator implements MotionRuntime {
       seg.vStep.set(seg.v0);
       seg.h.fill(0);
       seg.ready = true;
+      seg.r0 = 1;
+      if (seg.warp.latency > 0 || seg.warp.ease > 0) seg.r0 = this.startRate(seg);
     }
+  }
+
+  /**
+   * How much of the net's first step the face already moves along at the segment's start (the
+   * carried motion projected on that step, in the net's input scale, clipped to 0..1): 0 from
+   * still (or moving elsewhere), 1 when the carried motion goes that way at least as fast, so a
+   * movement carried on by a trigger keeps its pace and a face at rest waits and eases in.
+   */
+  private startRate(seg: Segment): number {
+    const c = this.net.inputScale, x1 = this.row(seg, 1);
+    let a = 0, b = 0;
+    for (let d = 0; d < this.dims; d++) {
+      const dx = c[d]! * (x1[d]! - seg.rows[d]!);
+      a += c[d]! * seg.v0[d]! * dx;
+      b += dx * dx;
+    }
+    return b > 0 ? Math.min(1, Math.max(0, a / b)) : 1;
   }
 
   /** Row of step k (k >= base), stepping the GRU as far as needed. */
@@ -241,7 +274,7 @@ export class LearnedAnimator implements MotionRuntime {
    */
   private interpolate(seg: Segment, t: number, out: Float64Array, vOut: Float64Array | null): void {
     const D = this.dims;
-    const s = ((t - seg.time) * seg.speed) / this.net.dt;
+    const s = this.stepAt(seg, t);
     const k = Math.max(0, Math.floor(s));
     const u = Math.min(Math.max(s - k, 0), 1);
     const p1 = this.p[1]!, p2 = this.p[2]!, p3 = this.p[3]!, p0 = this.p[0]!;

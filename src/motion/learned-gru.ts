@@ -24,7 +24,10 @@
  * starts and moves more slowly than any one real movement. So after training, the speed at which
  * the runtime plays its steps is fitted per phase of a movement (onset from rest, change between
  * expressions, release to rest: motionPhase) so that its median 10-90% durations match the
- * training clips' (timeScales; fitTimeScales in src/models/motion-eval.ts).
+ * training clips' (timeScales; fitTimeScales in src/models/motion-eval.ts). The net also starts
+ * at full speed where real faces start slowly (often a short wait, then an S-curve), so the start
+ * of each phase's playback is warped (startWarps: latency and ease-in, warpTime), fitted on the
+ * training clips too.
  */
 
 export interface MotionNet {
@@ -55,6 +58,12 @@ export interface MotionNet {
    * (fitTimeScales in src/models/motion-eval.ts). Absent in older models: all 1.
    */
   timeScales?: TimeScales;
+  /**
+   * How each phase's movement starts (latency and ease-in of the playback, see warpTime), fitted
+   * after training so the runtime's time to 10% and time to peak velocity match the training
+   * clips' (fitStartWarps in src/models/motion-eval.ts). Absent in older models: no warp.
+   */
+  startWarps?: StartWarps;
 }
 
 /** Phases of a movement: from rest into an expression, from one to another, back to rest. */
@@ -62,6 +71,34 @@ export type MotionPhase = 'onset' | 'change' | 'release';
 export type TimeScales = Record<MotionPhase, number>;
 export const MOTION_PHASES: readonly MotionPhase[] = ['onset', 'change', 'release'];
 export const UNIT_TIME_SCALES: TimeScales = { onset: 1, change: 1, release: 1 };
+
+/**
+ * The start of a movement as a time-warp of the net's playback: clock time tau after a trigger
+ * plays the net at warped time W(tau), with W'(tau) = r0 + (1 - r0) R((tau - latency) / ease),
+ * R the smoothstep from 0 (before the latency) to 1 (after latency + ease), so a face that is
+ * still at the trigger (r0 = 0) waits `latency` seconds, then speeds up smoothly to the net's own
+ * pace over `ease` seconds; r0 (0..1, the runtime's choice) is how much of the net's first-step
+ * speed the face already has, so motion carried across a trigger is not stopped. After
+ * latency + ease the net plays at its pace, (latency + ease / 2) (1 - r0) seconds behind.
+ */
+export interface StartWarp { latency: number; ease: number }
+export type StartWarps = Record<MotionPhase, StartWarp>;
+export const NO_START_WARP: StartWarp = { latency: 0, ease: 0 };
+
+/** W(tau) (seconds) and W'(tau) of a start warp with start rate r0 (see StartWarp). */
+export function warpTime(w: StartWarp, r0: number, tau: number): { time: number; rate: number } {
+  if (!(tau > 0)) return { time: 0, rate: r0 };
+  const q = 1 - r0;
+  if (q <= 0 || (w.latency <= 0 && w.ease <= 0)) return { time: tau, rate: 1 };
+  if (tau <= w.latency) return { time: r0 * tau, rate: r0 };
+  const e = w.ease;
+  if (e > 0 && tau < w.latency + e) {
+    const u = (tau - w.latency) / e;
+    const u2 = u * u;
+    return { time: r0 * tau + q * e * (u2 * u - 0.5 * u2 * u2), rate: r0 + q * u2 * (3 - 2 * u) };
+  }
+  return { time: tau - q * (w.latency + 0.5 * e), rate: 1 };
+}
 
 /**
  * A face is "near rest" at one end of a movement when its expression there is under this share
@@ -102,6 +139,12 @@ export function checkNet(net: MotionNet): void {
   for (const [name, a, n] of want) if (a.length !== n) throw new Error(`motion net: ${name} has ${a.length} values, expected ${n}`);
   if (!(net.dt > 0) || !(net.alphaMin >= 0 && net.alphaMin < 1)) throw new Error('motion net: bad dt or alphaMin');
   if (net.timeScales) for (const p of MOTION_PHASES) if (!(net.timeScales[p] > 0 && Number.isFinite(net.timeScales[p]))) throw new Error(`motion net: bad time scale for ${p}`);
+  if (net.startWarps) {
+    for (const p of MOTION_PHASES) {
+      const w = net.startWarps[p];
+      if (!(w.latency >= 0 && w.ease >= 0 && w.latency <= 2 && w.ease <= 2)) throw new Error(`motion net: bad start warp for ${p}`);
+    }
+  }
 }
 
 /** Writes the step input into u. */
