@@ -151,8 +151,12 @@ export interface StartWarpFit {
   after: Record<MotionPhase, StartFigures>;
 }
 
-/** The default grid of fitStartWarps, seconds. */
-export const START_LATENCIES = [0, 0.025, 0.05] as const;
+/**
+ * The default grid of fitStartWarps, seconds. No pure wait: a trigger must move the face on the
+ * next frame (the page's "trigger to first changed frame: 1 frame"), so a start is shaped by
+ * ease-in alone; the runtime still supports a latency for callers who fit one.
+ */
+export const START_LATENCIES = [0] as const;
 export const START_EASES = [0, 0.05, 0.1, 0.15, 0.2, 0.25] as const;
 
 /**
