@@ -9,6 +9,7 @@
  * is the rig's AU_COUNT displacement fields. Points can be weighted (0 ignores a point).
  * Pure: numbers in, numbers out. All meshes are 468 x xyz in the canonical frame (cm).
  */
+import { nnlsGram } from './linalg.ts';
 import { AU_COUNT } from './rig.ts';
 import { LANDMARK_COUNT } from './topology.ts';
 
@@ -87,18 +88,7 @@ export function createExpressionFitter(o: ExpressionFitOptions): ExpressionFitte
         h[a] = s;
       }
       // Non-negative least squares by cyclic coordinate descent on 1/2 b'Gb - h'b.
-      out.fill(0);
-      for (let it = 0; it < sweeps; it++) {
-        let change = 0;
-        for (let a = 0; a < AU_COUNT; a++) {
-          let g = h[a]!;
-          for (let b = 0; b < AU_COUNT; b++) if (b !== a) g -= G[a * AU_COUNT + b]! * out[b]!;
-          const v = Math.max(0, g / G[a * AU_COUNT + a]!);
-          change = Math.max(change, Math.abs(v - out[a]!));
-          out[a] = v;
-        }
-        if (change < 1e-7) break;
-      }
+      nnlsGram(G, h, AU_COUNT, sweeps, out);
       // Residual over weighted points.
       let sum = 0, wsum = 0;
       for (let t = 0; t < N3; t++) {

@@ -79,3 +79,24 @@ export function mul3(a: Mat3, b: Mat3): Mat3 {
 export function transpose3(a: Mat3): Mat3 {
   return [a[0], a[3], a[6], a[1], a[4], a[7], a[2], a[5], a[8]];
 }
+
+/**
+ * Non-negative least squares in Gram form: the b >= 0 minimising 1/2 b'Gb - h'b (G: n x n,
+ * symmetric positive definite, row-major), by cyclic coordinate descent until no entry moves by
+ * more than 1e-7 or `sweeps` sweeps. Starts from 0; writes into `out` and returns it.
+ */
+export function nnlsGram(G: ArrayLike<number>, h: ArrayLike<number>, n: number, sweeps: number, out: Float64Array): Float64Array {
+  out.fill(0);
+  for (let it = 0; it < sweeps; it++) {
+    let change = 0;
+    for (let a = 0; a < n; a++) {
+      let g = h[a]!;
+      for (let b = 0; b < n; b++) if (b !== a) g -= G[a * n + b]! * out[b]!;
+      const v = Math.max(0, g / G[a * n + a]!);
+      change = Math.max(change, Math.abs(v - out[a]!));
+      out[a] = v;
+    }
+    if (change < 1e-7) break;
+  }
+  return out;
+}

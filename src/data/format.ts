@@ -152,7 +152,8 @@ export interface FaceDataset extends FaceArrays {
   array(name: string): ArrayData | undefined;
 }
 
-export interface Clip {
+/** One clip's frames: the per-frame geometry (FaceArrays, one row per frame) and more. */
+export interface Clip extends FaceArrays {
   info: ClipInfo;
   /** Seconds from the start of the video, one per frame. */
   time: Float64Array;
@@ -160,13 +161,6 @@ export interface Clip {
   valid: Uint8Array;
   /** Index into header.reasons (0: ok). */
   reason: Uint8Array;
-  score: Float32Array;
-  pose: Float32Array;
-  mesh: Float32Array;
-  similarity: Float32Array;
-  depthScale: Float32Array;
-  fitError: Float32Array;
-  box: Float32Array;
   /** The clip's frames' textures (as Sequences.texture), when the file has them. */
   texture?: Int8Array;
 }

@@ -95,21 +95,10 @@ export interface MotionFigures {
  * The figures of every measured runtime (`motions`, side by side in the report); the top-level
  * figures repeat the first runtime's, the one renders use by default (the GRU when it loads).
  */
-export interface AnimationFigures {
+export interface AnimationFigures extends Omit<MotionFigures, 'name'> {
   model: string;
-  motion: string;
   motions: MotionFigures[];
   script: Omit<AnimationScript, 'seeds'> & { seeds: number[] };
-  /** Blinks per minute at rest and over whole runs (triggers included). */
-  blinkRateRest: number;
-  blinkRateAll: number;
-  blinkCount: number;
-  /** Blink durations in seconds (closure above 2%). */
-  blinkDuration: { mean: number | null; min: number | null; p10: number | null; p90: number | null; max: number | null };
-  /** 10%-90% of the change of the expression's landmark displacement, seconds. */
-  onsets: OnsetFigures[];
-  /** At rest, blinks left out, at frameFps: mm per frame and jitter (second difference), mm. */
-  rest: { step: number; jitter: number; frames: number; stepPercentIod: number; jitterPercentIod: number };
   notes: string[];
 }
 

@@ -30,7 +30,7 @@ import { argmax, type Classifier, recallByClass, trainClassifier } from './expre
 import { loadFaceSets, PART_DEV, PART_FIT, PART_VAL } from './expression-data.ts';
 import { GAN_EMOTIONS, generatorForward, generatorTensors, type GeneratorWeights } from './expression-gan.ts';
 import { frechetOfRows } from './expression-metrics.ts';
-import { colour, gridPng, lineChartPng } from './expression-report.ts';
+import { ganLossPng, gridPng, validationPng } from './expression-report.ts';
 import { useWasmBackend } from './expression-tf.ts';
 import { DEFAULT_GAN_CONFIG, type GanConfig, trainConditionalGan } from './expression-train.ts';
 import { DETAIL_SIZE, type DetailSet, detailRow, detailSetOf, emotionMeans, keptShare, neutralMeans, principalDirections, project, slotOf } from './detail-data.ts';
@@ -426,15 +426,8 @@ export async function runTrainDetail(args: string[], io: Io): Promise<number> {
     await mkdir(values.report, { recursive: true });
     const files: string[] = [];
     const write = async (name: string, data: Buffer | string) => { const f = path.join(values.report, name); await writeFile(f, data); files.push(f); };
-    await write('loss.png', await lineChartPng('Detail GAN losses', 'step', [
-      { name: 'discriminator', colour: colour(0), points: result.history.map((h) => [h.step, h.dLoss]) },
-      { name: 'generator', colour: colour(1), points: result.history.map((h) => [h.step, h.gLoss]) },
-      { name: 'R1 penalty', colour: colour(2), points: result.history.map((h) => [h.step, h.r1]) },
-    ]));
-    await write('validation.png', await lineChartPng('Fréchet distance to dev faces (texture coefficients; lower is better)', 'step', [
-      { name: 'mean', colour: '#000000', points: devHistory.map((d) => [d.step, d.score]) },
-      ...GAN_EMOTIONS.filter((_, s) => learned[s]).map((e, j) => ({ name: e, colour: colour(j), points: devHistory.map((d) => [d.step, d.perEmotion[e] ?? NaN] as [number, number]) })),
-    ]));
+    await write('loss.png', await ganLossPng('Detail GAN losses', result.history));
+    await write('validation.png', await validationPng('Fréchet distance to dev faces (texture coefficients; lower is better)', devHistory, GAN_EMOTIONS.filter((_, s) => learned[s])));
     const final = await readDetailModel(values.out);
     await write('contact-sheet.png', await contactSheet(final, emotionMeans(set, neutral, mask, [PART_VAL], 10).means, seed));
     await write('report.md', [

@@ -21,6 +21,7 @@
  * the face through onsets, releases and blends, whatever animates it.
  */
 import { type Emotion } from '../core/emotions.ts';
+import { nnlsGram } from '../core/linalg.ts';
 import { AU_COUNT } from '../core/rig.ts';
 import { createRng, gaussian, subSeed } from '../core/rng.ts';
 import type { FrameState } from '../motion/animator.ts';
@@ -148,26 +149,14 @@ export function createAmountReader(basis: readonly (ArrayLike<number> | null)[],
   }
   const h = new Float64Array(m);
   return (code, out = new Float64Array(m)) => {
-    out.fill(0);
     for (let a = 0; a < m; a++) {
       const x = basis[a];
       let s = 0;
       if (x) for (let i = 0; i < AU_COUNT; i++) s += x[i]! * code[i]!;
       h[a] = s;
     }
-    for (let sweep = 0; sweep < 50; sweep++) {
-      let change = 0;
-      for (let a = 0; a < m; a++) {
-        if (!basis[a]) continue;
-        let r = h[a]!;
-        for (let b = 0; b < m; b++) if (b !== a) r -= G[a * m + b]! * out[b]!;
-        const v = Math.max(0, r / G[a * m + a]!);
-        change = Math.max(change, Math.abs(v - out[a]!));
-        out[a] = v;
-      }
-      if (change < 1e-7) break;
-    }
-    return out;
+    // An emotion with no code has a zero row and column but the ridge: it stays at 0.
+    return nnlsGram(G, h, m, 50, out);
   };
 }
 

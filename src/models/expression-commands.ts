@@ -29,7 +29,7 @@ import { type EvalReport, evaluateExpressions, frechetScore, measuredEmotions, r
 import { KEEP_WHEN_NEUTRALISING, readExpressionModel } from './expression-files.ts';
 import { createExpressionModel, EXPRESSION_MODEL_NAME, EXPRESSION_MODEL_VERSION, type ExpressionModel, GAN_EMOTIONS, modelTensors } from './expression-gan.ts';
 import { buildSpaceFromFaces, codeEnvelope, DEFAULT_SPACE, type Directions, ganDataOf, intensityLabels, learnedEmotions, MIN_LEARNED_FACES, readAllCodes, type SpaceChoice } from './expression-pipeline.ts';
-import { colour, gridPng, lineChartPng, spaceTable, evalTable } from './expression-report.ts';
+import { evalTable, ganLossPng, gridPng, spaceTable, validationPng } from './expression-report.ts';
 import { useWasmBackend } from './expression-tf.ts';
 import { DEFAULT_GAN_CONFIG, type GanConfig, type TrainResult, trainGan } from './expression-train.ts';
 import { encodeModel } from './manifest.ts';
@@ -220,15 +220,8 @@ export async function runTrainExpressions(args: string[], io: Io): Promise<numbe
     await mkdir(values.report, { recursive: true });
     const files: string[] = [];
     const write = async (name: string, data: Buffer | string) => { const f = path.join(values.report, name); await writeFile(f, data); files.push(f); };
-    await write('loss.png', await lineChartPng('GAN losses (main run)', 'step', [
-      { name: 'discriminator', colour: colour(0), points: result.history.map((h) => [h.step, h.dLoss]) },
-      { name: 'generator', colour: colour(1), points: result.history.map((h) => [h.step, h.gLoss]) },
-      { name: 'R1 penalty', colour: colour(2), points: result.history.map((h) => [h.step, h.r1]) },
-    ]));
-    await write('validation.png', await lineChartPng('Fréchet distance to dev codes (lower is better)', 'step', [
-      { name: 'mean', colour: '#000000', points: devHistory.map((d) => [d.step, d.score]) },
-      ...GAN_EMOTIONS.filter((_, k) => learned[k]).map((e, k) => ({ name: e, colour: colour(k), points: devHistory.map((d) => [d.step, d.perEmotion[e] ?? NaN] as [number, number]) })),
-    ]));
+    await write('loss.png', await ganLossPng('GAN losses (main run)', result.history));
+    await write('validation.png', await validationPng('Fréchet distance to dev codes (lower is better)', devHistory, GAN_EMOTIONS.filter((_, k) => learned[k])));
     const final = await readBackModel(values.out);
     await write('contact-sheet.png', await contactSheet(final, 'character', seed));
     const monaSheet = await contactSheet(final, 'mona', seed).catch(() => null);

@@ -71,6 +71,23 @@ export async function lineChartPng(title: string, xLabel: string, series: readon
   return canvas.encode('png');
 }
 
+/** The losses of a conditional GAN run (expression-train.ts StepLog), as a PNG. */
+export function ganLossPng(title: string, history: readonly { step: number; dLoss: number; gLoss: number; r1: number }[]): Promise<Buffer> {
+  return lineChartPng(title, 'step', [
+    { name: 'discriminator', colour: colour(0), points: history.map((h) => [h.step, h.dLoss]) },
+    { name: 'generator', colour: colour(1), points: history.map((h) => [h.step, h.gLoss]) },
+    { name: 'R1 penalty', colour: colour(2), points: history.map((h) => [h.step, h.r1]) },
+  ]);
+}
+
+/** The dev-part validation of a GAN run: the mean score and one line per emotion, as a PNG. */
+export function validationPng(title: string, history: readonly { step: number; score: number; perEmotion: Record<string, number> }[], emotions: readonly string[]): Promise<Buffer> {
+  return lineChartPng(title, 'step', [
+    { name: 'mean', colour: '#000000', points: history.map((d) => [d.step, d.score]) },
+    ...emotions.map((e, k) => ({ name: e, colour: colour(k), points: history.map((d) => [d.step, d.perEmotion[e] ?? NaN] as [number, number]) })),
+  ]);
+}
+
 /** A grid of square RGBA renders with row and column titles, as a PNG. */
 export async function gridPng(title: string, columns: readonly string[], rows: readonly { title: string; cells: (Uint8ClampedArray | null)[] }[], side: number, cell = 150): Promise<Buffer> {
   const HEAD = 52, ROWH = 110;

@@ -12,9 +12,10 @@ export interface RgbaImage {
 }
 
 /** Per-triangle raster set-up: barycentric l1, l2 as affine functions of the pixel centre, and the clipped bounding box. */
-interface TriangleSetup { l1x: number; l1y: number; l2x: number; l2y: number; minX: number; maxX: number; minY: number; maxY: number }
+export interface TriangleSetup { l1x: number; l1y: number; l2x: number; l2y: number; minX: number; maxX: number; minY: number; maxY: number }
 
-function setupTriangle(x0: number, y0: number, x1: number, y1: number, x2: number, y2: number, w: number, h: number, s: TriangleSetup): boolean {
+/** Fills `s` for the triangle (corners in pixels) over a w x h grid; false for a degenerate triangle. */
+export function setupTriangle(x0: number, y0: number, x1: number, y1: number, x2: number, y2: number, w: number, h: number, s: TriangleSetup): boolean {
   const det = (x1 - x0) * (y2 - y0) - (x2 - x0) * (y1 - y0);
   if (Math.abs(det) < 1e-9) return false;
   const inv = 1 / det;
@@ -27,7 +28,7 @@ function setupTriangle(x0: number, y0: number, x1: number, y1: number, x2: numbe
   return true;
 }
 
-const newSetup = (): TriangleSetup => ({ l1x: 0, l1y: 0, l2x: 0, l2y: 0, minX: 0, maxX: 0, minY: 0, maxY: 0 });
+export const newSetup = (): TriangleSetup => ({ l1x: 0, l1y: 0, l2x: 0, l2y: 0, minX: 0, maxX: 0, minY: 0, maxY: 0 });
 
 /**
  * Paints every triangle of `tris` into dst, sampling src through the affine map that takes the

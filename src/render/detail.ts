@@ -17,7 +17,7 @@ import {
   CANONICAL_TRIANGLES, CANONICAL_UVS, EYE_TRIANGLES, LANDMARK_COUNT, LEFT_EYE_LOWER, LEFT_EYE_UPPER, LIPS_INNER_LOWER, LIPS_INNER_UPPER,
   LIPS_OUTER_LOWER, LIPS_OUTER_UPPER, MOUTH_TRIANGLES, RIGHT_EYE_LOWER, RIGHT_EYE_UPPER,
 } from '../core/topology.ts';
-import type { RgbaImage } from './cpu-warp.ts';
+import { newSetup, type RgbaImage, setupTriangle } from './cpu-warp.ts';
 
 /** One frame's detail: shading in ln-luminance units, size x size, v down. */
 export interface DetailMap {
@@ -58,20 +58,16 @@ export const DETAIL_TRIANGLES: Uint16Array = (() => {
 
 /** Rasterises triangles of the canonical UV layout into a size x size coverage grid (texel centres). */
 function coverUv(tris: ArrayLike<number>, size: number, out: Uint8Array): void {
+  const st = newSetup();
   for (let t = 0; t < tris.length; t += 3) {
     const a = tris[t]!, b = tris[t + 1]!, c = tris[t + 2]!;
     const x0 = CANONICAL_UVS[a * 2]! * size, y0 = CANONICAL_UVS[a * 2 + 1]! * size;
-    const x1 = CANONICAL_UVS[b * 2]! * size, y1 = CANONICAL_UVS[b * 2 + 1]! * size;
-    const x2 = CANONICAL_UVS[c * 2]! * size, y2 = CANONICAL_UVS[c * 2 + 1]! * size;
-    const det = (x1 - x0) * (y2 - y0) - (x2 - x0) * (y1 - y0);
-    if (Math.abs(det) < 1e-12) continue;
-    const minX = Math.max(0, Math.floor(Math.min(x0, x1, x2))), maxX = Math.min(size - 1, Math.ceil(Math.max(x0, x1, x2)));
-    const minY = Math.max(0, Math.floor(Math.min(y0, y1, y2))), maxY = Math.min(size - 1, Math.ceil(Math.max(y0, y1, y2)));
-    for (let y = minY; y <= maxY; y++) {
-      for (let x = minX; x <= maxX; x++) {
-        const px = x + 0.5 - x0, py = y + 0.5 - y0;
-        const l1 = ((y2 - y0) * px - (x2 - x0) * py) / det;
-        const l2 = (-(y1 - y0) * px + (x1 - x0) * py) / det;
+    if (!setupTriangle(x0, y0, CANONICAL_UVS[b * 2]! * size, CANONICAL_UVS[b * 2 + 1]! * size, CANONICAL_UVS[c * 2]! * size, CANONICAL_UVS[c * 2 + 1]! * size, size, size, st)) continue;
+    for (let y = st.minY; y <= st.maxY; y++) {
+      const py = y + 0.5 - y0;
+      for (let x = st.minX; x <= st.maxX; x++) {
+        const px = x + 0.5 - x0;
+        const l1 = st.l1x * px + st.l1y * py, l2 = st.l2x * px + st.l2y * py;
         if (l1 >= -1e-9 && l2 >= -1e-9 && l1 + l2 <= 1 + 1e-9) out[y * size + x] = 1;
       }
     }
@@ -192,16 +188,13 @@ export function compositeDetail(
   if (bx0 > bx1 || by0 > by1) return;
   for (let y = by0; y <= by1; y++) scratch.fill(1, y * dw + bx0, y * dw + bx1 + 1);
   const max = size - 1;
+  const st = newSetup();
   for (let t = 0; t < tris.length; t += 3) {
     const a = tris[t]!, b = tris[t + 1]!, c = tris[t + 2]!;
     const x0 = target[a * 2]!, y0 = target[a * 2 + 1]!;
-    const x1 = target[b * 2]!, y1 = target[b * 2 + 1]!, x2 = target[c * 2]!, y2 = target[c * 2 + 1]!;
-    const det = (x1 - x0) * (y2 - y0) - (x2 - x0) * (y1 - y0);
-    if (Math.abs(det) < 1e-9) continue;
-    const inv = 1 / det;
-    const l1x = (y2 - y0) * inv, l1y = -(x2 - x0) * inv, l2x = -(y1 - y0) * inv, l2y = (x1 - x0) * inv;
-    const minX = Math.max(bx0, Math.floor(Math.min(x0, x1, x2))), maxX = Math.min(bx1, Math.ceil(Math.max(x0, x1, x2)));
-    const minY = Math.max(by0, Math.floor(Math.min(y0, y1, y2))), maxY = Math.min(by1, Math.ceil(Math.max(y0, y1, y2)));
+    if (!setupTriangle(x0, y0, target[b * 2]!, target[b * 2 + 1]!, target[c * 2]!, target[c * 2 + 1]!, dw, dh, st)) continue;
+    const { l1x, l1y, l2x, l2y } = st;
+    const minX = Math.max(bx0, st.minX), maxX = Math.min(bx1, st.maxX), minY = Math.max(by0, st.minY), maxY = Math.min(by1, st.maxY);
     // Texel coordinates of the corners (texel centres at integer + 0.5).
     const u0 = CANONICAL_UVS[a * 2]! * size - 0.5, v0 = CANONICAL_UVS[a * 2 + 1]! * size - 0.5;
     const du1 = CANONICAL_UVS[b * 2]! * size - 0.5 - u0, dv1 = CANONICAL_UVS[b * 2 + 1]! * size - 0.5 - v0;

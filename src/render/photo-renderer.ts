@@ -8,7 +8,7 @@ import type { FrameState } from '../motion/animator.ts';
 import { paintMouth, type RgbaImage, warpTriangles } from './cpu-warp.ts';
 import { compositeDetail, type DetailLayer, type DetailMap, shadingFactors } from './detail.ts';
 import { buildWarpGeometry, mouthGaps, mouthOpenness, targetPositions, type WarpGeometry } from './geometry.ts';
-import { type FacePoser, fitFace, photoPoser } from './pose.ts';
+import { type FacePoser, photoPoser } from './pose.ts';
 import type { FaceRenderer } from './types.ts';
 
 export interface PhotoInput {
@@ -31,20 +31,24 @@ export interface PhotoRendererOptions {
   detail?: DetailLayer;
 }
 
-/** Tells the detail layer what the photo already shows (both photo renderers call this). */
-export function restDetail(mesh: ArrayLike<number>, options: PhotoRendererOptions): void {
-  if (options.detail?.fromRest && options.photoExpression) options.detail.fromRest(options.photoExpression(fitFace(mesh).canonical));
+/**
+ * What tells the detail layer what the photo already shows, given the photo's fitted face
+ * (photoPoser's `seen`; both photo renderers use it); undefined when there is nothing to tell.
+ */
+export function restDetail(options: PhotoRendererOptions): ((canonical: Float64Array) => void) | undefined {
+  const { detail, photoExpression } = options;
+  if (!detail?.fromRest || !photoExpression) return undefined;
+  return (canonical) => detail.fromRest!(photoExpression(canonical));
 }
 
 export function createPhotoRenderer(photo: PhotoInput, rig: ExpressionRig, options: PhotoRendererOptions = {}): FaceRenderer & { readonly geometry: WarpGeometry; readonly poser: FacePoser } {
   const { width, height } = photo.image;
   const geometry = buildWarpGeometry(photo.mesh, width, height);
-  const poser = photoPoser(rig, photo.mesh, options.neutralise);
+  const poser = photoPoser(rig, photo.mesh, options.neutralise, restDetail(options));
   const target = new Float32Array(geometry.vertexCount * 2);
   const gaps = new Float32Array(geometry.vertexCount);
   const base = photo.image;
   const detail = options.detail;
-  restDetail(photo.mesh, options);
   let factors = new Float32Array(0);
   let factorsOf: DetailMap | null = null, factorsVersion: number | undefined;
   const scratch = detail ? new Float32Array(width * height) : new Float32Array(0);

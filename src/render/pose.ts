@@ -80,9 +80,11 @@ export class FacePoser {
 /**
  * The poser of a photo's face: its mesh fitted to the canonical frame, with the photo's own
  * expression taken out first when `neutralise` is given (the learned expression space's), so
- * code 0 is this face at rest. Shared by every photo renderer.
+ * code 0 is this face at rest; `seen` gets the fitted face before that. Shared by every photo renderer.
  */
-export function photoPoser(rig: ExpressionRig, mesh: ArrayLike<number>, neutralise?: (canonical: Float64Array) => Float64Array): FacePoser {
+export function photoPoser(rig: ExpressionRig, mesh: ArrayLike<number>, neutralise?: (canonical: Float64Array) => Float64Array, seen?: (canonical: Float64Array) => void): FacePoser {
   const fitted = fitFace(mesh);
+  // The face as the photo shows it, before neutralisation (the detail layer's rest, say).
+  seen?.(fitted.canonical);
   return new FacePoser(rig, neutralise ? { ...fitted, canonical: neutralise(fitted.canonical) } : fitted);
 }

@@ -137,7 +137,7 @@ function program(gl: WebGL2RenderingContext, fragment: string): WebGLProgram {
 export function createWebGlPhotoRenderer(gl: WebGL2RenderingContext, photo: WebGlPhotoInput, rig: ExpressionRig, options: PhotoRendererOptions = {}): WebGlPhotoRenderer {
   const { width, height } = photo;
   const geometry = buildWarpGeometry(photo.mesh, width, height);
-  const poser = photoPoser(rig, photo.mesh, options.neutralise);
+  const poser = photoPoser(rig, photo.mesh, options.neutralise, restDetail(options));
   const n = geometry.vertexCount;
   // Four extra vertices: the photo's corners, for the still background.
   const corners = n;
@@ -157,7 +157,6 @@ export function createWebGlPhotoRenderer(gl: WebGL2RenderingContext, photo: WebG
   uv.set(CANONICAL_UVS.slice(0, LANDMARK_COUNT * 2));
   FACE_OVAL.forEach((o, k) => { uv[(LANDMARK_COUNT + k) * 2] = CANONICAL_UVS[o * 2]!; uv[(LANDMARK_COUNT + k) * 2 + 1] = CANONICAL_UVS[o * 2 + 1]!; });
   const detail = options.detail;
-  restDetail(photo.mesh, options);
   let factors = new Float32Array(0);
 
   const photoProgram = program(gl, PHOTO_FRAGMENT);
