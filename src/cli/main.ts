@@ -6,7 +6,6 @@ import { mkdir } from 'node:fs/promises';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { EmoteBotError } from '../core/errors.ts';
-import { createExpressionRig } from '../core/rig.ts';
 import { runParseCommand } from '../language/parse-command.ts';
 import { openFace } from '../pipeline/face-source.ts';
 import { minimumDuration, runRenderJob } from '../pipeline/render-job.ts';
@@ -104,8 +103,7 @@ async function render(args: string[], io: Io): Promise<number> {
   const expressions = await chooseExpressions(values.expressions, seed);
   const detailKind = parseDetailKind(values.detail);
   const detail = values.face === 'bot' ? null : await chooseDetail(detailKind, expressions.emotionCode, seed);
-  const rig = createExpressionRig();
-  const { renderer, info } = await Progress.phase('analysing the photo', openFace(values.face, size, rig, undefined, { neutralise: expressions.neutralise, ...(detail ? { detail, photoExpression: expressions.photoExpression } : {}) }), quiet);
+  const { renderer, info } = await Progress.phase('analysing the photo', openFace(values.face, size, expressions.rig, undefined, { neutralise: expressions.neutralise, ...(detail ? { detail, photoExpression: expressions.photoExpression } : {}) }), quiet);
   if (!quiet) for (const n of info.notes) io.err(`emotebot: ${n}`);
   await mkdir(path.dirname(path.resolve(values.out)), { recursive: true });
   const progress = new Progress('rendering', process.stderr, quiet);

@@ -11,6 +11,7 @@
  * push through each other are stopped where they meet.
  */
 import { type Emotion, type EmotionWeights, EMOTIONS } from './emotions.ts';
+import type { ShapeResidual } from './shape-residual.ts';
 import {
   CANONICAL_POSITIONS, LANDMARK_COUNT, LEFT_EYE_LOWER, LEFT_EYE_UPPER, LIPS_INNER_LOWER, LIPS_INNER_UPPER,
   LIPS_OUTER_LOWER, LIPS_OUTER_UPPER, RIGHT_EYE_LOWER, RIGHT_EYE_UPPER,
@@ -234,11 +235,21 @@ export interface ExpressionRig {
   /**
    * The full rig: displacement, then lip and lid contact, then blinks.
    * blinkRight and blinkLeft are 0 (open) to 1 (closed) for the subject's right and left eye.
+   * A rig made with a learned shape residual adds it to the displacement before the contact passes.
    */
   apply(neutral: ArrayLike<number>, code: ArrayLike<number>, blinkRight: number, blinkLeft: number, out?: Float64Array): Float64Array;
 }
 
-export function createExpressionRig(): ExpressionRig {
+export interface ExpressionRigOptions {
+  /**
+   * The learned shape beyond the fields (core/shape-residual.ts; the learned expression model's
+   * `shape`), added in `apply` only: `displace` stays the linear rig.
+   */
+  residual?: ShapeResidual | null;
+}
+
+export function createExpressionRig(options: ExpressionRigOptions = {}): ExpressionRig {
+  const residual = options.residual ?? null;
   const basis = buildBasis();
   const followers = buildLidFollowers();
   const n3 = LANDMARK_COUNT * 3;
@@ -293,6 +304,7 @@ export function createExpressionRig(): ExpressionRig {
 
   function apply(neutral: ArrayLike<number>, code: ArrayLike<number>, blinkRight: number, blinkLeft: number, out?: Float64Array): Float64Array {
     const m = displace(neutral, code, out);
+    residual?.addTo(m, code);
     contact(m, LIP_PAIRS, neutral);
     for (const lid of LIDS) contact(m, lid, neutral);
     blink(m, 0, blinkRight);

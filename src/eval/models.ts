@@ -3,7 +3,8 @@
  * prepared photo or the EmoteBot character) and renders it at an emotion's apex. Today:
  * "source" (the no-change baseline: the face as it came in) and "rig" (the hand-written EMFACS
  * rig through the photo warp or the character) and "gan" (the learned expressions of issue 5,
- * when a trained model is there), geometry only; "gan+mean" and "gan+detail" add issue 9's
+ * when a trained model is there: its codes through the rig's fields plus its learned shape),
+ * geometry only; "gan-fields" (the same codes by the fields alone); "gan+mean" and "gan+detail" add issue 9's
  * expression detail on photos (the per-emotion mean baseline, the generator). Another model is
  * one more entry in EXPRESSION_MODELS.
  */
@@ -16,6 +17,7 @@ import { EmoteBotError } from '../core/errors.ts';
 import { readDetailModel } from '../models/detail-files.ts';
 import { createDetailLayer } from '../models/detail-model.ts';
 import { chooseExpressions } from '../models/expression-files.ts';
+import { createExpressionModel, createNeutraliser } from '../models/expression-gan.ts';
 import { apexFrame } from '../pipeline/render-job.ts';
 
 /** A face to evaluate on, already prepared at the evaluation size. */
@@ -43,7 +45,7 @@ export interface ExpressionModel {
 }
 
 let sharedRig: ExpressionRig | null = null;
-function rig(): ExpressionRig {
+function plainRig(): ExpressionRig {
   sharedRig ??= createExpressionRig();
   return sharedRig;
 }
@@ -57,7 +59,7 @@ export const sourceModel: ExpressionModel = {
       const copy = new Uint8ClampedArray(face.image.data);
       return { render: () => new Uint8ClampedArray(copy), dispose() {} };
     }
-    const renderer = createCharacterRenderer(face.size, rig());
+    const renderer = createCharacterRenderer(face.size, plainRig());
     const neutral = renderer.render(apexFrame([]));
     return { render: () => new Uint8ClampedArray(neutral), dispose: () => renderer.dispose() };
   },
@@ -69,8 +71,8 @@ export const rigModel: ExpressionModel = {
   description: 'hand-written EMFACS action-unit rig (src/core/rig.ts): photo mesh warp with mouth interior, or the character',
   open(face) {
     const renderer = face.kind === 'photo'
-      ? createPhotoRenderer({ image: face.image, mesh: face.mesh }, rig())
-      : createCharacterRenderer(face.size, rig());
+      ? createPhotoRenderer({ image: face.image, mesh: face.mesh }, plainRig())
+      : createCharacterRenderer(face.size, plainRig());
     return {
       render: (emotion, intensity) => renderer.render(apexFrame([{ weights: { [emotion]: 1 }, intensity, start: 0, duration: null }])),
       dispose: () => renderer.dispose(),
@@ -84,7 +86,7 @@ export const rigModel: ExpressionModel = {
  * `emotebot render --expressions gan` uses it (its codes through the same rig, and a photo's own
  * expression taken out first). Loading fails when no trained model is there.
  */
-export async function loadGanModel(seed: number, dir?: string, detail: 'none' | 'mean' | 'gan' = 'none'): Promise<ExpressionModel> {
+export async function loadGanModel(seed: number, dir?: string, detail: 'none' | 'mean' | 'gan' = 'none', fieldsOnly = false): Promise<ExpressionModel> {
   let choice;
   try {
     choice = await chooseExpressions('gan', seed, dir);
@@ -93,30 +95,34 @@ export async function loadGanModel(seed: number, dir?: string, detail: 'none' | 
     throw new Error((e instanceof Error ? e.message : String(e)).replace(/ \(--expressions rig[^)]*\)$/, ''), { cause: e });
   }
   const codeFor = choice.codeFor;
-  if (!codeFor) throw new Error('the learned expressions gave no code mapping');
-  const neutralise = choice.neutralise;
+  if (!codeFor || !choice.model) throw new Error('the learned expressions gave no code mapping');
+  // Fields only: the same codes through the plain rig, and a neutralisation without the learned shape.
+  const rig = fieldsOnly ? plainRig() : choice.rig;
+  const neutralise = fieldsOnly ? createNeutraliser(createExpressionModel({ ...choice.model, shapeFields: null })) : choice.neutralise;
   const detailModel = detail === 'none' ? null : await readDetailModel();
-  const name = detail === 'none' ? 'gan' : detail === 'mean' ? 'gan+mean' : 'gan+detail';
+  const name = fieldsOnly ? 'gan-fields' : detail === 'none' ? 'gan' : detail === 'mean' ? 'gan+mean' : 'gan+detail';
   return {
     name,
-    description: detail === 'none'
-      ? 'learned expressions (src/models/expression-gan.ts, shipped in models/expression-gan/): generated codes through the rig; photos neutralised first; geometry only'
-      : `the same, plus ${detail === 'mean' ? 'the per-emotion mean real detail' : 'generated detail'} (models/expression-detail/) laid on the face as shading; photos only`,
+    description: fieldsOnly
+      ? 'the learned codes through the rig\'s fields alone, without the model\'s learned shape beyond them; geometry only'
+      : detail === 'none'
+        ? 'learned expressions (src/models/expression-gan.ts, shipped in models/expression-gan/): generated codes through the rig\'s fields plus the learned shape beyond them; photos neutralised first; geometry only'
+        : `the same, plus ${detail === 'mean' ? 'the per-emotion mean real detail' : 'generated detail'} (models/expression-detail/) laid on the face as shading; photos only`,
     open(face) {
       if (face.kind !== 'photo' && detailModel) return null; // detail is for photos; the character is measured once, as "gan"
       const renderer = face.kind === 'photo'
-        ? createPhotoRenderer({ image: face.image, mesh: face.mesh }, rig(), {
+        ? createPhotoRenderer({ image: face.image, mesh: face.mesh }, rig, {
           ...(neutralise ? { neutralise } : {}),
           ...(detailModel ? { detail: createDetailLayer(detailModel, { kind: detail === 'mean' ? 'mean' : 'gan', codeFor: choice.emotionCode, seed }), photoExpression: choice.photoExpression } : {}),
         })
-        : createCharacterRenderer(face.size, rig());
+        : createCharacterRenderer(face.size, rig);
       return {
         render: (emotion, intensity) => renderer.render(apexFrame([{ weights: { [emotion]: 1 }, intensity, start: 0, duration: null }], codeFor)),
         dispose: () => renderer.dispose(),
       };
     },
     // The motion is the same as "gan"'s: measured once.
-    ...(detail === 'none' ? { codeFor } : {}),
+    ...(detail === 'none' && !fieldsOnly ? { codeFor } : {}),
   };
 }
 
@@ -125,6 +131,7 @@ export const EXPRESSION_MODELS: Readonly<Record<string, (seed: number) => Promis
   source: async () => sourceModel,
   rig: async () => rigModel,
   gan: (seed) => loadGanModel(seed),
+  'gan-fields': (seed) => loadGanModel(seed, undefined, 'none', true),
   'gan+mean': (seed) => loadGanModel(seed, undefined, 'mean'),
   'gan+detail': (seed) => loadGanModel(seed, undefined, 'gan'),
 };

@@ -21,8 +21,7 @@
  * the face through onsets, releases and blends, whatever animates it.
  */
 import { type Emotion } from '../core/emotions.ts';
-import { nnlsGram } from '../core/linalg.ts';
-import { AU_COUNT } from '../core/rig.ts';
+import { createAmountReader } from '../core/shape-residual.ts';
 import { createRng, gaussian, subSeed } from '../core/rng.ts';
 import type { FrameState } from '../motion/animator.ts';
 import type { DetailLayer } from '../render/detail.ts';
@@ -129,36 +128,6 @@ export async function loadDetailModel(manifestJson: unknown, weights: Uint8Array
 
 // ---------------------------------------------------------------------------------------------
 // Reading a frame
-
-/**
- * Reads how much of each emotion a code shows: a ≥ 0 minimising |code - Σ a_e basis_e|² (plus a
- * small ridge), by coordinate descent on the Gram matrix. `basis` holds one code per
- * GAN_EMOTIONS slot (null: that emotion is never read).
- */
-export function createAmountReader(basis: readonly (ArrayLike<number> | null)[], ridge = 1e-3): (code: ArrayLike<number>, out?: Float64Array) => Float64Array {
-  const m = basis.length;
-  const G = new Float64Array(m * m);
-  for (let a = 0; a < m; a++) {
-    for (let b = 0; b < m; b++) {
-      const x = basis[a], y = basis[b];
-      let s = 0;
-      if (x && y) for (let i = 0; i < AU_COUNT; i++) s += x[i]! * y[i]!;
-      G[a * m + b] = s;
-    }
-    G[a * m + a] = G[a * m + a]! + ridge;
-  }
-  const h = new Float64Array(m);
-  return (code, out = new Float64Array(m)) => {
-    for (let a = 0; a < m; a++) {
-      const x = basis[a];
-      let s = 0;
-      if (x) for (let i = 0; i < AU_COUNT; i++) s += x[i]! * code[i]!;
-      h[a] = s;
-    }
-    // An emotion with no code has a zero row and column but the ridge: it stays at 0.
-    return nnlsGram(G, h, m, 50, out);
-  };
-}
 
 export interface DetailLayerOptions {
   /** 'gan': the generator (default); 'mean': the per-emotion mean baseline. */

@@ -17,7 +17,7 @@ import type { Io } from '../cli/main.ts';
 import { EMOTIONS, type Emotion, type EmotionWeights } from '../core/emotions.ts';
 import { EmoteBotError } from '../core/errors.ts';
 import { createCodeReader, type ExpressionSpace, neutraliseFace } from '../core/expression-space.ts';
-import { ACTION_UNITS, AU_COUNT, codeFromEmotions, createExpressionRig } from '../core/rig.ts';
+import { ACTION_UNITS, AU_COUNT, codeFromEmotions, createExpressionRig, type ExpressionRig } from '../core/rig.ts';
 import { createRng, gaussian, subSeed } from '../core/rng.ts';
 import { LANDMARK_COUNT } from '../core/topology.ts';
 import type { FrameState } from '../motion/animator.ts';
@@ -27,8 +27,8 @@ import { writeModelDir } from './files.ts';
 import { type FaceSet, indicesOf, loadClips, loadFaceSets, PART_DEV, PART_FIT, PART_VAL, type VideoClips } from './expression-data.ts';
 import { type EvalReport, evaluateExpressions, frechetScore, measuredEmotions, rawIdentitySpace, realAccuracy, type SpaceFigures, spaceFigures, trainLandmarkClassifier } from './expression-eval.ts';
 import { KEEP_WHEN_NEUTRALISING, readExpressionModel } from './expression-files.ts';
-import { createExpressionModel, EXPRESSION_MODEL_NAME, EXPRESSION_MODEL_VERSION, type ExpressionModel, GAN_EMOTIONS, modelTensors } from './expression-gan.ts';
-import { buildSpaceFromFaces, codeEnvelope, DEFAULT_SPACE, type Directions, ganDataOf, intensityLabels, learnedEmotions, MIN_LEARNED_FACES, readAllCodes, type SpaceChoice } from './expression-pipeline.ts';
+import { createExpressionModel, createNeutraliser, EXPRESSION_MODEL_NAME, EXPRESSION_MODEL_VERSION, type ExpressionModel, expressionRigFor, GAN_EMOTIONS, modelTensors } from './expression-gan.ts';
+import { buildSpaceFromFaces, codeEnvelope, DEFAULT_SPACE, type Directions, ganDataOf, intensityLabels, learnedEmotions, MIN_LEARNED_FACES, readAllCodes, shapeResidualFields, type SpaceChoice } from './expression-pipeline.ts';
 import { evalTable, ganLossPng, gridPng, spaceTable, validationPng } from './expression-report.ts';
 import { useWasmBackend } from './expression-tf.ts';
 import { DEFAULT_GAN_CONFIG, type GanConfig, type TrainResult, trainGan } from './expression-train.ts';
@@ -191,7 +191,10 @@ export async function runTrainExpressions(args: string[], io: Io): Promise<numbe
     if (stop.signal.aborted) throw new EmoteBotError('interrupted', `interrupted; ${values.out} was not written`);
     log(io, quiet, `emotebot: trained ${result.steps} steps in ${result.seconds.toFixed(0)} s; kept step ${result.bestStep} (best dev Fréchet)`);
 
-    const provisional = createExpressionModel({ manifest: placeholderManifest(), space, generator: result.generator, learned, envelope, noiseScale: RUNTIME_NOISE_SCALE });
+    // The shape beyond the fields, from the fit part (no training: means of what the fields leave).
+    const shape = shapeResidualFields(faces, codes, space, learned);
+    log(io, quiet, `emotebot: learned shape beyond the rig's fields, RMS per point: ${Object.entries(shape.rms).map(([e, v]) => `${e} ${(v * 10).toFixed(2)} mm`).join(', ')}`);
+    const provisional = createExpressionModel({ manifest: placeholderManifest(), space, generator: result.generator, learned, envelope, noiseScale: RUNTIME_NOISE_SCALE, shapeFields: shape.fields });
     const measured = await Progress.phase('measuring on held-out faces', measureAll(tf, prepared, provisional, rig.basis, seed), quiet);
     if (!quiet) io.err(measured.text);
     const mona = await monaLisaFigures(provisional).catch((e: unknown) => ({ error: e instanceof Error ? e.message : String(e) }));
@@ -199,7 +202,15 @@ export async function runTrainExpressions(args: string[], io: Io): Promise<numbe
 
     const { manifest, weights } = await encodeModel({
       name: EXPRESSION_MODEL_NAME, version: EXPRESSION_MODEL_VERSION, created: new Date().toISOString(),
-      architecture: { ...architectureOf(base, space, learned, choice, built.directions, rigFor), identitySource: built.identitySource, runtimeNoiseScale: RUNTIME_NOISE_SCALE },
+      architecture: {
+        ...architectureOf(base, space, learned, choice, built.directions, rigFor), identitySource: built.identitySource, runtimeNoiseScale: RUNTIME_NOISE_SCALE,
+        shape: {
+          tensor: 'shape.residual',
+          meaning: 'per emotion (conditions order), canonical cm: the mean over its fit-part faces of the departure from the mean neutral face (identity projected out) minus the rig fields at the face\'s own code, minus the same mean over neutral faces; zero for emotions not learned',
+          runtime: 'the rig adds sum_e a_e(code) shape_e, a_e >= 0 read by NNLS against this model\'s code for each emotion at intensity 1 (no noise), at most 1.2; photos lose the shape of the expression neutralisation takes out',
+          rmsPerPointCm: shape.rms,
+        },
+      },
       training: {
         command, seed, seconds: Math.round(seconds),
         data: {
@@ -213,7 +224,7 @@ export async function runTrainExpressions(args: string[], io: Io): Promise<numbe
         intensity: intensityModel,
       },
       metrics: { evaluation: slimEval(measured.report), space: measured.space, monaLisa: mona },
-    }, modelTensors(space, result.generator, envelope));
+    }, modelTensors(space, result.generator, envelope, shape.fields));
     await writeModelDir(values.out, manifest, weights);
 
     // The report.
@@ -335,18 +346,17 @@ const still = (code: Float64Array): FrameState => ({ time: 0, code, blinkLeft: 0
 
 interface SheetRenderer { render(code: Float64Array): Uint8ClampedArray; side: number; dispose(): void }
 
-async function sheetRenderer(kind: 'character' | 'mona', model: ExpressionModel): Promise<SheetRenderer> {
-  const rig = createExpressionRig();
+/** `rig`: the model's (fields plus its learned shape) for its codes, or the plain rig for the rig's prototypes. */
+async function sheetRenderer(kind: 'character' | 'mona', model: ExpressionModel, rig: ExpressionRig): Promise<SheetRenderer> {
   const side = 256;
   if (kind === 'character') {
     const r = createCharacterRenderer(side, rig);
     return { side, render: (c) => new Uint8ClampedArray(r.render(still(c))), dispose: () => r.dispose() };
   }
   const { openFace } = await import('../pipeline/face-source.ts');
-  const reader = createCodeReader(model.space);
   // The photo's square crop has room around the face: keep the middle (the face) for the sheet.
   const full = 440, cut = Math.round(full * 0.58), off = Math.round((full - cut) / 2);
-  const { renderer } = await openFace(MONA_LISA, full, rig, undefined, { neutralise: (c) => neutraliseFace(c, model.space, reader, KEEP_WHEN_NEUTRALISING).neutral });
+  const { renderer } = await openFace(MONA_LISA, full, rig, undefined, { neutralise: createNeutraliser(model) });
   const crop = (rgba: Uint8ClampedArray) => {
     const out = new Uint8ClampedArray(cut * cut * 4);
     for (let y = 0; y < cut; y++) out.set(rgba.subarray(((y + off) * full + off) * 4, ((y + off) * full + off + cut) * 4), y * cut * 4);
@@ -357,7 +367,8 @@ async function sheetRenderer(kind: 'character' | 'mona', model: ExpressionModel)
 
 /** Rows: every emotion and a blend; columns: neutral, five noise draws at intensity 1, intensity 0.5, the rig. */
 export async function contactSheet(model: ExpressionModel, kind: 'character' | 'mona', seed: number): Promise<Buffer> {
-  const r = await sheetRenderer(kind, model);
+  const r = await sheetRenderer(kind, model, expressionRigFor(model));
+  const plain = model.shape ? await sheetRenderer(kind, model, createExpressionRig()) : r;
   try {
     const rng = createRng(subSeed(seed, 'sheet'));
     const rows: { title: string; cells: Uint8ClampedArray[] }[] = [];
@@ -372,13 +383,14 @@ export async function contactSheet(model: ExpressionModel, kind: 'character' | '
         cells.push(r.render(model.code(t.w, 1, z)));
       }
       cells.push(r.render(model.code(t.w, 0.5, z)));
-      cells.push(r.render(codeFromEmotions(t.w, 1)));
+      cells.push(plain.render(codeFromEmotions(t.w, 1)));
       rows.push({ title: t.title.length > 14 ? 'happy+surpr.' : t.title, cells });
     }
     const title = kind === 'mona' ? 'Learned expressions on the Mona Lisa (neutralised first)' : 'Learned expressions on the EmoteBot character';
     return await gridPng(title, ['neutral', 'seed 1', 'seed 2', 'seed 3', 'seed 4', 'seed 5', 'seed 5, t=.5', 'rig'], rows, r.side);
   } finally {
     r.dispose();
+    if (plain !== r) plain.dispose();
   }
 }
 

@@ -76,11 +76,12 @@ export interface EmotionFigures {
   valFaces: number;
   /**
    * Landmark classifier recall: real val faces; real val codes of the emotion moved onto held-out
-   * neutral faces (the ceiling for any code generator); generated codes at intensity 1 with the
-   * model's run-time noise, with none (τ = 0) and with the data's full noise (τ = 1); generated at
-   * the data's intensities; the rig.
+   * neutral faces by the rig's fields (the ceiling for any code generator without the learned
+   * shape); generated codes at intensity 1 with the model's run-time noise, as shipped (fields
+   * plus the model's learned shape), by the fields alone (ganFields), with no noise (τ = 0) and
+   * with the data's full noise (τ = 1); generated at the data's intensities; the rig (fields only).
    */
-  recall: { real: number | null; transplant: number | null; gan: number | null; ganTau0: number | null; ganTau1: number | null; ganMatched: number | null; rig: number | null };
+  recall: { real: number | null; transplant: number | null; gan: number | null; ganFields: number | null; ganTau0: number | null; ganTau1: number | null; ganMatched: number | null; rig: number | null };
   /** Fréchet distance to one half of the real val codes: the other half, generated codes, rig. */
   frechet: { realHalves: number | null; gan: number | null; rig: number | null };
   /** Mean pairwise code distance: real val faces, generated (data's intensities), run-time codes at intensity 1 over seeds, rig. */
@@ -91,7 +92,7 @@ export interface EmotionFigures {
 
 export interface EvalReport {
   classes: Emotion[];
-  landmarkClassifier: { real: Accuracy; transplant: Accuracy; gan: Accuracy; ganTau0: Accuracy; ganTau1: Accuracy; ganMatched: Accuracy; rig: Accuracy; generatedPerEmotion: number; noiseScale: number };
+  landmarkClassifier: { real: Accuracy; transplant: Accuracy; gan: Accuracy; ganFields: Accuracy; ganTau0: Accuracy; ganTau1: Accuracy; ganMatched: Accuracy; rig: Accuracy; generatedPerEmotion: number; noiseScale: number };
   emotions: EmotionFigures[];
   /** Means over the learned emotions with enough val faces. */
   summary: { frechetGan: number; frechetRealHalves: number; frechetRig: number; diversityGan: number; diversityReal: number };
@@ -117,7 +118,8 @@ export function evaluateExpressions(model: ExpressionModel, faces: FaceSet, code
   const valNeutral = indicesOf(faces, PART_VAL, 'neutral');
   if (valNeutral.length === 0) throw new Error('the val part has no neutral faces to apply expressions to');
   const moved = new Float64Array(MESH_DIM);
-  const faceWith = (i: number, code: ArrayLike<number>): Float64Array => {
+  /** A val face moved by a code: the rig's fields, plus the model's learned shape when `shape` (what ships). */
+  const faceWith = (i: number, code: ArrayLike<number>, shape = false): Float64Array => {
     const m = meshRow(faces, i);
     for (let t = 0; t < MESH_DIM; t++) moved[t] = m[t]!;
     for (let a = 0; a < AU_COUNT; a++) {
@@ -125,11 +127,12 @@ export function evaluateExpressions(model: ExpressionModel, faces: FaceSet, code
       if (c === 0) continue;
       for (let t = 0; t < MESH_DIM; t++) moved[t] = moved[t]! + c * basis[a * MESH_DIM + t]!;
     }
+    if (shape) model.shape?.addTo(moved, code);
     return moved;
   };
   const classify = (m: ArrayLike<number>) => argmax(landmarks.predict(m));
   const real = realAccuracy(landmarks, faces, classes, (i) => meshRow(faces, i));
-  const truth: number[] = [], gan: number[] = [], ganM: number[] = [], rig: number[] = [], trans: number[] = [], g0: number[] = [], g1: number[] = [];
+  const truth: number[] = [], gan: number[] = [], ganF: number[] = [], ganM: number[] = [], rig: number[] = [], trans: number[] = [], g0: number[] = [], g1: number[] = [];
   const emotions: EmotionFigures[] = [];
   const fitIntensities = (e: Emotion) => indicesOf(faces, PART_FIT, e).map((i) => intensity[i]!);
   const rel = (i: number) => Array.from({ length: AU_COUNT }, (_, a) => codes[i * AU_COUNT + a]! - model.space.neutralCode[a]!);
@@ -140,7 +143,7 @@ export function evaluateExpressions(model: ExpressionModel, faces: FaceSet, code
     const ts = fitIntensities(e);
     const drawT = () => (ts.length > 0 ? ts[Math.floor(rng() * ts.length)]! : 1);
     const rigCode = codeFromEmotions({ [e]: 1 }, 1);
-    const hits = { g: 0, m: 0, r: 0, t: 0, g0: 0, g1: 0 };
+    const hits = { g: 0, f: 0, m: 0, r: 0, t: 0, g0: 0, g1: 0 };
     const runtime = new Float64Array(perEmotion * AU_COUNT);
     const own = indicesOf(faces, PART_VAL, e);
     for (let k = 0; k < perEmotion; k++) {
@@ -151,14 +154,15 @@ export function evaluateExpressions(model: ExpressionModel, faces: FaceSet, code
       const matched = model.code({ [e]: 1 }, drawT(), z);
       if (inClasses) {
         const c = classes.indexOf(e);
-        const test = (code: ArrayLike<number>, into: number[]) => { const p = classify(faceWith(who, code)); into.push(p); return p === c ? 1 : 0; };
+        const test = (code: ArrayLike<number>, into: number[], shape = true) => { const p = classify(faceWith(who, code, shape)); into.push(p); return p === c ? 1 : 0; };
         truth.push(c);
         hits.g += test(apex, gan);
+        hits.f += test(apex, ganF, false);
         hits.m += test(matched, ganM);
-        hits.r += test(rigCode, rig);
+        hits.r += test(rigCode, rig, false);
         hits.g0 += test(model.code({ [e]: 1 }, 1, noise(0)), g0);
         hits.g1 += test(model.code({ [e]: 1 }, 1, noise(1)), g1);
-        if (own.length > 0) hits.t += test(rel(own[Math.floor(rng() * own.length)]!), trans);
+        if (own.length > 0) hits.t += test(rel(own[Math.floor(rng() * own.length)]!), trans, false);
         else trans.push(-1);
       }
     }
@@ -185,7 +189,7 @@ export function evaluateExpressions(model: ExpressionModel, faces: FaceSet, code
       recall: {
         real: inClasses ? real.perEmotion[e] ?? null : null,
         transplant: inClasses && own.length > 0 ? hits.t / perEmotion : null,
-        gan: inClasses ? hits.g / perEmotion : null, ganTau0: inClasses ? hits.g0 / perEmotion : null, ganTau1: inClasses ? hits.g1 / perEmotion : null,
+        gan: inClasses ? hits.g / perEmotion : null, ganFields: inClasses ? hits.f / perEmotion : null, ganTau0: inClasses ? hits.g0 / perEmotion : null, ganTau1: inClasses ? hits.g1 / perEmotion : null,
         ganMatched: inClasses ? hits.m / perEmotion : null, rig: inClasses ? hits.r / perEmotion : null,
       },
       frechet: {
@@ -208,7 +212,7 @@ export function evaluateExpressions(model: ExpressionModel, faces: FaceSet, code
     classes: [...classes],
     landmarkClassifier: {
       real, transplant: accuracyOf(truth.filter((_, k) => trans[k]! >= 0), trans.filter((v) => v >= 0), classes),
-      gan: accuracyOf(truth, gan, classes), ganTau0: accuracyOf(truth, g0, classes), ganTau1: accuracyOf(truth, g1, classes),
+      gan: accuracyOf(truth, gan, classes), ganFields: accuracyOf(truth, ganF, classes), ganTau0: accuracyOf(truth, g0, classes), ganTau1: accuracyOf(truth, g1, classes),
       ganMatched: accuracyOf(truth, ganM, classes), rig: accuracyOf(truth, rig, classes), generatedPerEmotion: perEmotion, noiseScale: model.noiseScale,
     },
     emotions,

@@ -5,10 +5,10 @@
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Emotion, EmotionWeights } from '../core/emotions.ts';
-import { codeFromEmotions } from '../core/rig.ts';
+import { codeFromEmotions, createExpressionRig, type ExpressionRig } from '../core/rig.ts';
 import { EmoteBotError } from '../core/errors.ts';
 import { readModelDir } from './files.ts';
-import { createGanExpressions, createNeutraliser, createPhotoExpression, EXPRESSION_MODEL_NAME, EXPRESSION_MODEL_VERSIONS, expressionModelFromLoaded, type ExpressionModel } from './expression-gan.ts';
+import { createGanExpressions, createNeutraliser, createPhotoExpression, EXPRESSION_MODEL_NAME, EXPRESSION_MODEL_VERSIONS, expressionModelFromLoaded, type ExpressionModel, expressionRigFor } from './expression-gan.ts';
 import { ModelError } from './manifest.ts';
 
 /** The model that ships in the repository. */
@@ -29,11 +29,13 @@ export interface ExpressionChoice {
   photoExpression?: (canonical: Float64Array) => Float64Array;
   /** The typical code of one emotion at intensity 1 (no noise): what the detail layer reads amounts against. */
   emotionCode: (emotion: Emotion) => Float64Array;
+  /** The rig every renderer of these codes uses: the fields, plus the learned model's shape beyond them. */
+  rig: ExpressionRig;
 }
 
 /** `--expressions gan|rig`: the shipped learned model (checked on load) or the hand-written rig. */
 export async function chooseExpressions(kind: string, seed: number, dir?: string): Promise<ExpressionChoice> {
-  if (kind === 'rig') return { kind: 'rig', emotionCode: (e) => codeFromEmotions({ [e]: 1 }, 1) };
+  if (kind === 'rig') return { kind: 'rig', emotionCode: (e) => codeFromEmotions({ [e]: 1 }, 1), rig: createExpressionRig() };
   if (kind !== 'gan') throw new EmoteBotError('bad-argument', `--expressions must be "gan" or "rig", got "${kind}"`);
   let model: ExpressionModel;
   try {
@@ -43,7 +45,7 @@ export async function chooseExpressions(kind: string, seed: number, dir?: string
     throw e;
   }
   const typical = new Float64Array(model.generator.noiseDim);
-  return { kind: 'gan', model, codeFor: createGanExpressions(model, seed), neutralise: createNeutraliser(model), photoExpression: createPhotoExpression(model), emotionCode: (e) => model.code({ [e]: 1 }, 1, typical) };
+  return { kind: 'gan', model, codeFor: createGanExpressions(model, seed), neutralise: createNeutraliser(model), photoExpression: createPhotoExpression(model), emotionCode: (e) => model.code({ [e]: 1 }, 1, typical), rig: expressionRigFor(model) };
 }
 
 export { KEEP_WHEN_NEUTRALISING } from './expression-gan.ts';

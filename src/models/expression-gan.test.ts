@@ -8,8 +8,8 @@ import { createRng, gaussian } from '../core/rng.ts';
 import { canonicalFace, LANDMARK_COUNT } from '../core/topology.ts';
 import { DEFAULT_EXPRESSION_MODEL_DIR, readExpressionModel } from './expression-files.ts';
 import {
-  COND_DIM, createGanExpressions, EXPRESSION_MODEL_NAME, EXPRESSION_MODEL_VERSION, type ExpressionModel, GAN_EMOTIONS,
-  type GeneratorWeights, loadExpressionModel, modelTensors,
+  COND_DIM, createExpressionModel, createGanExpressions, EXPRESSION_MODEL_NAME, EXPRESSION_MODEL_VERSION, type ExpressionModel, GAN_EMOTIONS,
+  expressionRigFor, type GeneratorWeights, loadExpressionModel, modelTensors,
 } from './expression-gan.ts';
 import { encodeModel } from './manifest.ts';
 
@@ -31,12 +31,23 @@ const space: ExpressionSpace = {
 };
 const envelope = { lo: new Float64Array(AU_COUNT).fill(-10), hi: new Float64Array(AU_COUNT).fill(10) };
 
-async function packed(generator: GeneratorWeights, version = EXPRESSION_MODEL_VERSION, learned = GAN_EMOTIONS.filter((e) => e !== 'contempt'), env = envelope) {
+/** A learned shape for the toy model: per emotion slot a distinct smooth field (contempt: none), in cm. */
+const toyShape = (() => {
+  const f = new Float32Array(GAN_EMOTIONS.length * N3);
+  const mean = canonicalFace();
+  GAN_EMOTIONS.forEach((e, k) => {
+    if (e === 'contempt') return;
+    for (let i = 0; i < LANDMARK_COUNT; i++) f[k * N3 + i * 3 + (k % 3)] = 0.05 * Math.sin((k + 1) * mean[i * 3]! + i * 1e-3);
+  });
+  return f;
+})();
+
+async function packed(generator: GeneratorWeights, version = EXPRESSION_MODEL_VERSION, learned = GAN_EMOTIONS.filter((e) => e !== 'contempt'), env = envelope, shape: Float32Array | null = version >= 2 ? toyShape : null) {
   return encodeModel({
     name: EXPRESSION_MODEL_NAME, version, created: '2026-11-21',
     architecture: { conditions: GAN_EMOTIONS, noiseDim: generator.noiseDim, nuisanceDim: generator.nuisanceDim, expressionLayers: generator.expression.length, nuisanceLayers: generator.nuisance.length, learned },
     training: { command: 'test', seed: 1, seconds: 0, data: {} }, metrics: {},
-  }, modelTensors(space, generator, env));
+  }, modelTensors(space, generator, env, shape));
 }
 
 async function toyModel(seed = 5): Promise<ExpressionModel> {
@@ -102,6 +113,59 @@ describe('learned expressions at run time', () => {
     await expect(loadExpressionModel(manifest, weights.subarray(0, weights.byteLength - 4))).rejects.toThrow(/bytes/);
     // A manifest whose architecture does not match its tensors.
     await expect(loadExpressionModel({ ...manifest, architecture: { ...manifest.architecture, noiseDim: 9 } }, weights)).rejects.toThrow(/do not fit/);
+  });
+});
+
+describe('the learned shape beyond the rig (version 2)', () => {
+  const rms = (a: ArrayLike<number>, b: ArrayLike<number>) => Math.sqrt(Array.from(a, (v, t) => (v - b[t]!) ** 2).reduce((x, y) => x + y, 0) / LANDMARK_COUNT);
+
+  it('adds nothing at neutral, the emotion\'s field at its apex, and follows the intensity', async () => {
+    const model = await toyModel();
+    expect(model.shape).not.toBeNull();
+    const rigWith = expressionRigFor(model), plain = createExpressionRig();
+    const face = canonicalFace();
+    const zero = new Float64Array(AU_COUNT);
+    expect(Array.from(rigWith.apply(face, zero, 0, 0))).toEqual(Array.from(plain.apply(face, zero, 0, 0)));
+    const apex = new Float64Array(model.generator.noiseDim);
+    const slot = GAN_EMOTIONS.indexOf('surprised');
+    const field = toyShape.subarray(slot * N3, (slot + 1) * N3);
+    // At the apex the amounts are this emotion's alone, 1, and the shape is its field.
+    const top = model.code({ surprised: 1 }, 1, apex);
+    const amounts = model.shape!.amounts(top);
+    expect(amounts[slot]!).toBeCloseTo(1, 2);
+    amounts.forEach((a, k) => { if (k !== slot) expect(a).toBeLessThan(0.01); });
+    const extra = model.shape!.addTo(new Float64Array(N3), top);
+    expect(rms(extra, field)).toBeLessThan(0.02 * rms(field, new Float64Array(N3)));
+    // On the way there it is mostly this emotion's, and smaller.
+    const half = model.shape!.amounts(model.code({ surprised: 1 }, 0.5, apex));
+    expect(half[slot]!).toBeGreaterThan(0.05);
+    expect(half[slot]!).toBeLessThan(1);
+    expect(half.indexOf(Math.max(...half))).toBe(slot);
+    // The rig adds the shape on top of its fields (before the contact passes, which a smooth 0.5 mm field does not reach).
+    const code = model.code({ surprised: 1 }, 1, apex);
+    const diff = Float64Array.from(rigWith.apply(face, code, 0, 0), (v, t) => v - plain.apply(face, code, 0, 0)[t]!);
+    expect(rms(diff, new Float64Array(N3))).toBeGreaterThan(0.5 * rms(field, new Float64Array(N3)));
+  });
+
+  it('takes a photo\'s own learned shape out with its expression, and loads version 1 without it', async () => {
+    const model = await toyModel();
+    const { createNeutraliser } = await import('./expression-gan.ts');
+    const neutral = canonicalFace();
+    const code = model.code({ happy: 1 }, 1, new Float64Array(model.generator.noiseDim));
+    const smiling = expressionRigFor(model).apply(neutral, code, 0, 0);
+    const back = createNeutraliser(model)(smiling);
+    const plainBack = createNeutraliser(await (async () => { const p = await packed(randomGenerator(5), 1); return loadExpressionModel(p.manifest, p.weights); })())(smiling);
+    // With the shape taken out too, the neutralised face is nearer the true neutral one.
+    expect(rms(back, neutral)).toBeLessThan(rms(plainBack, neutral));
+    const v1 = await packed(randomGenerator(5), 1);
+    expect((await loadExpressionModel(v1.manifest, v1.weights)).shape).toBeNull();
+  });
+
+  it('refuses a version 2 model without its shape, and a shape of the wrong size', async () => {
+    const none = await packed(randomGenerator(5), 2, undefined, envelope, null);
+    await expect(loadExpressionModel(none.manifest, none.weights)).rejects.toThrow(/lacks its shape residual/);
+    const model = await toyModel();
+    expect(() => createExpressionModel({ ...model, shapeFields: toyShape.subarray(0, N3 * 3) })).toThrow(/shape residual needs 7 x 1404/);
   });
 });
 

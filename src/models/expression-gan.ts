@@ -24,17 +24,23 @@
  * every unit is kept within the range real codes showed (the manifest's envelope).
  * Emotions the data had too few faces of (contempt) use the rig's prototype, said so in the
  * manifest.
+ *
+ * Version 2 adds the learned shape beyond the rig's fields (`shape`, core/shape-residual.ts):
+ * per emotion, the mean of what real faces of it do that the fields at their own codes leave
+ * out, added by the rig in proportion to the emotion amounts the code shows.
  */
 import { type Emotion, type EmotionWeights } from '../core/emotions.ts';
 import { createCodeReader, type ExpressionSpace, neutraliseFace } from '../core/expression-space.ts';
-import { ACTION_UNITS, AU_COUNT, codeFromEmotions, createExpressionRig } from '../core/rig.ts';
+import { ACTION_UNITS, AU_COUNT, codeFromEmotions, createExpressionRig, type ExpressionRig } from '../core/rig.ts';
+import { createShapeResidual, type ShapeResidual } from '../core/shape-residual.ts';
 import { createRng, gaussian, subSeed } from '../core/rng.ts';
 import { LANDMARK_COUNT } from '../core/topology.ts';
 import { decodeModel, ModelError, type LoadedModel } from './manifest.ts';
 
 export const EXPRESSION_MODEL_NAME = 'expression-gan';
-export const EXPRESSION_MODEL_VERSION = 1;
-export const EXPRESSION_MODEL_VERSIONS: readonly number[] = [EXPRESSION_MODEL_VERSION];
+/** 2: with the learned shape residual (`shape.residual`); 1 (no residual) still loads. */
+export const EXPRESSION_MODEL_VERSION = 2;
+export const EXPRESSION_MODEL_VERSIONS: readonly number[] = [1, EXPRESSION_MODEL_VERSION];
 
 /** The generator's condition slots: every emotion but neutral (neutral is intensity 0). */
 export const GAN_EMOTIONS = ['happy', 'sad', 'surprised', 'angry', 'fearful', 'disgusted', 'contempt'] as const satisfies readonly Emotion[];
@@ -128,6 +134,14 @@ export interface ExpressionModel {
    * a smile without the noise of 48-pixel photos.
    */
   readonly noiseScale: number;
+  /**
+   * The learned shape beyond the rig's fields (core/shape-residual.ts): per GAN_EMOTIONS slot,
+   * what real faces of the emotion do that the fields cannot, read off the code at run time. Null
+   * for models without it (version 1). Renderers get it through `expressionRigFor(model)`.
+   */
+  readonly shape: ShapeResidual | null;
+  /** GAN_EMOTIONS.length x MESH_DIM: the fields behind `shape` (null without it). */
+  readonly shapeFields: Float32Array | null;
   /** Raw code (data space) of one emotion at an intensity for a latent [ze, zn]. */
   raw(emotion: GanEmotion, intensity: number, z: ArrayLike<number>, out?: Float64Array): Float64Array;
   /** The code relative to the face's neutral for a blend at an intensity and expression noise ze (0 at intensity 0; zn = 0). */
@@ -144,15 +158,21 @@ export function createExpressionModel(parts: {
   learned: readonly boolean[];
   envelope: { lo: Float64Array; hi: Float64Array };
   noiseScale?: number;
+  /** GAN_EMOTIONS.length x MESH_DIM learned shape residual fields (absent: none). */
+  shapeFields?: Float32Array | null;
 }): ExpressionModel {
   const { generator } = parts;
+  const shapeFields = parts.shapeFields ?? null;
+  if (shapeFields && shapeFields.length !== GAN_EMOTIONS.length * MESH_DIM) throw new ModelError(`the expression model's shape residual needs ${GAN_EMOTIONS.length} x ${MESH_DIM} numbers`);
   const oneHot = GAN_EMOTIONS.map((_, k) => Float64Array.from(GAN_EMOTIONS, (__, j) => (j === k ? 1 : 0)));
   const hi = new Float64Array(AU_COUNT), lo = new Float64Array(AU_COUNT);
   const raw = (emotion: GanEmotion, intensity: number, z: ArrayLike<number>, out = new Float64Array(AU_COUNT)) =>
     generatorForward(generator, oneHot[GAN_EMOTIONS.indexOf(emotion)]!, intensity, z, out);
-  return {
+  const model: ExpressionModel = {
     ...parts,
     noiseScale: parts.noiseScale ?? 1,
+    shape: null,
+    shapeFields,
     raw,
     code(weights, intensity, z, out = new Float64Array(AU_COUNT)) {
       out.fill(0);
@@ -182,6 +202,16 @@ export function createExpressionModel(parts: {
       return out;
     },
   };
+  if (!shapeFields) return model;
+  // The residual is read against the model's own apex codes (no noise): each emotion at intensity 1.
+  const apex = new Float64Array(generator.noiseDim);
+  const shape = createShapeResidual({ fields: shapeFields, apexCodes: GAN_EMOTIONS.map((e) => model.code({ [e]: 1 }, 1, apex)) });
+  return { ...model, shape };
+}
+
+/** The rig a renderer animating this model's codes uses: the fields plus the model's learned shape. */
+export function expressionRigFor(model: ExpressionModel | null | undefined): ExpressionRig {
+  return createExpressionRig({ residual: model?.shape ?? null });
 }
 
 /**
@@ -210,7 +240,12 @@ export const KEEP_WHEN_NEUTRALISING: readonly number[] = (['AU23', 'AU25', 'AU26
  */
 export function createNeutraliser(model: ExpressionModel): (canonical: Float64Array) => Float64Array {
   const reader = createCodeReader(model.space);
-  return (canonical) => neutraliseFace(canonical, model.space, reader, KEEP_WHEN_NEUTRALISING).neutral;
+  return (canonical) => {
+    const n = neutraliseFace(canonical, model.space, reader, KEEP_WHEN_NEUTRALISING);
+    // The learned shape of the expression taken out goes too, as the rig would have added it.
+    model.shape?.addTo(n.neutral, n.removed, -1);
+    return n.neutral;
+  };
 }
 
 /** The code a photo's face shows: what createNeutraliser takes out of it (PhotoRendererOptions.photoExpression). */
@@ -225,7 +260,7 @@ export function createPhotoExpression(model: ExpressionModel): (canonical: Float
 export interface ModelTensor { name: string; shape: number[]; data: ArrayLike<number> }
 
 /** The tensors of a model (what encodeModel writes). */
-export function modelTensors(space: ExpressionSpace, generator: GeneratorWeights, envelope: { lo: ArrayLike<number>; hi: ArrayLike<number> }): ModelTensor[] {
+export function modelTensors(space: ExpressionSpace, generator: GeneratorWeights, envelope: { lo: ArrayLike<number>; hi: ArrayLike<number> }, shapeFields?: ArrayLike<number> | null): ModelTensor[] {
   const t: ModelTensor[] = [
     { name: 'space.mean', shape: [MESH_DIM], data: space.mean },
     { name: 'space.identity', shape: [space.identityCount, MESH_DIM], data: space.identity },
@@ -235,6 +270,7 @@ export function modelTensors(space: ExpressionSpace, generator: GeneratorWeights
     { name: 'code.envelopeLo', shape: [AU_COUNT], data: envelope.lo },
     { name: 'code.envelopeHi', shape: [AU_COUNT], data: envelope.hi },
   ];
+  if (shapeFields) t.push({ name: 'shape.residual', shape: [GAN_EMOTIONS.length, MESH_DIM], data: shapeFields });
   return [...t, ...generatorTensors(generator)];
 }
 
@@ -298,6 +334,11 @@ export function expressionModelFromLoaded(m: LoadedModel): ExpressionModel {
   if (scale.length !== AU_COUNT) throw new ModelError('the expression model\'s code scale does not fit the rig');
   const generator = readGenerator(m, 'expression model', arch, scale);
   const learned = GAN_EMOTIONS.map((e) => learnedList.includes(e));
+  // Version 2 carries the learned shape residual; version 1 has none.
+  const hasShape = m.manifest.tensors.some((t) => t.name === 'shape.residual');
+  if (m.manifest.version >= 2 && !hasShape) throw new ModelError('the expression model (version 2) lacks its shape residual (shape.residual)');
+  const shapeFields = hasShape ? m.tensor('shape.residual') : null;
+  if (shapeFields && shapeFields.length !== GAN_EMOTIONS.length * MESH_DIM) throw new ModelError('the expression model\'s shape residual does not hold one 468-point field per emotion');
   return createExpressionModel({
     manifest: m.manifest,
     space: { mean, identity, identityCount, identityVariance, neutralCode: f64('space.neutralCode'), basis: rigBasis() },
@@ -305,6 +346,7 @@ export function expressionModelFromLoaded(m: LoadedModel): ExpressionModel {
     learned,
     envelope: { lo: f64('code.envelopeLo'), hi: f64('code.envelopeHi') },
     noiseScale,
+    shapeFields,
   });
 }
 

@@ -4,11 +4,11 @@
  * face. Pure maths over typed arrays (no I/O, no tfjs).
  */
 import { EMOTIONS, type Emotion } from '../core/emotions.ts';
-import { buildExpressionSpace, createCodeReader, type ExpressionSpace, MESH_DIM, principalComponents, withNeutralCode } from '../core/expression-space.ts';
+import { buildExpressionSpace, createCodeReader, type ExpressionSpace, MESH_DIM, principalComponents, projectOut, withNeutralCode } from '../core/expression-space.ts';
 import { AU_COUNT } from '../core/rig.ts';
 import { createRng, subSeed } from '../core/rng.ts';
 import { type FaceSet, indicesOf, meshRow, PART_FIT, type VideoClips } from './expression-data.ts';
-import { GAN_EMOTIONS } from './expression-gan.ts';
+import { GAN_EMOTIONS, type GanEmotion } from './expression-gan.ts';
 import type { GanData } from './expression-train.ts';
 
 export interface SpaceChoice {
@@ -255,4 +255,50 @@ export function codeEnvelope(faces: FaceSet, codes: Float32Array, space: Express
     hi[a] = col[Math.floor(0.995 * (col.length - 1))] ?? 0;
   }
   return { lo, hi };
+}
+
+/**
+ * The learned shape beyond the rig's fields (core/shape-residual.ts), from the fit part: for each
+ * GAN emotion with `learned` set, the mean over its faces of what the fields at each face's own
+ * code leave of its departure from the mean neutral face (identity directions projected out),
+ * minus the same mean over neutral faces (what fitting leaves of any face). GAN_EMOTIONS.length x
+ * MESH_DIM, zero rows for emotions not learned. Also returns each field's RMS per point (cm).
+ */
+export function shapeResidualFields(faces: FaceSet, codes: Float32Array, space: ExpressionSpace, learned: readonly boolean[]): { fields: Float32Array; rms: Partial<Record<GanEmotion, number>> } {
+  const F = new Float64Array(AU_COUNT * MESH_DIM);
+  for (let a = 0; a < AU_COUNT; a++) {
+    const col = F.subarray(a * MESH_DIM, (a + 1) * MESH_DIM);
+    for (let t = 0; t < MESH_DIM; t++) col[t] = space.basis[a * MESH_DIM + t]!;
+    projectOut(col, space.identity, space.identityCount);
+  }
+  const d = new Float64Array(MESH_DIM);
+  const meanResidual = (idx: readonly number[]): Float64Array => {
+    const sum = new Float64Array(MESH_DIM);
+    for (const i of idx) {
+      const m = meshRow(faces, i);
+      for (let t = 0; t < MESH_DIM; t++) d[t] = m[t]! - space.mean[t]!;
+      projectOut(d, space.identity, space.identityCount);
+      for (let a = 0; a < AU_COUNT; a++) {
+        const c = codes[i * AU_COUNT + a]!;
+        if (c !== 0) for (let t = 0; t < MESH_DIM; t++) d[t] = d[t]! - c * F[a * MESH_DIM + t]!;
+      }
+      for (let t = 0; t < MESH_DIM; t++) sum[t] = sum[t]! + d[t]!;
+    }
+    return sum.map((v) => v / Math.max(1, idx.length));
+  };
+  const neutral = indicesOf(faces, PART_FIT, 'neutral');
+  if (neutral.length === 0) throw new Error('the fit part has no neutral faces to measure the shape residual against');
+  const rest = meanResidual(neutral);
+  const fields = new Float32Array(GAN_EMOTIONS.length * MESH_DIM);
+  const rms: Partial<Record<GanEmotion, number>> = {};
+  GAN_EMOTIONS.forEach((e, k) => {
+    if (!learned[k]) return;
+    const idx = indicesOf(faces, PART_FIT, e);
+    if (idx.length === 0) return;
+    const r = meanResidual(idx);
+    let s = 0;
+    for (let t = 0; t < MESH_DIM; t++) { const v = r[t]! - rest[t]!; fields[k * MESH_DIM + t] = v; s += v * v; }
+    rms[e] = Math.sqrt(s / (MESH_DIM / 3));
+  });
+  return { fields, rms };
 }

@@ -4,7 +4,7 @@ import { createExpressionRig, AU_COUNT } from '../core/rig.ts';
 import { faceSetFromSynthetic, PART_DEV, PART_FIT } from './expression-data.ts';
 import { frechetScore } from './expression-eval.ts';
 import { createExpressionModel, EXPRESSION_MODEL_NAME, EXPRESSION_MODEL_VERSION, GAN_EMOTIONS, loadExpressionModel, modelTensors } from './expression-gan.ts';
-import { buildSpaceFromFaces, codeEnvelope, DEFAULT_SPACE, ganDataOf, intensityLabels, learnedEmotions, readAllCodes } from './expression-pipeline.ts';
+import { buildSpaceFromFaces, codeEnvelope, DEFAULT_SPACE, ganDataOf, intensityLabels, learnedEmotions, readAllCodes, shapeResidualFields } from './expression-pipeline.ts';
 import { syntheticFaces } from './expression-synthetic.ts';
 import { useWasmBackend } from './expression-tf.ts';
 import { DEFAULT_GAN_CONFIG, type GanConfig, mirrorCode, trainGan } from './expression-train.ts';
@@ -51,12 +51,16 @@ describe('training the expression GAN (synthetic faces)', () => {
 
     // Packed, loaded back and run: intensity 0 is neutral, blends stay within the range of real codes.
     const envelope = codeEnvelope(faces, codes, space);
+    // Synthetic faces are made by the rig's fields alone: the shape beyond them is small (noise).
+    const shape = shapeResidualFields(faces, codes, space, learned);
+    for (const [e, rms] of Object.entries(shape.rms)) expect(rms, e).toBeLessThan(0.05);
     const { manifest, weights } = await encodeModel({
       name: EXPRESSION_MODEL_NAME, version: EXPRESSION_MODEL_VERSION, created: 'test',
       architecture: { conditions: GAN_EMOTIONS, noiseDim: r.generator.noiseDim, nuisanceDim: r.generator.nuisanceDim, expressionLayers: r.generator.expression.length, nuisanceLayers: r.generator.nuisance.length, learned: GAN_EMOTIONS.filter((_, k) => learned[k]) },
       training: { command: 'test', seed: 3, seconds: 0, data: {} }, metrics: {},
-    }, modelTensors(space, r.generator, envelope));
+    }, modelTensors(space, r.generator, envelope, shape.fields));
     const model = await loadExpressionModel(manifest, weights);
+    expect(model.shape).not.toBeNull();
     const direct = createExpressionModel({ manifest, space, generator: r.generator, learned, envelope });
     const rng = createRng(9);
     for (let k = 0; k < 200; k++) {

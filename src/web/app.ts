@@ -6,7 +6,6 @@
  * timestamp (performance.now() only measures the frame's own cost, for the statistics).
  */
 import { EMOTIONS, type Emotion, isEmotion } from '../core/emotions.ts';
-import { createExpressionRig } from '../core/rig.ts';
 import type { ExpressionTarget, FrameState } from '../motion/animator.ts';
 import { TimestampClock } from '../motion/clock.ts';
 import { FpsMeter } from './fps.ts';
@@ -82,7 +81,7 @@ function showMessages(list: HTMLElement, lines: readonly { text: string; kind: M
 const STATS_WINDOW = 1800;
 
 export function startApp(el: AppElements, host: Host, options: PageOptions, services: AppServices): App {
-  const rig = createExpressionRig();
+  const rig = services.models.rig;
   const character = characterView(el.canvas, rig);
   let view: FaceView = character;
   let photo: { view: FaceView; source: AnalysedPhoto; name: string; choice: 'mona-lisa' | 'photo' } | undefined;

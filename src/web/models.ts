@@ -6,10 +6,10 @@
  * baselines instead.
  */
 import type { Emotion, EmotionWeights } from '../core/emotions.ts';
-import { codeFromEmotions } from '../core/rig.ts';
+import { codeFromEmotions, createExpressionRig, type ExpressionRig } from '../core/rig.ts';
 import { createDetailLayer, loadDetailModel } from '../models/detail-model.ts';
 import type { PhotoRendererOptions } from '../render/photo-renderer.ts';
-import { createGanExpressions, createNeutraliser, createPhotoExpression, loadExpressionModel } from '../models/expression-gan.ts';
+import { createGanExpressions, createNeutraliser, createPhotoExpression, expressionRigFor, loadExpressionModel } from '../models/expression-gan.ts';
 import { decodeMotionModel } from '../models/motion-model.ts';
 import { Animator } from '../motion/animator.ts';
 import { LearnedAnimator } from '../motion/learned-animator.ts';
@@ -25,6 +25,8 @@ export interface PageModels {
   /** What a photo renderer takes for a seed: the neutralisation and the expression detail layer. */
   photoOptions: (seed: number) => PhotoRendererOptions;
   createMotion: MotionFactory;
+  /** The rig for these expressions: the fields, plus the learned model's shape beyond them. */
+  rig: ExpressionRig;
   /** Why a learned model is not in use, for the page's messages. */
   notes: string[];
 }
@@ -54,7 +56,7 @@ export async function loadPageModels(base: string, choice: { expressions: 'gan' 
     // No index: no learned models in this build.
   }
   const has = (name: string): Promise<void> => (shipped.includes(name) ? Promise.resolve() : Promise.reject(new Error('not in this build')));
-  const out: PageModels = { expressions: 'rig', motion: 'ease', detail: 'none', photoOptions: () => ({}), createMotion: (o) => new Animator(o), notes };
+  const out: PageModels = { expressions: 'rig', motion: 'ease', detail: 'none', photoOptions: () => ({}), createMotion: (o) => new Animator(o), rig: createExpressionRig(), notes };
   const [gan, gru, detail] = await Promise.allSettled([
     choice.expressions === 'gan' ? has('expression-gan').then(() => fetchModel(base, 'expression-gan')).then((m) => loadExpressionModel(m.manifest, m.weights)) : Promise.reject(new Error('not asked for')),
     choice.motion === 'gru' ? has('motion-gru').then(() => fetchModel(base, 'motion-gru')).then((m) => decodeMotionModel(m.manifest, m.weights)) : Promise.reject(new Error('not asked for')),
@@ -65,6 +67,7 @@ export async function loadPageModels(base: string, choice: { expressions: 'gan' 
       const model = gan.value;
       out.expressions = 'gan';
       out.codeFor = (seed) => createGanExpressions(model, seed);
+      out.rig = expressionRigFor(model);
       // The same neutralisation as the command line (the lips' aperture is kept).
       out.neutralise = createNeutraliser(model);
     } else {
