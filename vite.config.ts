@@ -13,7 +13,7 @@ const humanModels = path.join(path.dirname(path.dirname(require.resolve('@vladma
 const tfjsWasm = path.join(path.dirname(require.resolve('@tensorflow/tfjs-backend-wasm/package.json')), 'dist');
 const WASM_FILES = ['tfjs-backend-wasm.wasm', 'tfjs-backend-wasm-simd.wasm', 'tfjs-backend-wasm-threaded-simd.wasm'];
 /** EmoteBot's own trained models (manifest.json + the weights it names), as shipped in models/. */
-const OWN_MODELS = ['expression-gan', 'motion-gru', 'expression-detail'];
+const OWN_MODELS = ['expression-gan', 'motion-gru', 'expression-detail', 'mouth-interior'];
 const ownModels = fileURLToPath(new URL('./models/', import.meta.url));
 
 function faceModels(): Plugin {

@@ -5,6 +5,7 @@
  *   expressions -> ./expression-commands.ts (runTrainExpressions, runEvalExpressions)
  *   detail      -> ./detail-commands.ts     (runTrainDetail, runEvalDetail)
  *   motion      -> ./motion-commands.ts     (runTrainMotion, runEvalMotion), when it exists
+ *   mouth       -> ./mouth-commands.ts      (runTrainMouth; train only)
  */
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
@@ -14,7 +15,8 @@ export const MODEL_COMMANDS_HELP = `  emotebot train expressions --data <file.eb
   emotebot eval expressions --data <file.ebds>... [--model <dir>] measure them on held-out faces beside the rig
   emotebot train detail --data <file.ebds>... [--out <dir>]      train the expression detail (wrinkles, folds, shading)
   emotebot eval detail --data <file.ebds>... [--model <dir>]      measure it on held-out faces beside the mean baseline
-  emotebot train motion ... | emotebot eval motion ...            the motion model`;
+  emotebot train motion ... | emotebot eval motion ...            the motion model
+  emotebot train mouth --data <photos> --cache <file.ebds.cache> learn the mouth interior (teeth, cavity) from open mouths`;
 
 interface MotionCommands {
   runTrainMotion(args: string[], io: Io): Promise<number>;
@@ -41,8 +43,16 @@ export async function runModelCommand(verb: 'train' | 'eval', args: string[], io
       const m = (await import(file.href)) as MotionCommands;
       return verb === 'train' ? m.runTrainMotion(rest, io) : m.runEvalMotion(rest, io);
     }
+    case 'mouth': {
+      if (verb === 'eval') {
+        io.err('emotebot: the mouth interior is measured by its training (emotebot train mouth: held-out people, in the manifest and report)');
+        return 2;
+      }
+      const m = await import('./mouth-commands.ts');
+      return m.runTrainMouth(rest, io);
+    }
     default:
-      io.err(`emotebot: ${verb} ${what === undefined ? 'needs a model' : `"${what}" is not a model`}: "expressions", "detail" or "motion" (see emotebot --help)`);
+      io.err(`emotebot: ${verb} ${what === undefined ? 'needs a model' : `"${what}" is not a model`}: "expressions", "detail", "motion" or "mouth" (see emotebot --help)`);
       return 2;
   }
 }

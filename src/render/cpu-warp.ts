@@ -4,6 +4,7 @@
  * Images are RGBA, row-major, 4 bytes per pixel.
  */
 import { mouthInteriorColour, type WarpGeometry } from './geometry.ts';
+import { chromaWeight, interiorColour, type MouthInterior } from './mouth-interior.ts';
 
 export interface RgbaImage {
   data: Uint8ClampedArray;
@@ -77,9 +78,14 @@ export function warpTriangles(src: RgbaImage, dst: RgbaImage, srcPts: ArrayLike<
 /**
  * Paints the mouth interior over the mouth triangles with opacity `openness` (0..1).
  * `gaps` holds, per vertex, the lip gap at its column (pixels); mouthWidth is in pixels.
+ * With `learned`, the colour is the learned table at the pixel's (u, v) and the face's lip
+ * openness (gap at the centre over the width), times the photo's skin; else the procedural one.
  */
-export function paintMouth(dst: RgbaImage, geom: WarpGeometry, dstPts: ArrayLike<number>, gaps: ArrayLike<number>, mouthWidth: number, openness: number): void {
+export function paintMouth(dst: RgbaImage, geom: WarpGeometry, dstPts: ArrayLike<number>, gaps: ArrayLike<number>, mouthWidth: number, openness: number, learned?: MouthInterior): void {
   if (!(openness > 0)) return;
+  const table = learned?.table, skin = learned?.skin, chroma = skin ? chromaWeight(skin) : 0;
+  const faceOpen = (gaps[13] ?? 0) / Math.max(mouthWidth, 1);
+  const mu = geom.mouthU;
   const dw = dst.width, dh = dst.height, dd = dst.data;
   const tris = geom.mouthTriangles, side = geom.mouthSide;
   const rgb: [number, number, number] = [0, 0, 0];
@@ -92,6 +98,7 @@ export function paintMouth(dst: RgbaImage, geom: WarpGeometry, dstPts: ArrayLike
     const { l1x, l1y, l2x, l2y, minX, maxX, minY, maxY } = st;
     const s0 = side[a]!, s1 = side[b]! - s0, s2 = side[c]! - s0;
     const g0 = gaps[a]!, g1 = gaps[b]! - g0, g2 = gaps[c]! - g0;
+    const m0 = mu[a]!, m1 = mu[b]! - m0, m2 = mu[c]! - m0;
     for (let y = minY; y <= maxY; y++) {
       const py = y + 0.5 - y0;
       for (let x = minX; x <= maxX; x++) {
@@ -101,7 +108,11 @@ export function paintMouth(dst: RgbaImage, geom: WarpGeometry, dstPts: ArrayLike
         if (l1 < -1e-6 || l2 < -1e-6 || l1 + l2 > 1 + 1e-6) continue;
         const s = s0 + l1 * s1 + l2 * s2;
         const g = g0 + l1 * g1 + l2 * g2;
-        mouthInteriorColour(s * g * invW, (1 - s) * g * invW, rgb);
+        if (table && skin) {
+          interiorColour(table, m0 + l1 * m1 + l2 * m2, s, faceOpen, skin, chroma, rgb);
+        } else {
+          mouthInteriorColour(s * g * invW, (1 - s) * g * invW, rgb);
+        }
         // Soften the edge against the lips.
         const edge = Math.min(s, 1 - s) * g;
         const alpha = openness * Math.min(1, 0.35 + edge / 2);

@@ -9,6 +9,7 @@
 import {
   CANONICAL_TRIANGLES, FACE_OVAL, LANDMARK_COUNT, LIPS_INNER_LOWER, LIPS_INNER_UPPER, MOUTH_TRIANGLES,
 } from '../core/topology.ts';
+import { MOUTH_U } from './mouth-interior.ts';
 
 export const RING_SCALE = 1.4;
 
@@ -23,6 +24,8 @@ export interface WarpGeometry {
   readonly mouthTriangles: Uint16Array;
   /** Per vertex: 0 on the upper inner lip, 1 on the lower inner lip (for mouth shading). */
   readonly mouthSide: Float32Array;
+  /** Per vertex: u along the mouth, 0 at corner 78 to 1 at corner 308 (the learned interior's grid; mouth-interior.ts). */
+  readonly mouthU: Float32Array;
   /** Lip gap in the source photo, pixels (13 to 14), and mouth width (78 to 308). */
   readonly sourceLipGap: number;
   readonly sourceMouthWidth: number;
@@ -67,10 +70,12 @@ export function buildWarpGeometry(mesh: ArrayLike<number>, width: number, height
   for (const i of LIPS_INNER_UPPER) mouthSide[i] = 0;
   mouthSide[78] = 0.5;
   mouthSide[308] = 0.5;
+  const mouthU = new Float32Array(vertexCount);
+  mouthU.set(MOUTH_U);
 
   const d = (a: number, b: number) => Math.hypot(mesh[a * 3]! - mesh[b * 3]!, mesh[a * 3 + 1]! - mesh[b * 3 + 1]!);
   return {
-    vertexCount, source, triangles: Uint16Array.from(tris), mouthTriangles: Uint16Array.from(mouth), mouthSide,
+    vertexCount, source, triangles: Uint16Array.from(tris), mouthTriangles: Uint16Array.from(mouth), mouthSide, mouthU,
     sourceLipGap: d(13, 14), sourceMouthWidth: d(78, 308),
   };
 }

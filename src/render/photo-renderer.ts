@@ -8,6 +8,7 @@ import type { FrameState } from '../motion/animator.ts';
 import { paintMouth, type RgbaImage, warpTriangles } from './cpu-warp.ts';
 import { compositeDetail, type DetailLayer, type DetailMap, shadingFactors } from './detail.ts';
 import { buildWarpGeometry, mouthGaps, mouthOpenness, targetPositions, type WarpGeometry } from './geometry.ts';
+import { estimateSkin, type MouthInterior, type MouthTable } from './mouth-interior.ts';
 import { type FacePoser, photoPoser } from './pose.ts';
 import type { FaceRenderer } from './types.ts';
 
@@ -29,6 +30,21 @@ export interface PhotoRendererOptions {
   photoExpression?: (canonical: Float64Array) => Float64Array;
   /** Expression detail (wrinkles, folds, shading) laid on the face; none when absent. */
   detail?: DetailLayer;
+  /**
+   * The learned mouth interior (models/mouth-interior/), times the photo's skin colour (read
+   * once from its cheeks); the procedural interior of geometry.ts when absent.
+   */
+  mouth?: MouthTable;
+}
+
+/**
+ * The learned interior for this photo: the table and its skin, estimated from the source
+ * pixels (RGBA) and mesh; undefined (procedural) without a table or a readable skin patch.
+ */
+export function mouthInteriorFor(table: MouthTable | undefined, image: { data: ArrayLike<number>; width: number; height: number }, mesh: ArrayLike<number>): MouthInterior | undefined {
+  if (!table) return undefined;
+  const skin = estimateSkin({ ...image, channels: 4 }, mesh);
+  return skin ? { table, skin } : undefined;
 }
 
 /**
@@ -49,6 +65,7 @@ export function createPhotoRenderer(photo: PhotoInput, rig: ExpressionRig, optio
   const gaps = new Float32Array(geometry.vertexCount);
   const base = photo.image;
   const detail = options.detail;
+  const interior = mouthInteriorFor(options.mouth, photo.image, photo.mesh);
   let factors = new Float32Array(0);
   let factorsOf: DetailMap | null = null, factorsVersion: number | undefined;
   const scratch = detail ? new Float32Array(width * height) : new Float32Array(0);
@@ -76,7 +93,7 @@ export function createPhotoRenderer(photo: PhotoInput, rig: ExpressionRig, optio
       const open = mouthOpenness(geometry, target);
       if (open > 0) {
         const mw = mouthGaps(target, gaps);
-        paintMouth(dst, geometry, target, gaps, mw, open);
+        paintMouth(dst, geometry, target, gaps, mw, open, interior);
       }
       return out;
     },

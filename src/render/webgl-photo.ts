@@ -13,6 +13,7 @@ import type { FrameState } from '../motion/animator.ts';
 import { CANONICAL_UVS, FACE_OVAL, LANDMARK_COUNT } from '../core/topology.ts';
 import { DETAIL_TRIANGLES, shadingFactors } from './detail.ts';
 import { buildWarpGeometry, mouthGaps, mouthOpenness, targetPositions, type WarpGeometry } from './geometry.ts';
+import { binPosition, chromaWeight, estimateSkin, type MouthInterior, tableTexels } from './mouth-interior.ts';
 import { type PhotoRendererOptions, restDetail } from './photo-renderer.ts';
 import { type FacePoser, photoPoser } from './pose.ts';
 
@@ -23,6 +24,24 @@ export interface WebGlPhotoInput {
   height: number;
   /** 468 x (x, y, z) in the image's pixels. */
   mesh: ArrayLike<number>;
+  /**
+   * The photo's skin colour (RGB 0..255, mouth-interior.ts estimateSkin), for the learned mouth
+   * interior; read from `image` when absent (ImageData directly, anything else through a 2D canvas).
+   */
+  skin?: readonly [number, number, number];
+}
+
+/** The skin colour of the photo for the learned interior: given, or read from its pixels. */
+function skinOf(photo: WebGlPhotoInput): [number, number, number] | undefined {
+  if (photo.skin) return [photo.skin[0], photo.skin[1], photo.skin[2]];
+  const img = photo.image;
+  if (typeof ImageData !== 'undefined' && img instanceof ImageData) return estimateSkin({ data: img.data, width: img.width, height: img.height, channels: 4 }, photo.mesh);
+  if (typeof OffscreenCanvas === 'undefined') return undefined;
+  const c = new OffscreenCanvas(photo.width, photo.height);
+  const ctx = c.getContext('2d');
+  if (!ctx) return undefined;
+  ctx.drawImage(img as CanvasImageSource, 0, 0, photo.width, photo.height);
+  return estimateSkin({ data: ctx.getImageData(0, 0, photo.width, photo.height).data, width: photo.width, height: photo.height, channels: 4 }, photo.mesh);
 }
 
 export interface WebGlPhotoRenderer {
@@ -41,13 +60,16 @@ in vec2 a_src;
 in float a_side;
 in float a_gap;
 in vec2 a_tex;
+in float a_mu;
 out vec2 v_uv;
 out vec2 v_tex;
 out float v_side;
 out float v_gap;
+out float v_mu;
 void main() {
   v_uv = a_src / u_size;
   v_tex = a_tex;
+  v_mu = a_mu;
   v_side = a_side;
   v_gap = a_gap;
   vec2 p = a_dst / u_size * 2.0 - 1.0;
@@ -63,22 +85,39 @@ in vec2 v_uv;
 in vec2 v_tex;
 in float v_side;
 in float v_gap;
+in float v_mu;
 out vec4 colour;
 void main() {
   float f = u_detailOn > 0.5 ? texture(u_detail, v_tex).r : 1.0;
   colour = vec4(texture(u_photo, v_uv).rgb * f, 1.0);
 }`;
 
-/** geometry.ts mouthInteriorColour and cpu-warp.ts paintMouth, per fragment. */
+/**
+ * geometry.ts mouthInteriorColour and cpu-warp.ts paintMouth, per fragment; with u_learned, the
+ * learned table (mouth-interior.ts lookupMouth: a cols x (rows x bins) float texture, bilinear
+ * inside a bin with its edges clamped, the two bins of this frame's openness mixed) times the skin.
+ */
 const MOUTH_FRAGMENT = `#version 300 es
 precision highp float;
 uniform float u_invWidth;
 uniform float u_open;
+uniform float u_learned;
+uniform sampler2D u_table;
+uniform vec3 u_grid;
+uniform vec3 u_bins;
+uniform vec3 u_skin;
+uniform float u_chroma;
 in vec2 v_uv;
 in vec2 v_tex;
 in float v_side;
 in float v_gap;
+in float v_mu;
 out vec4 colour;
+vec3 tableAt(float bin, float u, float v) {
+  float x = clamp(u * u_grid.x, 0.5, u_grid.x - 0.5) / u_grid.x;
+  float y = (clamp(v * u_grid.y, 0.5, u_grid.y - 0.5) + bin * u_grid.y) / (u_grid.y * u_grid.z);
+  return texture(u_table, vec2(x, y)).rgb;
+}
 vec3 interior(float down, float up) {
   float gap = down + up;
   float wide = clamp((gap - 0.08) / 0.08, 0.0, 1.0);
@@ -98,7 +137,14 @@ vec3 interior(float down, float up) {
 }
 void main() {
   float s = v_side, g = v_gap;
-  vec3 rgb = interior(s * g * u_invWidth, (1.0 - s) * g * u_invWidth) / 255.0;
+  vec3 rgb;
+  if (u_learned > 0.5) {
+    vec3 t = mix(tableAt(u_bins.x, v_mu, s), tableAt(u_bins.y, v_mu, s), u_bins.z);
+    float y = dot(t, vec3(0.299, 0.587, 0.114));
+    rgb = min((vec3(y) + (t - vec3(y)) * u_chroma) * u_skin, vec3(255.0)) / 255.0;
+  } else {
+    rgb = interior(s * g * u_invWidth, (1.0 - s) * g * u_invWidth) / 255.0;
+  }
   float edge = min(s, 1.0 - s) * g;
   colour = vec4(rgb, u_open * min(1.0, 0.35 + edge / 2.0));
 }`;
@@ -122,7 +168,7 @@ function program(gl: WebGL2RenderingContext, fragment: string): WebGLProgram {
   gl.attachShader(p, vs);
   gl.attachShader(p, fs);
   // One attribute layout for both programs, so one vertex array serves every pass.
-  ['a_dst', 'a_src', 'a_side', 'a_gap', 'a_tex'].forEach((name, i) => gl.bindAttribLocation(p, i, name));
+  ['a_dst', 'a_src', 'a_side', 'a_gap', 'a_tex', 'a_mu'].forEach((name, i) => gl.bindAttribLocation(p, i, name));
   gl.linkProgram(p);
   gl.deleteShader(vs);
   gl.deleteShader(fs);
@@ -150,6 +196,8 @@ export function createWebGlPhotoRenderer(gl: WebGL2RenderingContext, photo: WebG
   dst.set(src.subarray(corners * 2), corners * 2);
   const side = new Float32Array(total);
   side.set(geometry.mouthSide);
+  const mu = new Float32Array(total);
+  mu.set(geometry.mouthU);
   const gaps = new Float32Array(total);
   const target = new Float32Array(n * 2);
   // Canonical UVs for the detail texture; a ring point takes its face-oval point's.
@@ -168,6 +216,12 @@ export function createWebGlPhotoRenderer(gl: WebGL2RenderingContext, photo: WebG
   const uOpen = gl.getUniformLocation(mouthProgram, 'u_open');
   const uDetailTex = gl.getUniformLocation(photoProgram, 'u_detail');
   const uDetailOn = gl.getUniformLocation(photoProgram, 'u_detailOn');
+  const uLearned = gl.getUniformLocation(mouthProgram, 'u_learned');
+  const uTable = gl.getUniformLocation(mouthProgram, 'u_table');
+  const uGrid = gl.getUniformLocation(mouthProgram, 'u_grid');
+  const uBins = gl.getUniformLocation(mouthProgram, 'u_bins');
+  const uSkin = gl.getUniformLocation(mouthProgram, 'u_skin');
+  const uChroma = gl.getUniformLocation(mouthProgram, 'u_chroma');
 
   const vao = gl.createVertexArray();
   gl.bindVertexArray(vao);
@@ -184,6 +238,7 @@ export function createWebGlPhotoRenderer(gl: WebGL2RenderingContext, photo: WebG
   const sideBuf = buffer(side, 2, 1, gl.STATIC_DRAW);
   const gapBuf = buffer(gaps, 3, 1, gl.DYNAMIC_DRAW);
   const texBuf = buffer(uv, 4, 2, gl.STATIC_DRAW);
+  const muBuf = buffer(mu, 5, 1, gl.STATIC_DRAW);
   // One index buffer: background quad; the triangles that carry detail (as the CPU's
   // compositeDetail); the rest of the warp (eye openings, the band to the ring); the mouth.
   const quad = [corners, corners + 1, corners + 2, corners + 2, corners + 1, corners + 3];
@@ -223,6 +278,21 @@ export function createWebGlPhotoRenderer(gl: WebGL2RenderingContext, photo: WebG
   gl.texParameteri(gl.TEXTURE_2D, gl.TEXTURE_WRAP_S, gl.CLAMP_TO_EDGE);
   gl.texParameteri(gl.TEXTURE_2D, gl.TEXTURE_WRAP_T, gl.CLAMP_TO_EDGE);
   let detailSize = 0;
+  // The learned mouth interior's table (RGBA16F, filtered like the CPU's bilinear sample), and the photo's skin.
+  const skin = options.mouth ? skinOf(photo) : undefined;
+  const interior: MouthInterior | undefined = options.mouth && skin ? { table: options.mouth, skin } : undefined;
+  const tableTexture = gl.createTexture();
+  gl.bindTexture(gl.TEXTURE_2D, tableTexture);
+  gl.texParameteri(gl.TEXTURE_2D, gl.TEXTURE_MIN_FILTER, gl.LINEAR);
+  gl.texParameteri(gl.TEXTURE_2D, gl.TEXTURE_MAG_FILTER, gl.LINEAR);
+  gl.texParameteri(gl.TEXTURE_2D, gl.TEXTURE_WRAP_S, gl.CLAMP_TO_EDGE);
+  gl.texParameteri(gl.TEXTURE_2D, gl.TEXTURE_WRAP_T, gl.CLAMP_TO_EDGE);
+  if (interior) {
+    const t = interior.table;
+    gl.pixelStorei(gl.UNPACK_ALIGNMENT, 1);
+    gl.texImage2D(gl.TEXTURE_2D, 0, gl.RGBA16F, t.cols, t.rows * t.bins, 0, gl.RGBA, gl.FLOAT, tableTexels(t));
+    gl.pixelStorei(gl.UNPACK_ALIGNMENT, 4);
+  }
   let uploaded: { size: number; shading: Float32Array; version?: number } | null = null, uploadedVersion: number | undefined;
 
   let disposed = false;
@@ -283,6 +353,17 @@ export function createWebGlPhotoRenderer(gl: WebGL2RenderingContext, photo: WebG
         gl.uniform2f(uMouthSize, width, height);
         gl.uniform1f(uInvWidth, 1 / Math.max(mw, 1));
         gl.uniform1f(uOpen, open);
+        gl.uniform1f(uLearned, interior ? 1 : 0);
+        gl.activeTexture(gl.TEXTURE2);
+        gl.bindTexture(gl.TEXTURE_2D, tableTexture);
+        gl.uniform1i(uTable, 2);
+        if (interior) {
+          const t = interior.table, b = binPosition(t, gaps[13]! / Math.max(mw, 1));
+          gl.uniform3f(uGrid, t.cols, t.rows, t.bins);
+          gl.uniform3f(uBins, b.b0, b.b1, b.f);
+          gl.uniform3f(uSkin, interior.skin[0], interior.skin[1], interior.skin[2]);
+          gl.uniform1f(uChroma, chromaWeight(interior.skin));
+        }
         gl.enable(gl.BLEND);
         // The canvas stays opaque: colour blends, alpha is kept.
         gl.blendFuncSeparate(gl.SRC_ALPHA, gl.ONE_MINUS_SRC_ALPHA, gl.ZERO, gl.ONE);
@@ -295,8 +376,9 @@ export function createWebGlPhotoRenderer(gl: WebGL2RenderingContext, photo: WebG
       if (disposed) return;
       disposed = true;
       gl.deleteVertexArray(vao);
-      for (const b of [dstBuf, srcBuf, sideBuf, gapBuf, texBuf, indexBuf]) gl.deleteBuffer(b);
+      for (const b of [dstBuf, srcBuf, sideBuf, gapBuf, texBuf, muBuf, indexBuf]) gl.deleteBuffer(b);
       gl.deleteTexture(texture);
+      gl.deleteTexture(tableTexture);
       gl.deleteTexture(detailTexture);
       gl.deleteProgram(photoProgram);
       gl.deleteProgram(mouthProgram);

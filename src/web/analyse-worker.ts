@@ -8,6 +8,7 @@ import { EmoteBotError } from '../core/errors.ts';
 import { chooseFace, cropSquare, detectScale, meshIntoCrop, refineMesh, type CropSquare } from '../face/crop.ts';
 import { createBrowserHumanDetector } from '../face/human-browser.ts';
 import type { FaceDetector, RasterImage } from '../face/types.ts';
+import { estimateSkin } from '../render/mouth-interior.ts';
 import type { AnalyseRequest, AnalyseResponse } from './analysis-protocol.ts';
 
 const scope = self as unknown as DedicatedWorkerGlobalScope;
@@ -75,9 +76,12 @@ async function analyse(req: AnalyseRequest): Promise<AnalyseResponse> {
   const crop = drawCrop(bitmap, sq, size);
   bitmap.close();
   const estimate = meshIntoCrop(face.mesh, scale, sq, size);
-  const mesh = refineMesh(estimate, await det.detect(raster(crop)), size);
+  const pixels = raster(crop);
+  const mesh = refineMesh(estimate, await det.detect(pixels), size);
+  // The skin colour the learned mouth interior is drawn in (from the crop's cheeks).
+  const skin = estimateSkin(pixels, mesh);
   const image = crop.transferToImageBitmap();
-  return { type: 'result', id: req.id, ok: true, image, mesh, faceCount: faces.length, score: face.score, loadMs, analyseMs: performance.now() - t0 };
+  return { type: 'result', id: req.id, ok: true, image, mesh, ...(skin ? { skin } : {}), faceCount: faces.length, score: face.score, loadMs, analyseMs: performance.now() - t0 };
 }
 
 scope.addEventListener('message', (ev: MessageEvent<AnalyseRequest>) => {

@@ -18,6 +18,8 @@ export interface AnalyseSuccess {
   image: ImageBitmap;
   /** 468 x (x, y, z) in the crop's pixels (face/types.ts conventions). */
   mesh: Float32Array;
+  /** The face's skin colour (RGB 0..255, render/mouth-interior.ts estimateSkin), for the learned mouth interior. */
+  skin?: [number, number, number];
   faceCount: number;
   score: number;
   /** Milliseconds spent: loading the models (0 once loaded), detecting and cropping. */

@@ -174,7 +174,7 @@ export function startApp(el: AppElements, host: Host, options: PageOptions, serv
       const size = Math.min(el.photoCanvas.width, 1024);
       const analysed = await services.analyser.analyse(source, size);
       if (ticket !== loading) { analysed.image.close(); return; }
-      const next = photoView(gl, { image: analysed.image, width: analysed.width, height: analysed.height, mesh: analysed.mesh }, rig, models.photoOptions(options.seed));
+      const next = photoView(gl, { image: analysed.image, width: analysed.width, height: analysed.height, mesh: analysed.mesh, ...(analysed.skin ? { skin: analysed.skin } : {}) }, rig, models.photoOptions(options.seed));
       if (photo) { photo.view.dispose(); photo.source.image.close(); }
       photo = { view: next, source: analysed, name, choice: which };
       show(next);

@@ -66,7 +66,7 @@ export async function makeClip(services: ClipServices, req: ClipRequest): Promis
     const gl = photoContext(canvas);
     if (!gl) throw new Error('this browser has no WebGL2 for a second canvas');
     const p = req.face.photo;
-    view = photoView(gl, { image: p.image, width: p.width, height: p.height, mesh: p.mesh }, req.rig, req.models.photoOptions(req.seed));
+    view = photoView(gl, { image: p.image, width: p.width, height: p.height, mesh: p.mesh, ...(p.skin ? { skin: p.skin } : {}) }, req.rig, req.models.photoOptions(req.seed));
   } else {
     view = characterView(canvas, req.rig);
   }

@@ -64,6 +64,7 @@ async function main(): Promise<void> {
   const models = await loadPageModels(base, options);
   elements.stage.dataset.models = `${models.expressions}+${models.motion}`;
   elements.stage.dataset.detail = models.detail;
+  elements.stage.dataset.mouth = models.mouth;
   const app = startApp(elements, window, options, {
     analyser,
     models,

@@ -11,6 +11,7 @@ import { createDetailLayer, loadDetailModel } from '../models/detail-model.ts';
 import type { PhotoRendererOptions } from '../render/photo-renderer.ts';
 import { createGanExpressions, createNeutraliser, createPhotoExpression, expressionRigFor, loadExpressionModel } from '../models/expression-gan.ts';
 import { decodeMotionModel } from '../models/motion-model.ts';
+import { loadMouthModel } from '../models/mouth-model.ts';
 import { Animator } from '../motion/animator.ts';
 import { LearnedAnimator } from '../motion/learned-animator.ts';
 import type { MotionFactory } from '../motion/runtime.ts';
@@ -19,6 +20,8 @@ export interface PageModels {
   expressions: 'gan' | 'rig';
   motion: 'gru' | 'ease';
   detail: 'gan' | 'mean' | 'none';
+  /** The mouth interior photos get: the learned table, or the procedural one (asked for, or the model failed). */
+  mouth: 'learned' | 'procedural';
   /** The Animator's codeFor for a seed (each runtime gets its own noise stream); undefined: the rig. */
   codeFor?: (seed: number) => (weights: EmotionWeights, intensity: number) => Float64Array;
   neutralise?: (canonical: Float64Array) => Float64Array;
@@ -46,7 +49,7 @@ async function fetchModel(base: string, name: string): Promise<{ manifest: unkno
   return { manifest, weights: new Uint8Array(await w.arrayBuffer()) };
 }
 
-export async function loadPageModels(base: string, choice: { expressions: 'gan' | 'rig'; motion: 'gru' | 'ease'; detail: 'auto' | 'gan' | 'mean' | 'none' }): Promise<PageModels> {
+export async function loadPageModels(base: string, choice: { expressions: 'gan' | 'rig'; motion: 'gru' | 'ease'; detail: 'auto' | 'gan' | 'mean' | 'none'; mouth?: 'learned' | 'procedural' }): Promise<PageModels> {
   const notes: string[] = [];
   let shipped: string[] = [];
   try {
@@ -56,11 +59,13 @@ export async function loadPageModels(base: string, choice: { expressions: 'gan' 
     // No index: no learned models in this build.
   }
   const has = (name: string): Promise<void> => (shipped.includes(name) ? Promise.resolve() : Promise.reject(new Error('not in this build')));
-  const out: PageModels = { expressions: 'rig', motion: 'ease', detail: 'none', photoOptions: () => ({}), createMotion: (o) => new Animator(o), rig: createExpressionRig(), notes };
-  const [gan, gru, detail] = await Promise.allSettled([
+  const out: PageModels = { expressions: 'rig', motion: 'ease', detail: 'none', mouth: 'procedural', photoOptions: () => ({}), createMotion: (o) => new Animator(o), rig: createExpressionRig(), notes };
+  const wantMouth = (choice.mouth ?? 'learned') === 'learned';
+  const [gan, gru, detail, mouth] = await Promise.allSettled([
     choice.expressions === 'gan' ? has('expression-gan').then(() => fetchModel(base, 'expression-gan')).then((m) => loadExpressionModel(m.manifest, m.weights)) : Promise.reject(new Error('not asked for')),
     choice.motion === 'gru' ? has('motion-gru').then(() => fetchModel(base, 'motion-gru')).then((m) => decodeMotionModel(m.manifest, m.weights)) : Promise.reject(new Error('not asked for')),
     choice.detail !== 'none' ? has('expression-detail').then(() => fetchModel(base, 'expression-detail')).then((m) => loadDetailModel(m.manifest, m.weights)) : Promise.reject(new Error('not asked for')),
+    wantMouth ? has('mouth-interior').then(() => fetchModel(base, 'mouth-interior')).then((m) => loadMouthModel(m.manifest, m.weights)) : Promise.reject(new Error('not asked for')),
   ]);
   if (choice.expressions === 'gan') {
     if (gan.status === 'fulfilled') {
@@ -102,5 +107,14 @@ export async function loadPageModels(base: string, choice: { expressions: 'gan' 
     }
   }
   if (out.detail === 'none') out.photoOptions = () => (out.neutralise ? { neutralise: out.neutralise } : {});
+  if (wantMouth) {
+    if (mouth.status === 'fulfilled') {
+      const table = mouth.value.table, photoOptions = out.photoOptions;
+      out.mouth = 'learned';
+      out.photoOptions = (seed) => ({ ...photoOptions(seed), mouth: table });
+    } else {
+      notes.push(`The learned mouth interior could not be loaded (${String(mouth.reason instanceof Error ? mouth.reason.message : mouth.reason)}); photos show the procedural one.`);
+    }
+  }
   return out;
 }

@@ -1,5 +1,5 @@
 /**
- * Page options from the query string (for demos and tests): ?seed=7&idle=0&blinks=0&expressions=rig&motion=ease&detail=mean.
+ * Page options from the query string (for demos and tests): ?seed=7&idle=0&blinks=0&expressions=rig&motion=ease&detail=mean&mouth=procedural.
  */
 export interface PageOptions {
   seed: number;
@@ -12,6 +12,8 @@ export interface PageOptions {
   motion: 'gru' | 'ease';
   /** Expression detail on photos: the model's recommendation ("auto"), generated ("gan"), the per-emotion mean ("mean") or none. */
   detail: 'auto' | 'gan' | 'mean' | 'none';
+  /** The mouth interior on photos: learned from real open mouths (default) or procedural (?mouth=procedural). */
+  mouth: 'learned' | 'procedural';
 }
 
 function num(params: URLSearchParams, name: string, def: number, lo: number, hi: number): number {
@@ -31,5 +33,6 @@ export function pageOptions(search: string): PageOptions {
     expressions: p.get('expressions') === 'rig' ? 'rig' : 'gan',
     motion: p.get('motion') === 'ease' ? 'ease' : 'gru',
     detail: ((d) => (d === 'gan' || d === 'mean' || d === 'none' ? d : 'auto'))(p.get('detail')),
+    mouth: p.get('mouth') === 'procedural' ? 'procedural' : 'learned',
   };
 }

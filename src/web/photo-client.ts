@@ -14,6 +14,8 @@ export interface AnalysedPhoto {
   width: number;
   height: number;
   mesh: Float32Array;
+  /** The face's skin colour (RGB 0..255), when the analysis could read it. */
+  skin?: [number, number, number];
   faceCount: number;
   /** Milliseconds: models loaded (0 when already loaded) and photo analysed. */
   loadMs: number;
@@ -100,7 +102,7 @@ export function createPhotoAnalyser(options: PhotoAnalyserOptions): PhotoAnalyse
         start().postMessage(req, [bitmap]);
       });
       if (!res.ok) throw new PhotoError(res.code, FRIENDLY[res.code] ?? `The photo could not be analysed: ${res.message}`);
-      return { image: res.image, width: res.image.width, height: res.image.height, mesh: res.mesh, faceCount: res.faceCount, loadMs: res.loadMs, analyseMs: res.analyseMs };
+      return { image: res.image, width: res.image.width, height: res.image.height, mesh: res.mesh, ...(res.skin ? { skin: res.skin } : {}), faceCount: res.faceCount, loadMs: res.loadMs, analyseMs: res.analyseMs };
     },
     dispose() {
       worker?.terminate();

@@ -17,6 +17,7 @@ import { preparePhoto, type PreparedPhoto } from '../../src/face/photo.ts';
 import type { FrameState } from '../../src/motion/animator.ts';
 import { apexFrame } from '../../src/pipeline/render-job.ts';
 import { type DetailMap, faceDetailMask } from '../../src/render/detail.ts';
+import type { MouthTable } from '../../src/render/mouth-interior.ts';
 import { createPhotoRenderer } from '../../src/render/photo-renderer.ts';
 import { startPageServer, type PageServer } from '../../src/server/server.ts';
 import { CHROMIUM, CHROMIUM_ARGS, SHOTS } from './harness.ts';
@@ -54,17 +55,34 @@ describe('WebGL2 and CPU photo renderers agree', () => {
   const DS = 64;
   const mask = faceDetailMask(DS);
   const stripes: DetailMap = { size: DS, shading: Float32Array.from(mask, (m, i) => m * 0.5 * Math.sin((i % DS) * 0.6) * Math.cos(Math.floor(i / DS) * 0.45)) };
-  const frames: [string, FrameState, DetailMap?][] = [
+  // A mouth table with strong structure (bright teeth band, a red-green ramp along the mouth), two bins.
+  const MC = 8, MR = 4;
+  const mouthTable: MouthTable = {
+    cols: MC, rows: MR, bins: 2, openness: Float32Array.from([0.05, 0.4]),
+    rgb: Float32Array.from({ length: 2 * MR * MC * 3 }, (_, k) => {
+      const cell = Math.floor(k / 3), c = k % 3, bin = Math.floor(cell / (MR * MC)), j = Math.floor((cell % (MR * MC)) / MC), i = cell % MC;
+      return j === 0 ? 1.3 : (c === 0 ? 0.2 + 0.6 * (i / (MC - 1)) : c === 1 ? 0.1 + 0.3 * bin : 0.15);
+    }),
+  };
+  const frames: [string, FrameState, DetailMap?, MouthTable?][] = [
     ['neutral', apexFrame([])],
     ['happy', apexFrame([{ weights: { happy: 1 }, intensity: 1, start: 0, duration: null }])],
     ['surprised', apexFrame([{ weights: { surprised: 1 }, intensity: 1, start: 0, duration: null }])],
     ['blink, head turned', { ...apexFrame([{ weights: { sad: 1 }, intensity: 0.7, start: 0, duration: null }]), blinkLeft: 1, blinkRight: 1, pose: { yaw: 0.08, pitch: -0.04, roll: 0.03, lift: 0.01, gazeX: 0, gazeY: 0 } }],
     ['surprised with detail', apexFrame([{ weights: { surprised: 1 }, intensity: 1, start: 0, duration: null }]), stripes],
+    ['surprised with the learned mouth', apexFrame([{ weights: { surprised: 1 }, intensity: 1, start: 0, duration: null }]), undefined, mouthTable],
   ];
 
-  for (const [name, frame, detail] of frames) {
+  for (const [name, frame, detail, mouth] of frames) {
     it(`${name}: the same pixels up to rasterisation`, async () => {
-      const cpu = createPhotoRenderer(photo, createExpressionRig(), detail ? { detail: { name: 'test', detailFor: () => detail } } : {}).render(frame);
+      const cpu = createPhotoRenderer(photo, createExpressionRig(), { ...(detail ? { detail: { name: 'test', detailFor: () => detail } } : {}), ...(mouth ? { mouth } : {}) }).render(frame);
+      if (mouth) {
+        // The learned interior changes the mouth (else this case would compare two procedural frames).
+        const plain = createPhotoRenderer(photo, createExpressionRig()).render(frame);
+        let changed = 0;
+        for (let i = 0; i < cpu.length; i += 4) if (Math.abs(cpu[i]! - plain[i]!) > 8) changed++;
+        expect(changed).toBeGreaterThan(100);
+      }
       if (detail) {
         // The detail changes the face (else this case would compare two plain frames).
         const plain = createPhotoRenderer(photo, createExpressionRig()).render(frame);
@@ -72,8 +90,9 @@ describe('WebGL2 and CPU photo renderers agree', () => {
         for (let i = 0; i < cpu.length; i += 4) if (Math.abs(cpu[i]! - plain[i]!) > 8) changed++;
         expect(changed / (cpu.length / 4)).toBeGreaterThan(0.05);
       }
-      const gl = await page.evaluate(({ rgba, size, mesh, frame, detail }) => window.renderGl(rgba, size, mesh, frame, detail),
-        { rgba: Array.from(photo.image.data), size: SIZE, mesh: Array.from(photo.mesh), frame: { ...frame, code: Array.from(frame.code) as unknown as Float64Array }, detail: detail ? { size: detail.size, shading: Array.from(detail.shading) } : undefined });
+      const gl = await page.evaluate(({ rgba, size, mesh, frame, detail, mouth }) => window.renderGl(rgba, size, mesh, frame, detail, mouth),
+        { rgba: Array.from(photo.image.data), size: SIZE, mesh: Array.from(photo.mesh), frame: { ...frame, code: Array.from(frame.code) as unknown as Float64Array }, detail: detail ? { size: detail.size, shading: Array.from(detail.shading) } : undefined,
+          mouth: mouth ? { cols: mouth.cols, rows: mouth.rows, bins: mouth.bins, openness: Array.from(mouth.openness), rgb: Array.from(mouth.rgb) } : undefined });
       expect(gl).toHaveLength(cpu.length);
       let sum = 0, far = 0, moved = 0;
       const base = photo.image.data;

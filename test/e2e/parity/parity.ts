@@ -8,11 +8,11 @@ import { createWebGlPhotoRenderer } from '../../../src/render/webgl-photo.ts';
 
 declare global {
   interface Window {
-    renderGl(rgba: number[], size: number, mesh: number[], frame: FrameState, detail?: { size: number; shading: number[] }): number[];
+    renderGl(rgba: number[], size: number, mesh: number[], frame: FrameState, detail?: { size: number; shading: number[] }, mouth?: { cols: number; rows: number; bins: number; openness: number[]; rgb: number[] }): number[];
   }
 }
 
-window.renderGl = (rgba, size, mesh, frame, detail) => {
+window.renderGl = (rgba, size, mesh, frame, detail, mouth) => {
   const canvas = document.getElementById('c') as HTMLCanvasElement;
   canvas.width = size;
   canvas.height = size;
@@ -20,7 +20,8 @@ window.renderGl = (rgba, size, mesh, frame, detail) => {
   if (!gl) throw new Error('no WebGL2');
   const image = new ImageData(new Uint8ClampedArray(rgba), size, size);
   const map = detail ? { size: detail.size, shading: Float32Array.from(detail.shading) } : null;
-  const r = createWebGlPhotoRenderer(gl, { image, width: size, height: size, mesh }, createExpressionRig(), map ? { detail: { name: 'test', detailFor: () => map } } : {});
+  const table = mouth ? { ...mouth, openness: Float32Array.from(mouth.openness), rgb: Float32Array.from(mouth.rgb) } : undefined;
+  const r = createWebGlPhotoRenderer(gl, { image, width: size, height: size, mesh }, createExpressionRig(), { ...(map ? { detail: { name: 'test', detailFor: () => map } } : {}), ...(table ? { mouth: table } : {}) });
   r.render({ ...frame, code: Float64Array.from(frame.code as unknown as number[]) });
   const out = new Uint8Array(size * size * 4);
   gl.readPixels(0, 0, size, size, gl.RGBA, gl.UNSIGNED_BYTE, out);

@@ -1,0 +1,212 @@
+/**
+ * `emotebot train mouth`: the learned mouth interior (issue 9) from real open-mouth photos.
+ *
+ * For every photo of the folder (muxspace's layout, <label>/*.jpg) whose detection is in the
+ * cache `emotebot data prepare` left (keyed by content: nothing is detected again), the face the
+ * judge accepts, within the expression models' quality limits (DEFAULT_QUALITY: score, fit,
+ * yaw, pitch), with its inner lips open (lip gap / mouth width within the bins' edges): the
+ * photo is decoded, the band between the inner lips sampled on the mouth grid
+ * (render/mouth-interior.ts) and read against the face's own skin (its cheeks). Then the
+ * per-bin mean (mouth-train.ts), measured on held-out people against the procedural interior,
+ * the model folder and a report (PNG of each bin's mean interior beside the procedural one).
+ */
+import { mkdir, readFile, writeFile } from 'node:fs/promises';
+import path from 'node:path';
+import { parseArgs } from 'node:util';
+import { createCanvas } from '@napi-rs/canvas';
+import { Progress } from '../cli/progress.ts';
+import type { Io } from '../cli/main.ts';
+import { numberOption } from '../cli/options.ts';
+import { EmoteBotError } from '../core/errors.ts';
+import { cacheKey, DetectionCache, sha256 } from '../data/cache.ts';
+import { enumerateInputs } from '../data/enumerate.ts';
+import { DEFAULT_THRESHOLDS, judge } from '../data/judge.ts';
+import { DEFAULT_RULE } from '../data/preprocess.ts';
+import { decodeImage } from '../face/image.ts';
+import { estimateSkin, lipOpenness, lookupMouth, type MouthTable, sampleMouthGrid } from '../render/mouth-interior.ts';
+import { DEFAULT_QUALITY } from './expression-data.ts';
+import { writeModelDir } from './files.ts';
+import { encodeModel } from './manifest.ts';
+import { MOUTH_MODEL_NAME, MOUTH_MODEL_VERSION } from './mouth-model.ts';
+import { DEFAULT_MOUTH_TRAIN, type MouthFace, type MouthTraining, proceduralAt, trainMouth } from './mouth-train.ts';
+
+export const TRAIN_MOUTH_HELP = `emotebot train mouth: learn the mouth interior (teeth, cavity) from real open-mouth photos
+
+Usage
+  emotebot train mouth --data <photo folder> --cache <file.ebds.cache> [options]
+
+Options
+  --data <dir>     the photos "emotebot data prepare" read (<label>/*.jpg)
+  --cache <file>   its detection cache (datasets/NAME.ebds.cache): the meshes come from there
+  --out <dir>      where the model goes (default models/mouth-interior)
+  --report <dir>   where the report goes (default reports/mouth-interior)
+  --seed <n>       seed of the held-out people split (default 1)
+  --limit <n>      read at most n photos (a quick look; default all)
+  --quiet          no progress on stderr`;
+
+const quote = (a: string) => (/^[\w./=:,-]+$/.test(a) ? a : `'${a.replace(/'/g, `'\\''`)}'`);
+/** A photo counts as colour when its skin's channels differ by more than this (0..255). */
+const COLOUR_SPREAD = 6;
+/** Skin darker than this (luminance 0..255) is not a reference. */
+const MIN_SKIN = 25;
+
+export async function runTrainMouth(args: string[], io: Io): Promise<number> {
+  if (args.includes('--help') || args.includes('-h')) { io.out(TRAIN_MOUTH_HELP); return 0; }
+  const { values, positionals } = parseArgs({
+    args, allowPositionals: true,
+    options: {
+      data: { type: 'string' }, cache: { type: 'string' }, out: { type: 'string', default: path.join('models', 'mouth-interior') },
+      report: { type: 'string', default: path.join('reports', 'mouth-interior') }, seed: { type: 'string' }, limit: { type: 'string' }, quiet: { type: 'boolean', default: false },
+    },
+  });
+  if (positionals.length > 0) throw new EmoteBotError('bad-argument', `unexpected argument "${positionals[0]}" (see emotebot train mouth --help)`);
+  if (!values.data || !values.cache) throw new EmoteBotError('bad-argument', 'train mouth needs --data <photo folder> and --cache <file.ebds.cache> (see emotebot train mouth --help)');
+  const seed = numberOption('seed', values.seed, 1, 0, 2 ** 31 - 1, true);
+  const limit = numberOption('limit', values.limit, Infinity, 1, Infinity, true);
+  const quiet = values.quiet;
+  const command = ['emotebot', 'train', 'mouth', ...args].map(quote).join(' ');
+  const t0 = performance.now();
+  const o = { ...DEFAULT_MOUTH_TRAIN, seed };
+  const lo = o.edges[0]!, hi = o.edges[o.edges.length - 1]!;
+
+  const found = await enumerateInputs([values.data], new Map(), 'filename');
+  const entries = found.entries.slice(0, Number.isFinite(limit) ? limit : undefined);
+  if (entries.length === 0) throw new EmoteBotError('bad-argument', `no labelled photos in ${values.data}`);
+  const cache = await DetectionCache.open(values.cache);
+  const tally = { photos: entries.length, notInCache: 0, rejected: 0, quality: 0, closed: 0, tooOpen: 0, darkSkin: 0, unreadable: 0, used: 0 };
+  const collected: { order: number; face: MouthFace }[] = [];
+  const progress = new Progress('reading open mouths', process.stderr, quiet);
+  try {
+    const inflight = new Set<Promise<void>>();
+    for (let k = 0; k < entries.length; k++) {
+      const e = entries[k]!;
+      const bytes = await readFile(e.file);
+      const d = cache.get(cacheKey(sha256(bytes), DEFAULT_RULE));
+      progress.update(k + 1, entries.length);
+      if (!d) { tally.notInCache++; continue; }
+      const j = judge(d, DEFAULT_THRESHOLDS);
+      if (!j.ok) { tally.rejected++; continue; }
+      const q = DEFAULT_QUALITY, a = j.alignment;
+      if (j.face.score < q.minScore || a.fitError > q.maxFitError || Math.abs(a.pose.yaw) > q.maxYaw || Math.abs(a.pose.pitch) > q.maxPitch) { tally.quality++; continue; }
+      const openness = lipOpenness(j.face.mesh);
+      if (openness < lo) { tally.closed++; continue; }
+      if (openness >= hi) { tally.tooOpen++; continue; }
+      const mesh = j.face.mesh;
+      const job = (async () => {
+        let raster;
+        try {
+          raster = await decodeImage(bytes, e.rel);
+        } catch {
+          tally.unreadable++;
+          return;
+        }
+        const image = { data: raster.data, width: raster.width, height: raster.height, channels: raster.channels };
+        const skin = estimateSkin(image, mesh);
+        if (!skin || 0.299 * skin[0] + 0.587 * skin[1] + 0.114 * skin[2] < MIN_SKIN) { tally.darkSkin++; return; }
+        const samples = sampleMouthGrid(image, mesh, o.cols, o.rows);
+        const colour = Math.max(...skin) - Math.min(...skin) > COLOUR_SPREAD;
+        collected.push({ order: k, face: { identity: e.identity ?? e.rel, openness, skin, samples, colour } });
+        tally.used++;
+      })();
+      inflight.add(job);
+      void job.finally(() => inflight.delete(job));
+      if (inflight.size >= 6) await Promise.race(inflight);
+    }
+    await Promise.all(inflight);
+  } finally {
+    progress.update(entries.length, entries.length);
+    cache.close();
+  }
+  // The decoding finishes out of order: put the faces back in the folder's order (same sums, same bits).
+  const faces = collected.sort((a, b) => a.order - b.order).map((c) => c.face);
+  if (!quiet) io.err(`emotebot: ${tally.photos} photos: ${tally.used} open mouths used; ${tally.closed} closed (openness < ${lo}), ${tally.tooOpen} open wider than ${hi}, ${tally.rejected} rejected by the judge, ${tally.quality} outside the quality limits, ${tally.notInCache} not in the cache, ${tally.darkSkin} without a usable skin patch, ${tally.unreadable} unreadable`);
+  const result = trainMouth(faces, o);
+  const binLines = result.bins.map((b, i) => `  bin ${i} (openness ${o.edges[i]}-${o.edges[i + 1]}): ${b.faces} fit faces (${b.colourFaces} colour, chroma ${b.chroma}), ${b.val} held out (${b.valColour} colour)`);
+  const m = result.metrics;
+  const metricLines = [
+    `held-out people: ${m.valFaces} faces; mean absolute error per channel (0..255): learned ${m.learnedMae.toFixed(1)}, procedural ${m.proceduralMae.toFixed(1)}`,
+    ...m.perBin.map((r) => `  bin ${r.bin}: ${r.faces} faces, learned ${r.learnedMae.toFixed(1)}, procedural ${r.proceduralMae.toFixed(1)}`),
+  ];
+  if (!quiet) io.err([...binLines, ...metricLines].join('\n'));
+  const seconds = (performance.now() - t0) / 1000;
+  const { manifest, weights } = await encodeModel({
+    name: MOUTH_MODEL_NAME, version: MOUTH_MODEL_VERSION, created: new Date().toISOString(),
+    architecture: {
+      kind: 'per-openness-bin mean of real open mouths (a learned baseline from data; no generator)',
+      cols: o.cols, rows: o.rows, bins: result.table.bins, edges: [...o.edges],
+      grid: 'u along the mouth from landmark 78 (image left) to 308, each inner-lip point at its canonical x; v from the upper inner lip (0) to the lower (1)',
+      colour: 'per channel, relative to the face\'s skin (cheek discs, middle half by luminance): mean luminance ratio (every face) x chroma ratio (colour photos only; pooled over bins when a bin has fewer than minColourFaces)',
+      openness: 'lip gap 13-14 over mouth width 78-308; bins interpolated linearly between their centres (the mean openness of their faces), clamped outside',
+      minColourFaces: o.minColourFaces, referenceSkin: result.referenceSkin.map((x) => Math.round(x * 10) / 10),
+    },
+    training: {
+      command, seed, seconds: Math.round(seconds),
+      data: {
+        folder: values.data, cache: values.cache, photos: tally.photos, tally, quality: DEFAULT_QUALITY,
+        bins: result.bins.map((b, i) => ({ openness: [o.edges[i], o.edges[i + 1]], ...b })),
+        parts: `people (file-name identity) held out with probability ${o.valShare} by a seeded hash; the table is the mean of the rest`,
+      },
+    },
+    metrics: { heldOut: m },
+  }, [
+    { name: 'openness', shape: [result.table.bins], data: result.table.openness },
+    { name: 'rgb', shape: [result.table.bins, o.rows, o.cols, 3], data: result.table.rgb },
+  ]);
+  await writeModelDir(values.out, manifest, weights);
+  await mkdir(values.report, { recursive: true });
+  const png = await mouthReportPng(result, o.edges);
+  await writeFile(path.join(values.report, 'mouth-interior.png'), png);
+  await writeFile(path.join(values.report, 'report.md'), [
+    '# Mouth interior: training report', '', `Command: \`${command}\``, `Seconds: ${seconds.toFixed(0)}`, '',
+    `Photos: ${tally.photos}; open mouths used: ${tally.used}. What shipped: the per-bin mean (no generator).`, '',
+    'Faces per openness bin:', '', '```', ...binLines, '```', '', '```', ...metricLines, '```', '',
+    'Picture: mouth-interior.png (each bin\'s mean interior on the mouth grid, times the colour faces\' mean skin, beside the procedural interior at the bin\'s mean openness).',
+  ].join('\n') + '\n');
+  if (!quiet) io.err(`emotebot: wrote ${values.out} (${weights.byteLength} bytes of weights) and ${path.join(values.report, 'mouth-interior.png')} in ${seconds.toFixed(0)} s`);
+  return 0;
+}
+
+/** Each bin: the learned interior (times a reference skin) and the procedural one, enlarged. */
+export async function mouthReportPng(r: MouthTraining, edges: readonly number[]): Promise<Uint8Array> {
+  const t: MouthTable = r.table;
+  const S = 8, PW = t.cols * S, PH = t.rows * S, GAP = 16, TITLE = 40, ROWH = PH + 34;
+  const W = GAP + (PW + GAP) * 2 + 70, H = TITLE + t.bins * ROWH + 30;
+  const canvas = createCanvas(W, H);
+  const ctx = canvas.getContext('2d');
+  ctx.fillStyle = '#ffffff';
+  ctx.fillRect(0, 0, W, H);
+  ctx.fillStyle = '#111111';
+  ctx.font = 'bold 15px "DejaVu Sans", sans-serif';
+  ctx.fillText('Mouth interior per openness bin: learned mean (left) vs procedural (right)', 10, 20);
+  ctx.font = '12px "DejaVu Sans", sans-serif';
+  ctx.fillText(`u: corner to corner (left to right); v: upper inner lip (top) to lower (bottom). Learned x skin rgb(${r.referenceSkin.map((x) => x.toFixed(0)).join(', ')}) (swatch at right)`, 10, 35);
+  const rgb: [number, number, number] = [0, 0, 0];
+  const tile = createCanvas(t.cols, t.rows), tctx = tile.getContext('2d');
+  const draw = (x0: number, y0: number, colour: (u: number, v: number) => [number, number, number]) => {
+    const img = tctx.createImageData(t.cols, t.rows);
+    for (let j = 0; j < t.rows; j++) for (let i = 0; i < t.cols; i++) {
+      const c = colour((i + 0.5) / t.cols, (j + 0.5) / t.rows), o = (j * t.cols + i) * 4;
+      img.data[o] = c[0]; img.data[o + 1] = c[1]; img.data[o + 2] = c[2]; img.data[o + 3] = 255;
+    }
+    tctx.putImageData(img, 0, 0);
+    ctx.imageSmoothingEnabled = false;
+    ctx.drawImage(tile, x0, y0, PW, PH);
+  };
+  let used = 0;
+  r.bins.forEach((b, i) => {
+    if (b.faces === 0) return;
+    const bin = used++, open = t.openness[bin]!;
+    const y0 = TITLE + bin * ROWH + 18;
+    ctx.fillStyle = '#111111';
+    ctx.font = '12px "DejaVu Sans", sans-serif';
+    ctx.fillText(`bin ${i}: openness ${edges[i]}-${edges[i + 1]} (mean ${open.toFixed(3)}), ${b.faces} faces (${b.colourFaces} colour)`, GAP, y0 - 4);
+    draw(GAP, y0, (u, v) => {
+      lookupMouth(t, u, v, open, rgb);
+      return [Math.min(255, rgb[0] * r.referenceSkin[0]), Math.min(255, rgb[1] * r.referenceSkin[1]), Math.min(255, rgb[2] * r.referenceSkin[2])];
+    });
+    draw(GAP * 2 + PW, y0, (_u, v) => proceduralAt(v, open, rgb));
+    ctx.fillStyle = `rgb(${r.referenceSkin.map((x) => Math.round(x)).join(',')})`;
+    ctx.fillRect(GAP * 3 + PW * 2, y0, 40, 40);
+  });
+  return new Uint8Array(await canvas.encode('png'));
+}
