@@ -28,7 +28,7 @@ import { DEFAULT_QUALITY } from './expression-data.ts';
 import { writeModelDir } from './files.ts';
 import { encodeModel } from './manifest.ts';
 import { MOUTH_MODEL_NAME, MOUTH_MODEL_VERSION } from './mouth-model.ts';
-import { DEFAULT_MOUTH_TRAIN, type MouthFace, type MouthTraining, proceduralAt, trainMouth } from './mouth-train.ts';
+import { DEFAULT_MOUTH_TRAIN, type MouthFace, type MouthTraining, type MouthTrainOptions, proceduralAt, trainMouth } from './mouth-train.ts';
 
 export const TRAIN_MOUTH_HELP = `emotebot train mouth: learn the mouth interior (teeth, cavity) from real open-mouth photos
 
@@ -40,7 +40,10 @@ Options
   --cache <file>   its detection cache (datasets/NAME.ebds.cache): the meshes come from there
   --out <dir>      where the model goes (default models/mouth-interior)
   --report <dir>   where the report goes (default reports/mouth-interior)
-  --seed <n>       seed of the held-out people split (default 1)
+  --seed <n>       seed of the held-out people split and the exemplars' draw (default 1)
+  --table <kind>   exemplar (default): per openness bin the luminance of the medoid real mouth,
+                   teeth and cavity as one real mouth shows them; mean: the cell-by-cell mean
+                   (smooth). Both are measured on the held-out people either way
   --limit <n>      read at most n photos (a quick look; default all)
   --quiet          no progress on stderr`;
 
@@ -56,7 +59,7 @@ export async function runTrainMouth(args: string[], io: Io): Promise<number> {
     args, allowPositionals: true,
     options: {
       data: { type: 'string' }, cache: { type: 'string' }, out: { type: 'string', default: path.join('models', 'mouth-interior') },
-      report: { type: 'string', default: path.join('reports', 'mouth-interior') }, seed: { type: 'string' }, limit: { type: 'string' }, quiet: { type: 'boolean', default: false },
+      report: { type: 'string', default: path.join('reports', 'mouth-interior') }, seed: { type: 'string' }, limit: { type: 'string' }, table: { type: 'string', default: 'exemplar' }, quiet: { type: 'boolean', default: false },
     },
   });
   if (positionals.length > 0) throw new EmoteBotError('bad-argument', `unexpected argument "${positionals[0]}" (see emotebot train mouth --help)`);
@@ -66,7 +69,9 @@ export async function runTrainMouth(args: string[], io: Io): Promise<number> {
   const quiet = values.quiet;
   const command = ['emotebot', 'train', 'mouth', ...args].map(quote).join(' ');
   const t0 = performance.now();
-  const o = { ...DEFAULT_MOUTH_TRAIN, seed };
+  const table = values.table;
+  if (table !== 'mean' && table !== 'exemplar') throw new EmoteBotError('bad-argument', `--table must be "exemplar" or "mean", got "${table}"`);
+  const o: MouthTrainOptions = { ...DEFAULT_MOUTH_TRAIN, seed, table };
   const lo = o.edges[0]!, hi = o.edges[o.edges.length - 1]!;
 
   const found = await enumerateInputs([values.data], new Map(), 'filename');
@@ -122,20 +127,26 @@ export async function runTrainMouth(args: string[], io: Io): Promise<number> {
   if (!quiet) io.err(`emotebot: ${tally.photos} photos: ${tally.used} open mouths used; ${tally.closed} closed (openness < ${lo}), ${tally.tooOpen} open wider than ${hi}, ${tally.rejected} rejected by the judge, ${tally.quality} outside the quality limits, ${tally.notInCache} not in the cache, ${tally.darkSkin} without a usable skin patch, ${tally.unreadable} unreadable`);
   const result = trainMouth(faces, o);
   const binLines = result.bins.map((b, i) => `  bin ${i} (openness ${o.edges[i]}-${o.edges[i + 1]}): ${b.faces} fit faces (${b.colourFaces} colour, chroma ${b.chroma}), ${b.val} held out (${b.valColour} colour)`);
-  const m = result.metrics;
+  const m = result.metrics, me = result.measured.mean, mx = result.measured.exemplar;
+  const c3 = (c: { real: number; learned: number; procedural: number }, l: number) => `${c.real.toFixed(2)} / ${l.toFixed(2)} / ${c.procedural.toFixed(2)}`;
   const metricLines = [
-    `held-out people: ${m.valFaces} faces; mean absolute error per channel (0..255): learned ${m.learnedMae.toFixed(1)}, procedural ${m.proceduralMae.toFixed(1)}`,
-    ...m.perBin.map((r) => `  bin ${r.bin}: ${r.faces} faces, learned ${r.learnedMae.toFixed(1)}, procedural ${r.proceduralMae.toFixed(1)}`),
+    `held-out people: ${m.valFaces} faces. Mean absolute error per channel (0..255), mean / exemplar / procedural; contrast (spread of ln luminance over the cells, median), real / mean / exemplar / procedural:`,
+    `  all    error ${me.learnedMae.toFixed(1)} / ${mx.learnedMae.toFixed(1)} / ${m.proceduralMae.toFixed(1)}   contrast ${me.contrast.real.toFixed(2)} / ${me.contrast.learned.toFixed(2)} / ${mx.contrast.learned.toFixed(2)} / ${m.contrast.procedural.toFixed(2)}`,
+    ...me.perBin.map((r, i) => { const x = mx.perBin[i]!; return `  bin ${r.bin}  ${String(r.faces).padStart(4)} faces  error ${r.learnedMae.toFixed(1)} / ${x.learnedMae.toFixed(1)} / ${r.proceduralMae.toFixed(1)}   contrast ${r.contrast.real.toFixed(2)} / ${r.contrast.learned.toFixed(2)} / ${c3(x.contrast, x.contrast.learned).split(' / ').slice(1).join(' / ')}`; }),
+    `shipped: the ${o.table} table`,
   ];
   if (!quiet) io.err([...binLines, ...metricLines].join('\n'));
   const seconds = (performance.now() - t0) / 1000;
   const { manifest, weights } = await encodeModel({
     name: MOUTH_MODEL_NAME, version: MOUTH_MODEL_VERSION, created: new Date().toISOString(),
     architecture: {
-      kind: 'per-openness-bin mean of real open mouths (a learned baseline from data; no generator)',
+      kind: o.table === 'exemplar'
+        ? 'per openness bin, the luminance of the medoid real open mouth and the mean chroma (from data; no generator)'
+        : 'per-openness-bin mean of real open mouths (a learned baseline from data; no generator)',
+      table: o.table, exemplarPool: o.exemplarPool,
       cols: o.cols, rows: o.rows, bins: result.table.bins, edges: [...o.edges],
       grid: 'u along the mouth from landmark 78 (image left) to 308, each inner-lip point at its canonical x; v from the upper inner lip (0) to the lower (1)',
-      colour: 'per channel, relative to the face\'s skin (cheek discs, middle half by luminance): mean luminance ratio (every face) x chroma ratio (colour photos only; pooled over bins when a bin has fewer than minColourFaces)',
+      colour: 'per channel, relative to the face\'s skin (cheek discs, middle half by luminance): luminance ratio (mean: of every face; exemplar: of the bin\'s medoid among exemplarPool seeded fit faces, by distance of ln luminance ratios) x chroma ratio (colour photos only; pooled over bins when a bin has fewer than minColourFaces)',
       openness: 'lip gap 13-14 over mouth width 78-308; bins interpolated linearly between their centres (the mean openness of their faces), clamped outside',
       minColourFaces: o.minColourFaces, referenceSkin: result.referenceSkin.map((x) => Math.round(x * 10) / 10),
     },
@@ -144,10 +155,10 @@ export async function runTrainMouth(args: string[], io: Io): Promise<number> {
       data: {
         folder: values.data, cache: values.cache, photos: tally.photos, tally, quality: DEFAULT_QUALITY,
         bins: result.bins.map((b, i) => ({ openness: [o.edges[i], o.edges[i + 1]], ...b })),
-        parts: `people (file-name identity) held out with probability ${o.valShare} by a seeded hash; the table is the mean of the rest`,
+        parts: `people (file-name identity) held out with probability ${o.valShare} by a seeded hash; the table comes from the rest`,
       },
     },
-    metrics: { heldOut: m },
+    metrics: { heldOut: m, heldOutMean: me, heldOutExemplar: mx },
   }, [
     { name: 'openness', shape: [result.table.bins], data: result.table.openness },
     { name: 'rgb', shape: [result.table.bins, o.rows, o.cols, 3], data: result.table.rgb },
@@ -158,9 +169,9 @@ export async function runTrainMouth(args: string[], io: Io): Promise<number> {
   await writeFile(path.join(values.report, 'mouth-interior.png'), png);
   await writeFile(path.join(values.report, 'report.md'), [
     '# Mouth interior: training report', '', `Command: \`${command}\``, `Seconds: ${seconds.toFixed(0)}`, '',
-    `Photos: ${tally.photos}; open mouths used: ${tally.used}. What shipped: the per-bin mean (no generator).`, '',
+    `Photos: ${tally.photos}; open mouths used: ${tally.used}. What shipped: the ${o.table} table (no generator).`, '',
     'Faces per openness bin:', '', '```', ...binLines, '```', '', '```', ...metricLines, '```', '',
-    'Picture: mouth-interior.png (each bin\'s mean interior on the mouth grid, times the colour faces\' mean skin, beside the procedural interior at the bin\'s mean openness).',
+    'Picture: mouth-interior.png (each bin\'s mean and exemplar interiors on the mouth grid, times the colour faces\' mean skin, beside the procedural interior at the bin\'s mean openness).',
   ].join('\n') + '\n');
   if (!quiet) io.err(`emotebot: wrote ${values.out} (${weights.byteLength} bytes of weights) and ${path.join(values.report, 'mouth-interior.png')} in ${seconds.toFixed(0)} s`);
   return 0;
@@ -168,16 +179,16 @@ export async function runTrainMouth(args: string[], io: Io): Promise<number> {
 
 /** Each bin: the learned interior (times a reference skin) and the procedural one, enlarged. */
 export async function mouthReportPng(r: MouthTraining, edges: readonly number[]): Promise<Uint8Array> {
-  const t: MouthTable = r.table;
+  const t: MouthTable = r.tables.mean, tx: MouthTable = r.tables.exemplar;
   const S = 8, PW = t.cols * S, PH = t.rows * S, GAP = 16, TITLE = 40, ROWH = PH + 34;
-  const W = GAP + (PW + GAP) * 2 + 70, H = TITLE + t.bins * ROWH + 30;
+  const W = GAP + (PW + GAP) * 3 + 70, H = TITLE + t.bins * ROWH + 30;
   const canvas = createCanvas(W, H);
   const ctx = canvas.getContext('2d');
   ctx.fillStyle = '#ffffff';
   ctx.fillRect(0, 0, W, H);
   ctx.fillStyle = '#111111';
   ctx.font = 'bold 15px "DejaVu Sans", sans-serif';
-  ctx.fillText('Mouth interior per openness bin: learned mean (left) vs procedural (right)', 10, 20);
+  ctx.fillText('Mouth interior per openness bin: learned mean, learned exemplar (medoid), procedural', 10, 20);
   ctx.font = '12px "DejaVu Sans", sans-serif';
   ctx.fillText(`u: corner to corner (left to right); v: upper inner lip (top) to lower (bottom). Learned x skin rgb(${r.referenceSkin.map((x) => x.toFixed(0)).join(', ')}) (swatch at right)`, 10, 35);
   const rgb: [number, number, number] = [0, 0, 0];
@@ -204,9 +215,13 @@ export async function mouthReportPng(r: MouthTraining, edges: readonly number[])
       lookupMouth(t, u, v, open, rgb);
       return [Math.min(255, rgb[0] * r.referenceSkin[0]), Math.min(255, rgb[1] * r.referenceSkin[1]), Math.min(255, rgb[2] * r.referenceSkin[2])];
     });
-    draw(GAP * 2 + PW, y0, (_u, v) => proceduralAt(v, open, rgb));
+    draw(GAP * 2 + PW, y0, (u, v) => {
+      lookupMouth(tx, u, v, open, rgb);
+      return [Math.min(255, rgb[0] * r.referenceSkin[0]), Math.min(255, rgb[1] * r.referenceSkin[1]), Math.min(255, rgb[2] * r.referenceSkin[2])];
+    });
+    draw(GAP * 3 + PW * 2, y0, (_u, v) => proceduralAt(v, open, rgb));
     ctx.fillStyle = `rgb(${r.referenceSkin.map((x) => Math.round(x)).join(',')})`;
-    ctx.fillRect(GAP * 3 + PW * 2, y0, 40, 40);
+    ctx.fillRect(GAP * 4 + PW * 3, y0, 40, 40);
   });
   return new Uint8Array(await canvas.encode('png'));
 }

@@ -7,7 +7,7 @@ import { writeModelDir } from './files.ts';
 import { encodeModel, ModelError } from './manifest.ts';
 import { chooseMouth, readMouthModel } from './mouth-files.ts';
 import { loadMouthModel, MOUTH_MODEL_NAME, MOUTH_MODEL_VERSION } from './mouth-model.ts';
-import { DEFAULT_MOUTH_TRAIN, type MouthFace, trainMouth } from './mouth-train.ts';
+import { DEFAULT_MOUTH_TRAIN, interiorContrast, medoid, type MouthFace, trainMouth } from './mouth-train.ts';
 
 /** Seeded synthetic open mouths: upper third bright (teeth), the rest dark, brighter with openness. */
 function syntheticFaces(n: number, cols: number, rows: number): MouthFace[] {
@@ -47,6 +47,31 @@ describe('training the mouth interior', () => {
     expect(bottom[1]).toBeLessThan(0.4);
     expect(r.metrics.valFaces).toBeGreaterThan(10);
     expect(r.metrics.learnedMae).toBeLessThan(r.metrics.proceduralMae);
+  });
+});
+
+describe('the exemplar mouth and the contrast figure', () => {
+  const face = (level: number, spread: number, identity = 'x'): MouthFace => {
+    const samples = new Float32Array(cols * rows * 3);
+    for (let j = 0; j < rows; j++) for (let i = 0; i < cols; i++) for (let c = 0; c < 3; c++) samples[(j * cols + i) * 3 + c] = 100 * level * (j < rows / 2 ? 1 + spread : 1 - spread);
+    return { identity, openness: 0.2, skin: [100, 100, 100], samples, colour: false };
+  };
+  it('picks the real mouth nearest all the others, the same for a seed whatever the order', () => {
+    const set = [face(0.5, 0.3), face(0.6, 0.3), face(0.55, 0.3), face(1.5, 0.1), face(0.52, 0.31)];
+    const m = medoid(set, 100, 1);
+    expect([set[0], set[2], set[4]]).toContain(m);
+    expect(medoid([...set].reverse(), 100, 1)).toBe(m);
+  });
+  it('keeps a real mouth\'s teeth and cavity where the mean of misaligned mouths washes them out', () => {
+    // Half the mouths bright on top, half bright below: the mean is flat, each exemplar is not.
+    const flip = (f: MouthFace): MouthFace => { const s = Float32Array.from(f.samples); for (let j = 0; j < rows; j++) s.set(f.samples.subarray((rows - 1 - j) * cols * 3, (rows - j) * cols * 3), j * cols * 3); return { ...f, samples: s }; };
+    const faces = Array.from({ length: 60 }, (_, k) => (k % 2 ? flip(face(0.5 + 0.001 * k, 0.6, `p${k}`)) : face(0.5 + 0.001 * k, 0.6, `p${k}`)));
+    const r = trainMouth(faces, { ...opts, valShare: 0 });
+    const lum = (t: typeof r.table) => Array.from({ length: cols * rows }, (_, i) => t.rgb[i * 3]!);
+    expect(interiorContrast(lum(r.tables.mean))).toBeLessThan(0.05);
+    expect(interiorContrast(lum(r.tables.exemplar))).toBeGreaterThan(0.5);
+    expect(r.table).toBe(r.tables.exemplar);
+    expect(trainMouth(faces, { ...opts, valShare: 0, table: 'mean' }).table).toEqual(r.tables.mean);
   });
 });
 

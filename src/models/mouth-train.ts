@@ -12,7 +12,7 @@
  * Split: each face's identity goes to `val` with probability valShare (seeded hash); the
  * table is learned from the rest and measured on val against the procedural interior.
  */
-import { subSeed } from '../core/rng.ts';
+import { createRng, subSeed } from '../core/rng.ts';
 import { mouthInteriorColour } from '../render/geometry.ts';
 import { chromaWeight, interiorColour, type MouthTable } from '../render/mouth-interior.ts';
 
@@ -38,20 +38,34 @@ export interface MouthTrainOptions {
   valShare: number;
   /** Fewest colour faces for a bin to keep its own chroma (else the pooled chroma). */
   minColourFaces: number;
+  /**
+   * Which luminance the table ships: 'mean', the cell-by-cell mean (smooth: teeth and cavity of
+   * faces whose teeth sit at other heights average out), or 'exemplar', per bin the luminance of
+   * the medoid real mouth (the one nearest all the others among up to `exemplarPool` seeded fit
+   * faces), so teeth and cavity stay as one real mouth shows them. Chroma is the mean either way.
+   */
+  table: 'mean' | 'exemplar';
+  exemplarPool: number;
 }
 
-export const DEFAULT_MOUTH_TRAIN: Omit<MouthTrainOptions, 'seed'> = { cols: 32, rows: 16, edges: [0.08, 0.15, 0.25, 0.35, 1.0], valShare: 0.1, minColourFaces: 40 };
+export const DEFAULT_MOUTH_TRAIN: Omit<MouthTrainOptions, 'seed'> = { cols: 32, rows: 16, edges: [0.08, 0.15, 0.25, 0.35, 1.0], valShare: 0.1, minColourFaces: 40, table: 'exemplar', exemplarPool: 600 };
 
 export interface BinCounts { faces: number; colourFaces: number; val: number; valColour: number; chroma: 'own' | 'pooled' }
 
 export interface MouthTraining {
+  /** The table that ships (options.table). */
   table: MouthTable;
+  /** Both tables, measured side by side. */
+  tables: { mean: MouthTable; exemplar: MouthTable };
   bins: BinCounts[];
   /** Faces outside every bin (too open). */
   outside: number;
   /** Mean skin colour of the fit part's colour faces (for pictures). */
   referenceSkin: [number, number, number];
+  /** The shipped table's held-out figures. */
   metrics: MouthMetrics;
+  /** Both tables' held-out figures. */
+  measured: { mean: MouthMetrics; exemplar: MouthMetrics };
 }
 
 export interface MouthMetrics {
@@ -59,8 +73,15 @@ export interface MouthMetrics {
   valFaces: number;
   learnedMae: number;
   proceduralMae: number;
+  /**
+   * Contrast of an interior: the spread (standard deviation over the grid's cells) of ln
+   * luminance relative to the skin; real mouths show teeth beside a dark cavity. Median over
+   * held-out faces for the real mouths and the procedural interior (which depends on the
+   * opening); the learned table's own contrast at each face's opening.
+   */
+  contrast: { real: number; learned: number; procedural: number };
   /** The same per openness bin. */
-  perBin: { bin: number; faces: number; learnedMae: number; proceduralMae: number }[];
+  perBin: { bin: number; faces: number; learnedMae: number; proceduralMae: number; contrast: { real: number; learned: number; procedural: number } }[];
 }
 
 const luma = (r: number, g: number, b: number) => 0.299 * r + 0.587 * g + 0.114 * b;
@@ -91,12 +112,14 @@ export function trainMouth(faces: readonly MouthFace[], o: MouthTrainOptions): M
   const skinRef = [0, 0, 0];
   let skinN = 0, outside = 0;
   const val: MouthFace[] = [];
+  const fitByBin: MouthFace[][] = Array.from({ length: bins }, () => []);
   for (const f of faces) {
     const b = binOf(edges, f.openness);
     if (b < 0) { outside++; continue; }
     if (isVal(f.identity, o.seed, o.valShare)) { val.push(f); counts[b]!.val++; if (f.colour) counts[b]!.valColour++; continue; }
     const c = counts[b]!;
     c.faces++;
+    fitByBin[b]!.push(f);
     openSum[b] = openSum[b]! + f.openness;
     const [sr, sg, sb] = f.skin;
     const sl = luma(sr, sg, sb);
@@ -125,7 +148,7 @@ export function trainMouth(faces: readonly MouthFace[], o: MouthTrainOptions): M
     for (let c = 0; c < 3; c++) poolNum[i * 3 + c] = poolNum[i * 3 + c]! + chromaNum[b]![i * 3 + c]!;
   }
   const used: number[] = [];
-  const rgb: number[] = [], centres: number[] = [];
+  const rgb: number[] = [], rgbExemplar: number[] = [], centres: number[] = [];
   for (let b = 0; b < bins; b++) {
     const c = counts[b]!;
     if (c.faces === 0) continue;
@@ -134,28 +157,83 @@ export function trainMouth(faces: readonly MouthFace[], o: MouthTrainOptions): M
     const own = c.colourFaces >= o.minColourFaces;
     c.chroma = own ? 'own' : 'pooled';
     const num = own ? chromaNum[b]! : poolNum, den = own ? chromaDen[b]! : poolDen;
+    const exemplar = lumRatios(medoid(fitByBin[b]!, o.exemplarPool, subSeed(o.seed, `mouth-exemplar-${b}`)), cells);
     for (let i = 0; i < cells; i++) {
       const lum = lumSum[b]![i]! / c.faces;
       for (let ch = 0; ch < 3; ch++) {
         // No colour face at all: grey relative to the skin (the skin's own hue).
         const chroma = den[i]! > 1e-9 ? num[i * 3 + ch]! / den[i]! : 1;
         rgb.push(lum * chroma);
+        rgbExemplar.push(exemplar[i]! * chroma);
       }
     }
   }
   if (used.length === 0) throw new Error('no open mouths to learn from');
   // Bin centres must increase strictly (a bin's mean openness lies within its edges, so they do).
-  const table: MouthTable = { cols, rows, bins: used.length, openness: Float32Array.from(centres), rgb: Float32Array.from(rgb) };
+  const openness = Float32Array.from(centres);
+  const tables = {
+    mean: { cols, rows, bins: used.length, openness, rgb: Float32Array.from(rgb) },
+    exemplar: { cols, rows, bins: used.length, openness, rgb: Float32Array.from(rgbExemplar) },
+  };
+  const table: MouthTable = tables[o.table];
   const referenceSkin: [number, number, number] = skinN > 0 ? [skinRef[0]! / skinN, skinRef[1]! / skinN, skinRef[2]! / skinN] : [190, 150, 130];
-  return { table, bins: counts, outside, referenceSkin, metrics: measure(table, val, edges, cols, rows) };
+  const measured = { mean: measure(tables.mean, val, edges, cols, rows), exemplar: measure(tables.exemplar, val, edges, cols, rows) };
+  return { table, tables, bins: counts, outside, referenceSkin, metrics: measured[o.table], measured };
+}
+
+/** A face's luminance relative to its skin, per cell (capped as the mean's). */
+function lumRatios(f: MouthFace, cells: number): Float64Array {
+  const sl = luma(f.skin[0], f.skin[1], f.skin[2]);
+  return Float64Array.from({ length: cells }, (_, i) => Math.min(luma(f.samples[i * 3]!, f.samples[i * 3 + 1]!, f.samples[i * 3 + 2]!) / sl, MAX_RATIO));
+}
+
+/**
+ * The medoid of a bin's faces by their ln luminance ratios: the face with the least summed
+ * distance to the others, among at most `pool` faces drawn with the seed (the order of faces
+ * given does not matter beyond the draw).
+ */
+export function medoid(faces: readonly MouthFace[], pool: number, seed: number): MouthFace {
+  if (faces.length === 0) throw new Error('no faces for an exemplar');
+  const idx = faces.map((_, i) => i);
+  const rng = createRng(seed);
+  for (let i = idx.length - 1; i > 0; i--) { const j = Math.floor(rng() * (i + 1)); [idx[i], idx[j]] = [idx[j]!, idx[i]!]; }
+  const pick = idx.slice(0, Math.max(1, pool)).sort((a, b) => a - b).map((i) => faces[i]!);
+  const cells = pick[0]!.samples.length / 3;
+  const logs = pick.map((f) => lumRatios(f, cells).map((v) => Math.log(Math.max(v, 1e-3))));
+  let best = 0, bestSum = Infinity;
+  for (let a = 0; a < logs.length; a++) {
+    let sum = 0;
+    for (let b = 0; b < logs.length && sum < bestSum; b++) {
+      if (a === b) continue;
+      let d = 0;
+      const x = logs[a]!, y = logs[b]!;
+      for (let i = 0; i < cells; i++) d += (x[i]! - y[i]!) ** 2;
+      sum += Math.sqrt(d);
+    }
+    if (sum < bestSum) { bestSum = sum; best = a; }
+  }
+  return pick[best]!;
+}
+
+/** Spread of ln luminance over the cells of an interior given as a luminance per cell (any scale). */
+export function interiorContrast(lum: ArrayLike<number>): number {
+  const n = lum.length;
+  let m = 0;
+  for (let i = 0; i < n; i++) m += Math.log(Math.max(lum[i]!, 1e-3)) / n;
+  let v = 0;
+  for (let i = 0; i < n; i++) v += (Math.log(Math.max(lum[i]!, 1e-3)) - m) ** 2 / n;
+  return Math.sqrt(v);
 }
 
 /** Held-out error of the learned interior (table x the face's skin) and of the procedural one. */
 export function measure(table: MouthTable, val: readonly MouthFace[], edges: readonly number[], cols: number, rows: number): MouthMetrics {
   const bins = edges.length - 1;
-  const perBin = Array.from({ length: bins }, (_, bin) => ({ bin, faces: 0, learnedMae: 0, proceduralMae: 0 }));
+  const perBin = Array.from({ length: bins }, (_, bin) => ({ bin, faces: 0, learnedMae: 0, proceduralMae: 0, contrast: { real: NaN, learned: NaN, procedural: NaN } }));
+  const contrasts = Array.from({ length: bins }, () => ({ real: [] as number[], learned: [] as number[], procedural: [] as number[] }));
   let l = 0, p = 0, n = 0;
   const a: [number, number, number] = [0, 0, 0], q: [number, number, number] = [0, 0, 0];
+  const cells = cols * rows;
+  const lumReal = new Float64Array(cells), lumLearned = new Float64Array(cells), lumProc = new Float64Array(cells);
   for (const f of val) {
     const b = binOf(edges, f.openness);
     if (b < 0) continue;
@@ -164,16 +242,29 @@ export function measure(table: MouthTable, val: readonly MouthFace[], edges: rea
       const u = (i + 0.5) / cols, v = (j + 0.5) / rows;
       interiorColour(table, u, v, f.openness, f.skin, chromaWeight(f.skin), a);
       proceduralAt(v, f.openness, q);
+      const cell = j * cols + i;
       for (let c = 0; c < 3; c++) {
-        const real = f.samples[(j * cols + i) * 3 + c]!;
+        const real = f.samples[cell * 3 + c]!;
         fl += Math.abs(a[c]! - real);
         fp += Math.abs(q[c]! - real);
       }
+      lumReal[cell] = luma(f.samples[cell * 3]!, f.samples[cell * 3 + 1]!, f.samples[cell * 3 + 2]!);
+      lumLearned[cell] = luma(a[0], a[1], a[2]);
+      lumProc[cell] = luma(q[0], q[1], q[2]);
     }
-    const k = cols * rows * 3;
+    contrasts[b]!.real.push(interiorContrast(lumReal));
+    contrasts[b]!.learned.push(interiorContrast(lumLearned));
+    contrasts[b]!.procedural.push(interiorContrast(lumProc));
+    const k = cells * 3;
     perBin[b]!.faces++; perBin[b]!.learnedMae += fl / k; perBin[b]!.proceduralMae += fp / k;
     l += fl / k; p += fp / k; n++;
   }
-  for (const r of perBin) if (r.faces) { r.learnedMae /= r.faces; r.proceduralMae /= r.faces; }
-  return { valFaces: n, learnedMae: n ? l / n : NaN, proceduralMae: n ? p / n : NaN, perBin };
+  const median = (xs: number[]) => { const s = [...xs].sort((x, y) => x - y); return s.length ? s[Math.floor(s.length / 2)]! : NaN; };
+  for (const r of perBin) {
+    if (r.faces) { r.learnedMae /= r.faces; r.proceduralMae /= r.faces; }
+    const c = contrasts[r.bin]!;
+    r.contrast = { real: median(c.real), learned: median(c.learned), procedural: median(c.procedural) };
+  }
+  const all = (k: 'real' | 'learned' | 'procedural') => median(contrasts.flatMap((c) => c[k]));
+  return { valFaces: n, learnedMae: n ? l / n : NaN, proceduralMae: n ? p / n : NaN, contrast: { real: all('real'), learned: all('learned'), procedural: all('procedural') }, perBin };
 }
