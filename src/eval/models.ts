@@ -17,6 +17,8 @@ import { EmoteBotError } from '../core/errors.ts';
 import { readDetailModel } from '../models/detail-files.ts';
 import { createDetailLayer } from '../models/detail-model.ts';
 import { chooseExpressions } from '../models/expression-files.ts';
+import { chooseMouth } from '../models/mouth-files.ts';
+import type { MouthTable } from '../render/mouth-interior.ts';
 import { createExpressionModel, createNeutraliser } from '../models/expression-gan.ts';
 import { apexFrame } from '../pipeline/render-job.ts';
 
@@ -65,28 +67,49 @@ export const sourceModel: ExpressionModel = {
   },
 };
 
-/** The hand-written EMFACS rig (src/core/rig.ts), rendered the way `emotebot render --out x.png` renders an apex. */
-export const rigModel: ExpressionModel = {
-  name: 'rig',
-  description: 'hand-written EMFACS action-unit rig (src/core/rig.ts): photo mesh warp with mouth interior, or the character',
-  open(face) {
-    const renderer = face.kind === 'photo'
-      ? createPhotoRenderer({ image: face.image, mesh: face.mesh }, plainRig())
-      : createCharacterRenderer(face.size, plainRig());
-    return {
-      render: (emotion, intensity) => renderer.render(apexFrame([{ weights: { [emotion]: 1 }, intensity, start: 0, duration: null }])),
-      dispose: () => renderer.dispose(),
-    };
-  },
-  codeFor: codeFromEmotions,
-};
+/**
+ * The hand-written EMFACS rig (src/core/rig.ts), rendered the way `emotebot render --expressions
+ * rig --out x.png` renders an apex: with the learned mouth interior when `mouth` is given (the
+ * command's default), the procedural one otherwise.
+ */
+export function rigModelWith(mouth?: MouthTable): ExpressionModel {
+  return {
+    name: 'rig',
+    description: `hand-written EMFACS action-unit rig (src/core/rig.ts): photo mesh warp with the ${mouth ? 'learned' : 'procedural'} mouth interior, or the character`,
+    open(face) {
+      const renderer = face.kind === 'photo'
+        ? createPhotoRenderer({ image: face.image, mesh: face.mesh }, plainRig(), mouth ? { mouth } : {})
+        : createCharacterRenderer(face.size, plainRig());
+      return {
+        render: (emotion, intensity) => renderer.render(apexFrame([{ weights: { [emotion]: 1 }, intensity, start: 0, duration: null }])),
+        dispose: () => renderer.dispose(),
+      };
+    },
+    codeFor: codeFromEmotions,
+  };
+}
+
+/** The rig with the procedural mouth interior (needs no model file). */
+export const rigModel: ExpressionModel = rigModelWith();
+
+/** The learned mouth interior as `emotebot render` uses it by default (absent: procedural, with the reason). */
+async function learnedMouth(): Promise<MouthTable | undefined> {
+  const m = await chooseMouth('learned');
+  if (m.note) throw new Error(m.note);
+  return m.table;
+}
 
 /**
  * The learned expressions (issue 5): the expression GAN shipped in models/expression-gan/, as
  * `emotebot render --expressions gan` uses it (its codes through the same rig, and a photo's own
- * expression taken out first). Loading fails when no trained model is there.
+ * expression taken out first, the learned mouth interior on photos). Loading fails when no trained
+ * model is there. `fieldsOnly`: the codes through the fields alone; `mouth: 'procedural'`: the
+ * procedural mouth interior instead of the learned one.
  */
-export async function loadGanModel(seed: number, dir?: string, detail: 'none' | 'mean' | 'gan' = 'none', fieldsOnly = false): Promise<ExpressionModel> {
+export interface GanVariant { detail?: 'none' | 'mean' | 'gan'; fieldsOnly?: boolean; mouth?: 'learned' | 'procedural' }
+
+export async function loadGanModel(seed: number, dir?: string, variant: GanVariant = {}): Promise<ExpressionModel> {
+  const { detail = 'none', fieldsOnly = false, mouth: mouthKind = 'learned' } = variant;
   let choice;
   try {
     choice = await chooseExpressions('gan', seed, dir);
@@ -100,19 +123,22 @@ export async function loadGanModel(seed: number, dir?: string, detail: 'none' | 
   const rig = fieldsOnly ? plainRig() : choice.rig;
   const neutralise = fieldsOnly ? createNeutraliser(createExpressionModel({ ...choice.model, shapeFields: null })) : choice.neutralise;
   const detailModel = detail === 'none' ? null : await readDetailModel();
-  const name = fieldsOnly ? 'gan-fields' : detail === 'none' ? 'gan' : detail === 'mean' ? 'gan+mean' : 'gan+detail';
+  const mouth = mouthKind === 'learned' ? await learnedMouth() : undefined;
+  const name = (fieldsOnly ? 'gan-fields' : detail === 'none' ? 'gan' : detail === 'mean' ? 'gan+mean' : 'gan+detail') + (mouthKind === 'procedural' ? '/procedural-mouth' : '');
   return {
     name,
     description: fieldsOnly
       ? 'the learned codes through the rig\'s fields alone, without the model\'s learned shape beyond them; geometry only'
-      : detail === 'none'
+      : (detail === 'none'
         ? 'learned expressions (src/models/expression-gan.ts, shipped in models/expression-gan/): generated codes through the rig\'s fields plus the learned shape beyond them; photos neutralised first; geometry only'
-        : `the same, plus ${detail === 'mean' ? 'the per-emotion mean real detail' : 'generated detail'} (models/expression-detail/) laid on the face as shading; photos only`,
+        : `the same, plus ${detail === 'mean' ? 'the per-emotion mean real detail' : 'generated detail'} (models/expression-detail/) laid on the face as shading; photos only`)
+      + (mouthKind === 'procedural' ? '; the procedural mouth interior' : '; the learned mouth interior (models/mouth-interior/)'),
     open(face) {
       if (face.kind !== 'photo' && detailModel) return null; // detail is for photos; the character is measured once, as "gan"
       const renderer = face.kind === 'photo'
         ? createPhotoRenderer({ image: face.image, mesh: face.mesh }, rig, {
           ...(neutralise ? { neutralise } : {}),
+          ...(mouth ? { mouth } : {}),
           ...(detailModel ? { detail: createDetailLayer(detailModel, { kind: detail === 'mean' ? 'mean' : 'gan', codeFor: choice.emotionCode, seed }), photoExpression: choice.photoExpression } : {}),
         })
         : createCharacterRenderer(face.size, rig);
@@ -122,18 +148,20 @@ export async function loadGanModel(seed: number, dir?: string, detail: 'none' | 
       };
     },
     // The motion is the same as "gan"'s: measured once.
-    ...(detail === 'none' && !fieldsOnly ? { codeFor } : {}),
+    ...(detail === 'none' && !fieldsOnly && mouthKind === 'learned' ? { codeFor } : {}),
   };
 }
 
 /** Every model the evaluation knows, by name: a loader each. A trained model registers here. */
 export const EXPRESSION_MODELS: Readonly<Record<string, (seed: number) => Promise<ExpressionModel>>> = {
   source: async () => sourceModel,
-  rig: async () => rigModel,
+  rig: async () => rigModelWith(await learnedMouth()),
+  'rig/procedural-mouth': async () => rigModel,
   gan: (seed) => loadGanModel(seed),
-  'gan-fields': (seed) => loadGanModel(seed, undefined, 'none', true),
-  'gan+mean': (seed) => loadGanModel(seed, undefined, 'mean'),
-  'gan+detail': (seed) => loadGanModel(seed, undefined, 'gan'),
+  'gan-fields': (seed) => loadGanModel(seed, undefined, { fieldsOnly: true }),
+  'gan+mean': (seed) => loadGanModel(seed, undefined, { detail: 'mean' }),
+  'gan+mean/procedural-mouth': (seed) => loadGanModel(seed, undefined, { detail: 'mean', mouth: 'procedural' }),
+  'gan+detail': (seed) => loadGanModel(seed, undefined, { detail: 'gan' }),
 };
 
 /**
