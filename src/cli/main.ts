@@ -60,7 +60,7 @@ Render options
                        per-emotion mean of real faces, "none" the moving mesh alone; "auto" (default)
                        whichever of gan and mean the model's training found better (its manifest)
   --mouth <learned|procedural>  on photos, what shows when the lips part: "learned" (default) the
-                       mean interior of real open mouths (models/mouth-interior), in the photo's own
+                       interior learned from real open mouths (models/mouth-interior), in the photo's own
                        skin light; "procedural" the hand-made teeth and cavity (also the fallback,
                        with a note, when the model cannot be loaded)
   --quiet              no progress or notes on stderr

@@ -7,8 +7,9 @@
  * yaw, pitch), with its inner lips open (lip gap / mouth width within the bins' edges): the
  * photo is decoded, the band between the inner lips sampled on the mouth grid
  * (render/mouth-interior.ts) and read against the face's own skin (its cheeks). Then the
- * per-bin mean (mouth-train.ts), measured on held-out people against the procedural interior,
- * the model folder and a report (PNG of each bin's mean interior beside the procedural one).
+ * per-bin tables (mouth-train.ts: the mean, and the medoid mouth that ships by default), both
+ * measured on held-out people against the procedural interior, the model folder and a report
+ * (PNG of each bin's interiors beside the procedural one).
  */
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';

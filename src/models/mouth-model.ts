@@ -1,6 +1,6 @@
 /**
  * The learned mouth interior as a versioned model (models/mouth-interior/, trained by
- * `emotebot train mouth`): the per-openness-bin mean of real open mouths' colours relative to
+ * `emotebot train mouth`): per openness bin, real open mouths' colours relative to
  * each face's skin (render/mouth-interior.ts). Pure: decoding and checking bytes (the same
  * checks as every model: format, name, version, SHA-256), in Node and the page.
  *

@@ -1,7 +1,8 @@
 /**
  * Training the mouth interior (pure: no I/O; the command in mouth-commands.ts reads the photos).
- * A learned baseline from data, not a generator: for each openness bin, the mean over real
- * open mouths of each grid cell's colour relative to the face's own skin.
+ * From data, not a generator: for each openness bin, each grid cell's colour relative to the
+ * face's own skin, as the medoid real mouth shows it (the default) or as the mean over real open
+ * mouths (which washes teeth and cavity out: their heights vary from mouth to mouth).
  *
  * Lighting: a sample's luminance is divided by the skin's (the ratio carries the photo's
  * exposure out), and its chroma is read against the skin's chroma. Luminance comes from every
