@@ -25,7 +25,7 @@ import { createCharacterRenderer } from '../render/character-renderer.ts';
 import { fitFace } from '../render/pose.ts';
 import { writeModelDir } from './files.ts';
 import { type FaceSet, indicesOf, loadClips, loadFaceSets, PART_DEV, PART_FIT, PART_VAL, type VideoClips } from './expression-data.ts';
-import { type EvalReport, evaluateExpressions, frechetScore, measuredEmotions, rawIdentitySpace, realAccuracy, type SpaceFigures, spaceFigures, trainLandmarkClassifier } from './expression-eval.ts';
+import { type EvalReport, evaluateExpressions, frechetScore, measuredEmotions, partRecognisability, rawIdentitySpace, realAccuracy, type SpaceFigures, spaceFigures, trainLandmarkClassifier } from './expression-eval.ts';
 import { KEEP_WHEN_NEUTRALISING, readExpressionModel } from './expression-files.ts';
 import { createExpressionModel, createNeutraliser, EXPRESSION_MODEL_NAME, EXPRESSION_MODEL_VERSION, type ExpressionModel, expressionRigFor, GAN_EMOTIONS, modelTensors } from './expression-gan.ts';
 import { buildSpaceFromFaces, codeEnvelope, DEFAULT_SPACE, type Directions, ganDataOf, intensityLabels, learnedEmotions, MIN_LEARNED_FACES, readAllCodes, shapeResidualFields, type SpaceChoice } from './expression-pipeline.ts';
@@ -192,9 +192,23 @@ export async function runTrainExpressions(args: string[], io: Io): Promise<numbe
     log(io, quiet, `emotebot: trained ${result.steps} steps in ${result.seconds.toFixed(0)} s; kept step ${result.bestStep} (best dev Fréchet)`);
 
     // The shape beyond the fields, from the fit part (no training: means of what the fields leave).
-    const shape = shapeResidualFields(faces, codes, space, learned);
-    log(io, quiet, `emotebot: learned shape beyond the rig's fields, RMS per point: ${Object.entries(shape.rms).map(([e, v]) => `${e} ${(v * 10).toFixed(2)} mm`).join(', ')}`);
-    const provisional = createExpressionModel({ manifest: placeholderManifest(), space, generator: result.generator, learned, envelope, noiseScale: RUNTIME_NOISE_SCALE, shapeFields: shape.fields });
+    const shape = shapeResidualFields(faces, codes, intensity, space, learned);
+    log(io, quiet, `emotebot: learned shape beyond the rig's fields at intensity 1, RMS per point (class mean; mean of the faces labelled 1, cosine with the field): ${Object.entries(shape.figures).map(([e, f]) => `${e} ${(f.rms * 10).toFixed(2)} mm (${(f.classMeanRms * 10).toFixed(2)}; ${(f.apexFacesRms * 10).toFixed(2)} over ${f.apexFaces} faces, ${f.cosine.toFixed(2)})`).join(', ')}`);
+    // Which shape ships, chosen on the dev part by a landmark classifier trained on the fit part alone.
+    // Scored as it ships: the emotions --rig-for names play the rig's prototypes.
+    const runtimeLearned = learned.map((l, k) => l && !rigFor.includes(GAN_EMOTIONS[k]!));
+    const withShape = (fields: Float32Array | null) => createExpressionModel({ manifest: placeholderManifest(), space, generator: result.generator, learned: runtimeLearned, envelope, noiseScale: RUNTIME_NOISE_SCALE, shapeFields: fields });
+    const choiceClasses = measuredEmotions(faces, MIN_LEARNED_FACES);
+    const fitOnly = await trainLandmarkClassifier(tf, faces, choiceClasses, subSeed(seed, 'shape-choice'), undefined, [PART_FIT]);
+    const shapeDev = {
+      intensityOne: partRecognisability(withShape(shape.fields), faces, fitOnly, choiceClasses, PART_DEV, seed),
+      classMean: partRecognisability(withShape(shape.classMean), faces, fitOnly, choiceClasses, PART_DEV, seed),
+      fieldsOnly: partRecognisability(withShape(null), faces, fitOnly, choiceClasses, PART_DEV, seed),
+    };
+    const shapeKind: 'intensityOne' | 'classMean' = shapeDev.classMean > shapeDev.intensityOne ? 'classMean' : 'intensityOne';
+    const shapeFields = shapeKind === 'classMean' ? shape.classMean : shape.fields;
+    log(io, quiet, `emotebot: shape choice on the dev part (balanced recall, classifier on the fit part): at intensity 1 ${(shapeDev.intensityOne * 100).toFixed(1)}%, class mean ${(shapeDev.classMean * 100).toFixed(1)}%, fields only ${(shapeDev.fieldsOnly * 100).toFixed(1)}%; shipping the ${shapeKind === 'classMean' ? 'class mean' : 'line at intensity 1'}`);
+    const provisional = createExpressionModel({ manifest: placeholderManifest(), space, generator: result.generator, learned, envelope, noiseScale: RUNTIME_NOISE_SCALE, shapeFields });
     const measured = await Progress.phase('measuring on held-out faces', measureAll(tf, prepared, provisional, rig.basis, seed), quiet);
     if (!quiet) io.err(measured.text);
     const mona = await monaLisaFigures(provisional).catch((e: unknown) => ({ error: e instanceof Error ? e.message : String(e) }));
@@ -206,9 +220,11 @@ export async function runTrainExpressions(args: string[], io: Io): Promise<numbe
         ...architectureOf(base, space, learned, choice, built.directions, rigFor), identitySource: built.identitySource, runtimeNoiseScale: RUNTIME_NOISE_SCALE,
         shape: {
           tensor: 'shape.residual',
-          meaning: 'per emotion (conditions order), canonical cm: the mean over its fit-part faces of the departure from the mean neutral face (identity projected out) minus the rig fields at the face\'s own code, minus the same mean over neutral faces; zero for emotions not learned',
+          meaning: 'per emotion (conditions order), canonical cm, from the fit part: r is a face\'s departure from the mean neutral face (identity projected out) minus the rig fields at its own code minus the neutral faces\' mean of the same; the candidates are the residual at intensity 1 of a line through neutral, sum t r / sum t^2 (t the intensity labels), and the class mean of r; zero for emotions not learned',
+          shipped: shapeKind === 'classMean' ? 'class mean' : 'line at intensity 1',
+          choice: { part: 'dev', measure: 'balanced recall of run-time codes at intensity 1 (as shipped: --rig-for emotions on the rig prototypes; fields plus the shape) on dev neutral faces, landmark classifier trained on the fit part alone', ...shapeDev },
           runtime: 'the rig adds sum_e a_e(code) shape_e, a_e >= 0 read by NNLS against this model\'s code for each emotion at intensity 1 (no noise), at most 1.2; photos lose the shape of the expression neutralisation takes out',
-          rmsPerPointCm: shape.rms,
+          figures: shape.figures,
         },
       },
       training: {
@@ -224,7 +240,7 @@ export async function runTrainExpressions(args: string[], io: Io): Promise<numbe
         intensity: intensityModel,
       },
       metrics: { evaluation: slimEval(measured.report), space: measured.space, monaLisa: mona },
-    }, modelTensors(space, result.generator, envelope, shape.fields));
+    }, modelTensors(space, result.generator, envelope, shapeFields));
     await writeModelDir(values.out, manifest, weights);
 
     // The report.

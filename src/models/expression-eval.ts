@@ -38,12 +38,40 @@ function shuffled(idx: readonly number[], seed: number): number[] {
 }
 
 /** The landmark classifier: aligned meshes of the train split (fit and dev), real faces only. */
-export async function trainLandmarkClassifier(tf: typeof TF, faces: FaceSet, classes: readonly Emotion[], seed: number, steps = DEFAULT_CLASSIFIER.steps): Promise<Classifier> {
-  const idx = [...indicesOf(faces, PART_FIT), ...indicesOf(faces, PART_DEV)].filter((i) => classes.includes(EMOTIONS[faces.emotion[i]!]!));
+export async function trainLandmarkClassifier(tf: typeof TF, faces: FaceSet, classes: readonly Emotion[], seed: number, steps = DEFAULT_CLASSIFIER.steps, parts: readonly number[] = [PART_FIT, PART_DEV]): Promise<Classifier> {
+  const idx = parts.flatMap((p) => indicesOf(faces, p)).filter((i) => classes.includes(EMOTIONS[faces.emotion[i]!]!));
   const X = new Float32Array(idx.length * MESH_DIM);
   const y = new Uint8Array(idx.length);
   idx.forEach((i, k) => { X.set(meshRow(faces, i), k * MESH_DIM); y[k] = classes.indexOf(EMOTIONS[faces.emotion[i]!]!); });
   return trainClassifier(tf, X, MESH_DIM, y, classes.length, { ...DEFAULT_CLASSIFIER, steps, seed: subSeed(seed, 'landmarks') });
+}
+
+/**
+ * For choices made in training (never on val): the balanced recall, by a landmark classifier
+ * trained on the fit part alone, of the model's run-time codes at intensity 1 (fields plus its
+ * learned shape) applied to the given part's neutral faces, over the GAN emotions in `classes`.
+ */
+export function partRecognisability(model: ExpressionModel, faces: FaceSet, landmarks: Classifier, classes: readonly Emotion[], part: number, seed: number, perEmotion = 300): number {
+  const neutral = indicesOf(faces, part, 'neutral');
+  if (neutral.length === 0) throw new Error('the part has no neutral faces to apply expressions to');
+  const rng = createRng(subSeed(seed, `recognisability-${part}`));
+  const moved = new Float64Array(MESH_DIM);
+  const basis = model.space.basis;
+  const truth: number[] = [], predicted: number[] = [];
+  for (const e of GAN_EMOTIONS) {
+    if (!classes.includes(e)) continue;
+    for (let k = 0; k < perEmotion; k++) {
+      const who = neutral[Math.floor(rng() * neutral.length)]!;
+      const code = model.code({ [e]: 1 }, 1, Float64Array.from({ length: model.generator.noiseDim }, () => gaussian(rng) * model.noiseScale));
+      const m = meshRow(faces, who);
+      for (let t = 0; t < MESH_DIM; t++) moved[t] = m[t]!;
+      for (let a = 0; a < AU_COUNT; a++) { const c = code[a]!; if (c !== 0) for (let t = 0; t < MESH_DIM; t++) moved[t] = moved[t]! + c * basis[a * MESH_DIM + t]!; }
+      model.shape?.addTo(moved, code);
+      truth.push(classes.indexOf(e));
+      predicted.push(argmax(landmarks.predict(moved)));
+    }
+  }
+  return recallByClass(truth, predicted, classes.length).balanced;
 }
 
 /** A classifier on the codes alone (same recipe), for the label information the code keeps. */

@@ -258,13 +258,24 @@ export function codeEnvelope(faces: FaceSet, codes: Float32Array, space: Express
 }
 
 /**
- * The learned shape beyond the rig's fields (core/shape-residual.ts), from the fit part: for each
- * GAN emotion with `learned` set, the mean over its faces of what the fields at each face's own
- * code leave of its departure from the mean neutral face (identity directions projected out),
- * minus the same mean over neutral faces (what fitting leaves of any face). GAN_EMOTIONS.length x
- * MESH_DIM, zero rows for emotions not learned. Also returns each field's RMS per point (cm).
+ * The learned shape beyond the rig's fields (core/shape-residual.ts), from the fit part. A face's
+ * residual is what the fields at its own code leave of its departure from the mean neutral face
+ * (identity directions projected out); neutral faces' mean residual (what fitting leaves of any
+ * face) is taken off. Residuals grow with the expression: the faces with intensity label 1 (the
+ * clearest tenth, what the generator's intensity 1 stands for) leave 1.7 to 4 times the class
+ * mean's residual, in the same direction. Two candidates per emotion, GAN_EMOTIONS.length x
+ * MESH_DIM each, zero rows for emotions not learned: `fields`, the residual at intensity 1 under
+ * a line through neutral fitted over all its faces, R_e = Σ t_i r_i / Σ t_i² (t_i the intensity
+ * labels of intensityLabels), and `classMean`, the plain mean. Training chooses between them on
+ * the dev part. Also per emotion: the line's RMS per point, the class mean's, and the mean
+ * residual of the faces labelled 1 (cm), with the cosine between that and the line.
  */
-export function shapeResidualFields(faces: FaceSet, codes: Float32Array, space: ExpressionSpace, learned: readonly boolean[]): { fields: Float32Array; rms: Partial<Record<GanEmotion, number>> } {
+export function shapeResidualFields(faces: FaceSet, codes: Float32Array, intensity: Float32Array, space: ExpressionSpace, learned: readonly boolean[]): {
+  fields: Float32Array;
+  /** The class means of the same residuals (what the faces of each emotion leave on average). */
+  classMean: Float32Array;
+  figures: Partial<Record<GanEmotion, { rms: number; classMeanRms: number; apexFacesRms: number; apexFaces: number; cosine: number }>>;
+} {
   const F = new Float64Array(AU_COUNT * MESH_DIM);
   for (let a = 0; a < AU_COUNT; a++) {
     const col = F.subarray(a * MESH_DIM, (a + 1) * MESH_DIM);
@@ -272,9 +283,13 @@ export function shapeResidualFields(faces: FaceSet, codes: Float32Array, space: 
     projectOut(col, space.identity, space.identityCount);
   }
   const d = new Float64Array(MESH_DIM);
-  const meanResidual = (idx: readonly number[]): Float64Array => {
+  /** Σ w(i) r_i over the faces, and Σ w(i). */
+  const weightedResidual = (idx: readonly number[], w: (i: number) => number, minus?: Float64Array): { sum: Float64Array; weight: number } => {
     const sum = new Float64Array(MESH_DIM);
+    let weight = 0;
     for (const i of idx) {
+      const wi = w(i);
+      if (wi === 0) continue;
       const m = meshRow(faces, i);
       for (let t = 0; t < MESH_DIM; t++) d[t] = m[t]! - space.mean[t]!;
       projectOut(d, space.identity, space.identityCount);
@@ -282,23 +297,36 @@ export function shapeResidualFields(faces: FaceSet, codes: Float32Array, space: 
         const c = codes[i * AU_COUNT + a]!;
         if (c !== 0) for (let t = 0; t < MESH_DIM; t++) d[t] = d[t]! - c * F[a * MESH_DIM + t]!;
       }
-      for (let t = 0; t < MESH_DIM; t++) sum[t] = sum[t]! + d[t]!;
+      if (minus) for (let t = 0; t < MESH_DIM; t++) d[t] = d[t]! - minus[t]!;
+      for (let t = 0; t < MESH_DIM; t++) sum[t] = sum[t]! + wi * d[t]!;
+      weight += wi;
     }
-    return sum.map((v) => v / Math.max(1, idx.length));
+    return { sum, weight };
   };
   const neutral = indicesOf(faces, PART_FIT, 'neutral');
   if (neutral.length === 0) throw new Error('the fit part has no neutral faces to measure the shape residual against');
-  const rest = meanResidual(neutral);
-  const fields = new Float32Array(GAN_EMOTIONS.length * MESH_DIM);
-  const rms: Partial<Record<GanEmotion, number>> = {};
+  const restSum = weightedResidual(neutral, () => 1);
+  const rest = restSum.sum.map((v) => v / restSum.weight);
+  const fields = new Float32Array(GAN_EMOTIONS.length * MESH_DIM), classMean = new Float32Array(GAN_EMOTIONS.length * MESH_DIM);
+  const figures: Partial<Record<GanEmotion, { rms: number; classMeanRms: number; apexFacesRms: number; apexFaces: number; cosine: number }>> = {};
+  const rmsOf = (v: ArrayLike<number>) => { let s = 0; for (let t = 0; t < MESH_DIM; t++) s += v[t]! ** 2; return Math.sqrt(s / (MESH_DIM / 3)); };
   GAN_EMOTIONS.forEach((e, k) => {
     if (!learned[k]) return;
     const idx = indicesOf(faces, PART_FIT, e);
-    if (idx.length === 0) return;
-    const r = meanResidual(idx);
-    let s = 0;
-    for (let t = 0; t < MESH_DIM; t++) { const v = r[t]! - rest[t]!; fields[k * MESH_DIM + t] = v; s += v * v; }
-    rms[e] = Math.sqrt(s / (MESH_DIM / 3));
+    const line = weightedResidual(idx, (i) => intensity[i]!, rest);
+    // Σ t r / Σ t²: the weights above are t, so divide by Σ t² separately.
+    let tt = 0;
+    for (const i of idx) tt += intensity[i]! ** 2;
+    if (tt <= 0) return;
+    const field = line.sum.map((v) => v / tt);
+    fields.set(field, k * MESH_DIM);
+    const mean = weightedResidual(idx, () => 1, rest), apex = weightedResidual(idx, (i) => (intensity[i]! >= 0.999 ? 1 : 0), rest);
+    classMean.set(mean.sum.map((v) => v / Math.max(1, mean.weight)), k * MESH_DIM);
+    const apexMean = apex.sum.map((v) => v / Math.max(1, apex.weight));
+    let dot = 0;
+    for (let t = 0; t < MESH_DIM; t++) dot += field[t]! * apexMean[t]!;
+    const rf = rmsOf(field), ra = rmsOf(apexMean);
+    figures[e] = { rms: rf, classMeanRms: rmsOf(mean.sum.map((v) => v / Math.max(1, mean.weight))), apexFacesRms: ra, apexFaces: apex.weight, cosine: rf > 0 && ra > 0 ? dot / (rf * ra * (MESH_DIM / 3)) : NaN };
   });
-  return { fields, rms };
+  return { fields, classMean, figures };
 }

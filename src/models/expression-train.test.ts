@@ -52,8 +52,8 @@ describe('training the expression GAN (synthetic faces)', () => {
     // Packed, loaded back and run: intensity 0 is neutral, blends stay within the range of real codes.
     const envelope = codeEnvelope(faces, codes, space);
     // Synthetic faces are made by the rig's fields alone: the shape beyond them is small (noise).
-    const shape = shapeResidualFields(faces, codes, space, learned);
-    for (const [e, rms] of Object.entries(shape.rms)) expect(rms, e).toBeLessThan(0.05);
+    const shape = shapeResidualFields(faces, codes, intensity, space, learned);
+    for (const [e, f] of Object.entries(shape.figures)) expect(f.rms, e).toBeLessThan(0.05);
     const { manifest, weights } = await encodeModel({
       name: EXPRESSION_MODEL_NAME, version: EXPRESSION_MODEL_VERSION, created: 'test',
       architecture: { conditions: GAN_EMOTIONS, noiseDim: r.generator.noiseDim, nuisanceDim: r.generator.nuisanceDim, expressionLayers: r.generator.expression.length, nuisanceLayers: r.generator.nuisance.length, learned: GAN_EMOTIONS.filter((_, k) => learned[k]) },
