@@ -14,6 +14,7 @@ const MONA = path.resolve(import.meta.dirname, '../fixtures/mona-lisa.jpg');
 
 describe('photos in the EmoteBot page', () => {
   let h: Harness;
+  let monaSurprised: Buffer | undefined;
   let page: Harness['page'];
 
   beforeAll(async () => {
@@ -65,6 +66,37 @@ describe('photos in the EmoteBot page', () => {
     await page.waitForTimeout(SETTLE_MS);
     const surprised = await h.shot('photo-mona-surprised');
     expect(await changed(after, surprised, await middle())).toBeGreaterThan(0.01);
+    monaSurprised = surprised;
+  });
+
+  it('draws the learned mouth interior by default and the hand-drawn one with ?mouth=procedural', async () => {
+    expect(await page.locator('#stage').getAttribute('data-mouth')).toBe('learned');
+    // The same page, seed and triggers (so the same codes) with the procedural interior.
+    const other = await h.context.newPage();
+    try {
+      await other.goto(`${h.server.url}?idle=0&blinks=0&seed=1&mouth=procedural`);
+      await other.waitForSelector('body[data-ready="true"]');
+      expect(await other.locator('#stage').getAttribute('data-mouth')).toBe('procedural');
+      await other.locator('#face-choice').selectOption('mona-lisa');
+      await other.waitForFunction(() => {
+        const stage = document.querySelector('#stage') as HTMLElement | null;
+        return stage?.dataset.face === 'photo' && stage.dataset.busy === undefined;
+      }, undefined, { timeout: 60_000 });
+      for (const e of ['happy', 'surprised']) {
+        await other.locator(`button[data-emotion="${e}"]`).click();
+        await other.waitForTimeout(SETTLE_MS);
+      }
+      const procedural = await other.screenshot({ fullPage: false });
+      const box = await faceBox(other);
+      // Only the open mouth differs: a small part of the face, nothing in the corner.
+      const face = { x: box.x + box.width * 0.3, y: box.y + box.height * 0.3, width: box.width * 0.4, height: box.height * 0.45 };
+      const share = await changed(monaSurprised!, procedural, face);
+      expect(share).toBeGreaterThan(0.002);
+      expect(share).toBeLessThan(0.2);
+      expect(await changed(monaSurprised!, procedural, { x: box.x + 8, y: box.y + 8, width: 70, height: 70 })).toBe(0);
+    } finally {
+      await other.close();
+    }
   });
 
   it('the character and the photo swap without losing the animation', async () => {
