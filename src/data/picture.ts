@@ -4,7 +4,8 @@
  * mean with its difference from neutral exaggerated four times (red), so that where "happy" and
  * "sad" differ can be seen at a glance.
  */
-import { createCanvas, type SKRSContext2D } from '@napi-rs/canvas';
+import { whiteCanvas } from '../export/canvas.ts';
+import type { SKRSContext2D } from '@napi-rs/canvas';
 import {
   CANONICAL_TRIANGLES, FACE_OVAL, LEFT_BROW, LEFT_EYE_LOWER, LEFT_EYE_UPPER, LIPS_INNER_LOWER, LIPS_INNER_UPPER,
   LIPS_OUTER_LOWER, LIPS_OUTER_UPPER, RIGHT_BROW, RIGHT_EYE_LOWER, RIGHT_EYE_UPPER,
@@ -37,10 +38,7 @@ export async function meanFacePicture(means: MeanFaces, vocabulary: readonly str
     for (const p of shown) for (let k = 0; k < MESH_VALUES; k++) ref[k]! += (p.mesh![k]! * p.n) / total;
   }
   const W = PANEL_W * shown.length, H = TITLE_H + 2 * (ROW_LABEL_H + PANEL_H) + FOOT_H;
-  const canvas = createCanvas(W, H);
-  const ctx = canvas.getContext('2d');
-  ctx.fillStyle = '#ffffff';
-  ctx.fillRect(0, 0, W, H);
+  const { canvas, ctx } = whiteCanvas(W, H);
   ctx.fillStyle = '#111111';
   ctx.font = 'bold 16px "DejaVu Sans", sans-serif';
   ctx.fillText(title, 10, 22);

@@ -6,6 +6,7 @@
  * +-DIFFERENCE_RANGE, i.e. exaggerated. Only texels covered in at least half of the faces of a
  * label are shown (the rest pale green, or grey in row two); thin lines mark the canonical eyes, brows, lips, nose and face outline.
  */
+import { whiteCanvas } from '../export/canvas.ts';
 import { createCanvas, type SKRSContext2D } from '@napi-rs/canvas';
 import {
   CANONICAL_UVS, FACE_OVAL, LEFT_BROW, LEFT_EYE_LOWER, LEFT_EYE_UPPER, LIPS_INNER_LOWER, LIPS_INNER_UPPER,
@@ -80,10 +81,7 @@ export async function texturePicture(means: MeanTextures, vocabulary: readonly s
   if (shown.length === 0) return undefined;
   const neutral = shown.find((p) => p.name === 'neutral');
   const W = shown.length * (PANEL + GAP) + GAP, H = TITLE_H + 2 * (ROW_LABEL_H + PANEL + 22) + FOOT_H;
-  const canvas = createCanvas(W, H);
-  const ctx = canvas.getContext('2d');
-  ctx.fillStyle = '#ffffff';
-  ctx.fillRect(0, 0, W, H);
+  const { canvas, ctx } = whiteCanvas(W, H);
   ctx.fillStyle = '#111111';
   ctx.font = 'bold 16px "DejaVu Sans", sans-serif';
   ctx.fillText(title, 10, 22);

@@ -4,6 +4,7 @@
  * emotion asked for, red when it is another, orange when no face was found, grey where the
  * judge has no label for the emotion (contempt).
  */
+import { whiteCanvas } from '../export/canvas.ts';
 import { createCanvas, ImageData as NapiImageData } from '@napi-rs/canvas';
 import sharp from 'sharp';
 import { EMOTIONS, type Emotion } from '../core/emotions.ts';
@@ -52,10 +53,7 @@ export class ContactSheet {
   async png(): Promise<Buffer> {
     const width = ROW_HEADER + EMOTIONS.length * CELL;
     const height = HEADER + Math.max(1, this.rows.length) * (CELL + LABEL);
-    const canvas = createCanvas(width, height);
-    const ctx = canvas.getContext('2d');
-    ctx.fillStyle = '#ffffff';
-    ctx.fillRect(0, 0, width, height);
+    const { canvas, ctx } = whiteCanvas(width, height);
     ctx.fillStyle = '#222222';
     ctx.font = 'bold 15px sans-serif';
     ctx.textBaseline = 'middle';

@@ -2,6 +2,7 @@
  * The learned expressions' report: line charts (loss curves, validation), a contact sheet of
  * generated expressions, and the tables `emotebot train expressions` and `eval expressions` print.
  */
+import { whiteCanvas } from '../export/canvas.ts';
 import { createCanvas, ImageData as NapiImageData } from '@napi-rs/canvas';
 import sharp from 'sharp';
 import type { Emotion } from '../core/emotions.ts';
@@ -16,10 +17,7 @@ export const colour = (k: number): string => PALETTE[k % PALETTE.length]!;
 export async function lineChartPng(title: string, xLabel: string, series: readonly Series[], o: { width?: number; height?: number; yLabel?: string } = {}): Promise<Buffer> {
   const W = o.width ?? 720, H = o.height ?? 360;
   const L = 64, R = 16, T = 36, Bm = 44;
-  const canvas = createCanvas(W, H);
-  const ctx = canvas.getContext('2d');
-  ctx.fillStyle = '#ffffff';
-  ctx.fillRect(0, 0, W, H);
+  const { canvas, ctx } = whiteCanvas(W, H);
   const pts = series.flatMap((s) => s.points).filter(([x, y]) => Number.isFinite(x) && Number.isFinite(y));
   let x0 = Math.min(...pts.map((p) => p[0])), x1 = Math.max(...pts.map((p) => p[0]));
   let y0 = Math.min(...pts.map((p) => p[1])), y1 = Math.max(...pts.map((p) => p[1]));

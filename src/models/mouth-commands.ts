@@ -11,6 +11,7 @@
  * measured on held-out people against the procedural interior, the model folder and a report
  * (PNG of each bin's interiors beside the procedural one).
  */
+import { whiteCanvas } from '../export/canvas.ts';
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
@@ -183,10 +184,7 @@ export async function mouthReportPng(r: MouthTraining, edges: readonly number[])
   const t: MouthTable = r.tables.mean, tx: MouthTable = r.tables.exemplar;
   const S = 8, PW = t.cols * S, PH = t.rows * S, GAP = 16, TITLE = 40, ROWH = PH + 34;
   const W = GAP + (PW + GAP) * 3 + 70, H = TITLE + t.bins * ROWH + 30;
-  const canvas = createCanvas(W, H);
-  const ctx = canvas.getContext('2d');
-  ctx.fillStyle = '#ffffff';
-  ctx.fillRect(0, 0, W, H);
+  const { canvas, ctx } = whiteCanvas(W, H);
   ctx.fillStyle = '#111111';
   ctx.font = 'bold 15px "DejaVu Sans", sans-serif';
   ctx.fillText('Mouth interior per openness bin: learned mean, learned exemplar (medoid), procedural', 10, 20);
