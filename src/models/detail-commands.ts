@@ -28,12 +28,14 @@ import { createRng, gaussian, subSeed } from '../core/rng.ts';
 import { faceDetailMask } from '../render/detail.ts';
 import { argmax, type Classifier, recallByClass, trainClassifier } from './expression-classifier.ts';
 import { loadFaceSets, PART_DEV, PART_FIT, PART_VAL } from './expression-data.ts';
+import { readExpressionModel } from './expression-files.ts';
+import { intensityLabels, readAllCodes } from './expression-pipeline.ts';
 import { GAN_EMOTIONS, generatorForward, generatorTensors, type GeneratorWeights } from './expression-gan.ts';
 import { frechetOfRows } from './expression-metrics.ts';
 import { ganLossPng, gridPng, validationPng } from './expression-report.ts';
 import { useWasmBackend } from './expression-tf.ts';
 import { DEFAULT_GAN_CONFIG, type GanConfig, trainConditionalGan } from './expression-train.ts';
-import { DETAIL_SIZE, type DetailSet, detailRow, detailSetOf, emotionMeans, keptShare, neutralMeans, principalDirections, project, slotOf } from './detail-data.ts';
+import { DETAIL_SIZE, type DetailSet, detailRow, detailSetOf, emotionLines, emotionMeans, keptShare, neutralMeans, principalDirections, project, slotOf } from './detail-data.ts';
 import { readDetailModel, DEFAULT_DETAIL_MODEL_DIR } from './detail-files.ts';
 import { createDetailModel, decodeDetail, DETAIL_MODEL_NAME, DETAIL_MODEL_VERSION, detailCoefficients, type DetailModel, detailNoise } from './detail-model.ts';
 import { encodeModel } from './manifest.ts';
@@ -69,6 +71,11 @@ Options
   --mean-match <w>     weight of class-mean matching in the generator's loss (default ${DEFAULT_MEAN_MATCH};
                        0: the plain adversarial loss)
   --lr <x>             learning rate of both networks (default ${DEFAULT_LR})
+  --baseline <kind>    the per-emotion mean baseline that ships: "class-mean" (default), the mean
+                       detail of the emotion's faces, or "intensity-1", the detail at intensity 1 of
+                       a line through neutral (sum t d / sum t^2). Both are measured on dev and val
+  --expressions <dir>  the expression model whose codes give each face its intensity, for the
+                       baseline at intensity 1 (default: the shipped models/expression-gan)
   --quiet              no progress on stderr`;
 
 export const EVAL_HELP = `emotebot eval detail: measure the learned detail on held-out real faces beside the mean baseline
@@ -300,7 +307,7 @@ export async function runTrainDetail(args: string[], io: Io): Promise<number> {
     options: {
       data: { type: 'string', multiple: true }, out: { type: 'string', default: path.join('models', 'expression-detail') },
       report: { type: 'string', default: path.join('reports', 'expression-detail') }, seed: { type: 'string' }, steps: { type: 'string' },
-      components: { type: 'string' }, 'nuisance-dim': { type: 'string' }, 'noise-dim': { type: 'string' }, 'mean-match': { type: 'string' }, lr: { type: 'string' }, quiet: { type: 'boolean', default: false },
+      components: { type: 'string' }, 'nuisance-dim': { type: 'string' }, 'noise-dim': { type: 'string' }, 'mean-match': { type: 'string' }, lr: { type: 'string' }, expressions: { type: 'string' }, baseline: { type: 'string', default: 'class-mean' }, quiet: { type: 'boolean', default: false },
     },
   });
   if (positionals.length > 0) throw new EmoteBotError('bad-argument', `unexpected argument "${positionals[0]}" (see emotebot train detail --help)`);
@@ -312,6 +319,8 @@ export async function runTrainDetail(args: string[], io: Io): Promise<number> {
   const noiseDim = numberOption('noise-dim', values['noise-dim'], DEFAULT_NOISE_DIM, 0, 256, true);
   const lr = numberOption('lr', values.lr, DEFAULT_LR, 1e-6, 1);
   const meanMatch = numberOption('mean-match', values['mean-match'], DEFAULT_MEAN_MATCH, 0, 1000);
+  const baselineOption = values.baseline;
+  if (baselineOption !== 'class-mean' && baselineOption !== 'intensity-1') throw new EmoteBotError('bad-argument', `--baseline must be "class-mean" or "intensity-1", got "${baselineOption}"`);
   const quiet = values.quiet;
   const command = ['emotebot', 'train', 'detail', ...args].map(quote).join(' ');
   const t0 = performance.now();
@@ -326,14 +335,21 @@ export async function runTrainDetail(args: string[], io: Io): Promise<number> {
     for (const s of faces.sources) log(io, quiet, `emotebot: ${s.file}: ${s.used} of ${s.faces} faces used`);
     const mask = faceDetailMask(DETAIL_SIZE);
     const neutral = neutralMeans(set, [PART_FIT]);
-    const { means: baseline, counts } = emotionMeans(set, neutral, mask, [PART_FIT]);
+    const { means: classMean, counts } = emotionMeans(set, neutral, mask, [PART_FIT]);
+    // Each face's intensity from its expression code (the expression model's labels), for the
+    // baseline at intensity 1: the other candidate, chosen between on the dev part below.
+    const expressionModel = await readExpressionModel(values.expressions);
+    const { codes } = readAllCodes(faces, expressionModel.space);
+    const { intensity: faceIntensity } = intensityLabels(faces, codes, expressionModel.space);
+    const lineBaseline = emotionLines(set, neutral, mask, faceIntensity, [PART_FIT]);
     const learned = counts.map((c) => c >= MIN_DETAIL_FACES);
     const neutralFit = indices(set, PART_FIT).filter((i) => set.emotion[i] === EMOTIONS.indexOf('neutral')).length;
     if (!learned.some(Boolean) || neutralFit < MIN_DETAIL_FACES) {
       throw new EmoteBotError('unreadable', `too few faces to learn detail from: it needs ${MIN_DETAIL_FACES} neutral faces and ${MIN_DETAIL_FACES} of at least one other emotion in the training part (neutral ${neutralFit}, ${GAN_EMOTIONS.map((e, s) => `${e} ${counts[s]}`).join(', ')})`);
     }
     log(io, quiet, `emotebot: fit faces per emotion: ${GAN_EMOTIONS.map((e, s) => `${e} ${counts[s]}`).join(', ')}; learned: ${GAN_EMOTIONS.filter((_, s) => learned[s]).join(', ')}`);
-    for (let s = 0; s < learned.length; s++) if (!learned[s]) baseline.fill(0, s * DETAIL_SIZE * DETAIL_SIZE, (s + 1) * DETAIL_SIZE * DETAIL_SIZE);
+    for (let s = 0; s < learned.length; s++) if (!learned[s]) for (const b of [classMean, lineBaseline]) b.fill(0, s * DETAIL_SIZE * DETAIL_SIZE, (s + 1) * DETAIL_SIZE * DETAIL_SIZE);
+    let baseline = classMean;
 
     // Texture basis from a class-balanced sample of the fit part.
     const texels = DETAIL_SIZE * DETAIL_SIZE;
@@ -386,10 +402,28 @@ export async function runTrainDetail(args: string[], io: Io): Promise<number> {
       generator: `(N(zn) + t E(e, t, ze)) x coefficients.scale; E: [${GAN_EMOTIONS.length} emotion weights, intensity t, ${config.noiseDim} ze] -> ${config.generatorHidden.join(' -> ')} (leaky ReLU 0.2) -> ${k}; N: ${config.nuisanceDim} zn -> ${config.nuisanceHidden.join(' -> ')} -> ${k}`,
       discriminator: `[coefficients / scale, condition] -> ${config.discriminatorHidden.join(' -> ')} -> logit (not shipped)`,
       runtime: 'shading = mask x basis^T (t E(e, t, ze) x scale), per emotion amount read from the frame\'s code, summed; the nuisance branch (identity, residual lighting) is never drawn',
-      baseline: 'per emotion: mean shading of its fit faces minus their dataset\'s mean neutral shading (mask applied)',
+      baseline: '',
       texture: 'render/uv-texture.ts lighting-normalised ln-luminance, stored at 128 and averaged to 64 (v down, canonical UV layout)',
       runtimeNoiseScale: DETAIL_NOISE_SCALE,
     };
+    const provisionalWith = (b: Float32Array) => createDetailModel({ manifest: { format: 'emotebot-model', formatVersion: 1, name: DETAIL_MODEL_NAME, version: DETAIL_MODEL_VERSION, created: '', architecture: arch, tensors: [], weights: { file: '', bytes: 0, sha256: '' }, training: { command, seed, seconds: 0, data: {} }, metrics: { basisKept: pca.kept } }, size: DETAIL_SIZE, mask, basis: pca.basis, baseline: b, generator: result.generator, learned, noiseScale: DETAIL_NOISE_SCALE });
+    // The dev part (what training choices may look at) and the val part (the report only).
+    // The baseline that ships (--baseline), both candidates measured on the dev part. The one at
+    // intensity 1 reads better to the texture classifier, but it doubles what the class mean
+    // shows faintly along the face's outline and around the eyes (surprised), so the class mean
+    // is the default.
+    const devClassMean = await Progress.phase('measuring on the dev part', measure(tf, provisionalWith(classMean), coded, neutral, seed, PART_DEV), quiet);
+    const devLine = await Progress.phase('measuring the baseline at intensity 1 on the dev part', measure(tf, provisionalWith(lineBaseline), coded, neutral, seed, PART_DEV), quiet);
+    const baselineKind: 'class mean' | 'intensity 1' = baselineOption === 'intensity-1' ? 'intensity 1' : 'class mean';
+    baseline = baselineKind === 'intensity 1' ? lineBaseline : classMean;
+    const devFigures = baselineKind === 'intensity 1' ? devLine : devClassMean;
+    log(io, quiet, `emotebot: baseline on the dev part (balanced recall of neutral faces plus the baseline): class mean ${(100 * devClassMean.balanced.mean).toFixed(1)}%, at intensity 1 ${(100 * devLine.balanced.mean).toFixed(1)}%; shipping the ${baselineKind === 'intensity 1' ? 'detail at intensity 1' : 'class mean'} (--baseline)`);
+    const provisional = provisionalWith(baseline);
+    const valLine = baselineKind === 'intensity 1' ? null : await Progress.phase('measuring the baseline at intensity 1 on held-out faces', measure(tf, provisionalWith(lineBaseline), coded, neutral, seed), quiet);
+    if (valLine) log(io, quiet, `emotebot: held-out faces, the baseline at intensity 1 (not shipped): balanced recall ${(100 * valLine.balanced.mean).toFixed(1)}%`);
+    arch.baseline = baselineKind === 'intensity 1'
+      ? 'per emotion: the detail at intensity 1 of a line through neutral fitted over its fit faces, per texel sum t d / sum t^2 (d: shading minus the dataset\'s mean neutral shading, mask applied; t: the intensity label from the expression model\'s codes) (--baseline intensity-1)'
+      : 'per emotion: mean shading of its fit faces minus their dataset\'s mean neutral shading (mask applied) (--baseline class-mean, the default)';
     const tensors = [
       { name: 'mask', shape: [DETAIL_SIZE, DETAIL_SIZE], data: mask },
       { name: 'basis', shape: [k, DETAIL_SIZE, DETAIL_SIZE], data: pca.basis },
@@ -397,9 +431,6 @@ export async function runTrainDetail(args: string[], io: Io): Promise<number> {
       { name: 'coefficients.scale', shape: [k], data: scale },
       ...generatorTensors(result.generator),
     ];
-    const provisional = createDetailModel({ manifest: { format: 'emotebot-model', formatVersion: 1, name: DETAIL_MODEL_NAME, version: DETAIL_MODEL_VERSION, created: '', architecture: arch, tensors: [], weights: { file: '', bytes: 0, sha256: '' }, training: { command, seed, seconds: 0, data: {} }, metrics: { basisKept: pca.kept } }, size: DETAIL_SIZE, mask, basis: pca.basis, baseline, generator: result.generator, learned, noiseScale: DETAIL_NOISE_SCALE });
-    // The dev part (what training choices may look at) and the val part (the report only).
-    const devFigures = await Progress.phase('measuring on the dev part', measure(tf, provisional, coded, neutral, seed, PART_DEV), quiet);
     log(io, quiet, `emotebot: dev part: balanced recall real ${(100 * devFigures.balanced.real).toFixed(1)}%, mean ${(100 * devFigures.balanced.mean).toFixed(1)}%, gan ${(100 * devFigures.balanced.gan).toFixed(1)}%`);
     // What --detail auto uses: the generator unless the mean baseline read better on the dev part.
     const recommended = devFigures.balanced.gan >= devFigures.balanced.mean ? 'gan' : 'mean';
@@ -419,7 +450,7 @@ export async function runTrainDetail(args: string[], io: Io): Promise<number> {
         },
         config: { ...config, learned: undefined }, steps: result.steps, bestStep: result.bestStep,
       },
-      metrics: { basisKept: pca.kept, basisEnergy: pca.energy, baselineKept: Object.fromEntries(GAN_EMOTIONS.map((e, s) => [e, baselineKept[s]])), dev: devFigures, evaluation: figures },
+      metrics: { basisKept: pca.kept, basisEnergy: pca.energy, baselineKept: Object.fromEntries(GAN_EMOTIONS.map((e, s) => [e, baselineKept[s]])), dev: devFigures, baselineCandidates: { dev: { classMean: devClassMean.balanced.mean, intensityOne: devLine.balanced.mean }, valIntensityOne: valLine?.balanced.mean ?? null, shipped: baselineKind }, evaluation: figures },
     }, tensors);
     await writeModelDir(values.out, manifest, weights);
 

@@ -112,6 +112,34 @@ export function emotionMeans(set: DetailSet, neutral: Float32Array, mask: Float3
 }
 
 /**
+ * Per GAN_EMOTIONS slot: the detail at intensity 1 under a line through neutral, fitted over that
+ * emotion's faces in the given parts: per texel Σ t_i d_i / Σ t_i² over the faces covering it
+ * (d_i a face's detail, t_i its intensity label 0..1 from the expression codes; fewer than
+ * `minCount` covering faces: 0). The class mean is the detail of the average face of an emotion,
+ * whose intensity is well under 1; this is the detail of a face at the intensity the expression
+ * model's apex stands for.
+ */
+export function emotionLines(set: DetailSet, neutral: Float32Array, mask: Float32Array, intensity: ArrayLike<number>, parts: readonly number[], minCount = 20): Float32Array {
+  const texels = set.size * set.size, slots = GAN_EMOTIONS.length;
+  const num = new Float64Array(slots * texels), den = new Float64Array(slots * texels), count = new Float64Array(slots * texels);
+  const row = new Float32Array(texels);
+  for (let i = 0; i < set.n; i++) {
+    const slot = slotOf(set.emotion[i]!);
+    if (slot < 0 || !parts.includes(set.part[i]!)) continue;
+    const t = intensity[i]!;
+    detailRow(set, neutral, mask, i, row);
+    const o = i * texels, b = slot * texels;
+    for (let x = 0; x < texels; x++) {
+      if (!set.cover[o + x]) continue;
+      num[b + x] = num[b + x]! + t * row[x]!;
+      den[b + x] = den[b + x]! + t * t;
+      count[b + x] = count[b + x]! + 1;
+    }
+  }
+  return Float32Array.from(num, (v, k) => (count[k]! >= minCount && den[k]! > 0 ? v / den[k]! : 0));
+}
+
+/**
  * The k principal directions (uncentred: the emotions' mean details are directions the basis
  * must hold) of the rows, by subspace iteration (V <- orth(X^T X V), never forming the texel
  * covariance) and a Rayleigh-Ritz step. Seeded; returns orthonormal rows (k x dim) and the

@@ -4,7 +4,8 @@ import type { Emotion } from '../core/emotions.ts';
 import { codeFromEmotions } from '../core/rig.ts';
 import { createRng, gaussian } from '../core/rng.ts';
 import { TEXTURE_MISSING, TEXTURE_STEP, UV_SIZE } from '../render/uv-texture.ts';
-import { downsampleTexture, keptShare, principalDirections, project } from './detail-data.ts';
+import { downsampleTexture, emotionLines, emotionMeans, keptShare, neutralMeans, principalDirections, project } from './detail-data.ts';
+import { EMOTIONS } from '../core/emotions.ts';
 import { createAmountReader } from '../core/shape-residual.ts';
 import { createDetailLayer, DETAIL_MODEL_NAME, DETAIL_MODEL_VERSION, loadDetailModel } from './detail-model.ts';
 import { GAN_EMOTIONS, generatorForward, generatorTensors, type GeneratorWeights } from './expression-gan.ts';
@@ -69,6 +70,37 @@ describe('downsampleTexture', () => {
     expect(cover[2]).toBe(0);
     expect(shading[2]).toBe(0);
     expect(() => downsampleTexture(tex, 48, shading, cover)).toThrow(/divide/);
+  });
+});
+
+describe('the baseline candidates', () => {
+  it('the line through neutral gives the detail at intensity 1; the class mean, that of the average face', () => {
+    // Happy faces show t x the happy pattern (t their intensity); some texels of some faces are not covered.
+    const n = 400, r = createRng(5);
+    const EMO = ['neutral', 'happy'] as const;
+    const emotion = new Uint8Array(n), part = new Uint8Array(n), source = new Uint8Array(n), intensity = new Float32Array(n);
+    const shading = new Float32Array(n * T), cover = new Uint8Array(n * T);
+    for (let i = 0; i < n; i++) {
+      const happy = i % 2 === 1;
+      emotion[i] = EMOTIONS.indexOf(EMO[happy ? 1 : 0]);
+      intensity[i] = happy ? 0.1 + 0.6 * r() : 0;
+      for (let t = 0; t < T; t++) {
+        cover[i * T + t] = r() < 0.9 ? 1 : 0;
+        shading[i * T + t] = intensity[i]! * emotionPatterns[0]![t]!;
+      }
+    }
+    const set = { n, size: S, shading, cover, emotion, part, source, sources: 1 };
+    const mask = new Float32Array(T).fill(1);
+    const neutral = neutralMeans(set, [0]);
+    const line = emotionLines(set, neutral, mask, intensity, [0]);
+    const { means } = emotionMeans(set, neutral, mask, [0]);
+    const meanT = Array.from(intensity).filter((_, i) => i % 2 === 1).reduce((a, b) => a + b, 0) / (n / 2);
+    for (let t = 0; t < T; t++) {
+      expect(line[t]!).toBeCloseTo(emotionPatterns[0]![t]!, 5);
+      expect(means[t]!).toBeCloseTo(emotionPatterns[0]![t]! * meanT, 2);
+    }
+    // Emotions without faces stay 0.
+    expect(Math.max(...line.subarray(T, 2 * T).map(Math.abs))).toBe(0);
   });
 });
 
