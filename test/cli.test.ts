@@ -169,6 +169,20 @@ describe('emotebot render with bad input', () => {
     });
   }
 
+  it('training options out of their range: one line, non-zero exit, before any data is read', async () => {
+    const bad: [string[], RegExp][] = [
+      [['train', 'detail', '--data', path.join(dir, 'none.ebds'), '--baseline', 'median'], /--baseline must be "class-mean" or "intensity-1", got "median"/],
+      [['train', 'mouth', '--data', dir, '--cache', path.join(dir, 'none.cache'), '--table', 'median'], /--table must be "exemplar" or "mean", got "median"/],
+      [['render', '--face', mona, '--mouth', 'teeth', '--out', path.join(dir, 'x.png')], /mouth/],
+    ];
+    for (const [args, message] of bad) {
+      const r = await inProcess(args);
+      expect(r.code, args.join(' ')).not.toBe(0);
+      expect(r.err).toHaveLength(1);
+      expect(r.err[0]).toMatch(message);
+    }
+  });
+
   it('the real binary prints no stack trace for a bad file', async () => {
     writeFileSync(path.join(dir, 'bad.webp'), 'garbage');
     const r = await run(['render', '--face', 'bad.webp', '--out', 'x.png']);
