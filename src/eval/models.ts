@@ -72,10 +72,10 @@ export const sourceModel: ExpressionModel = {
  * rig --out x.png` renders an apex: with the learned mouth interior when `mouth` is given (the
  * command's default), the procedural one otherwise.
  */
-export function rigModelWith(mouth?: MouthTable): ExpressionModel {
+export function rigModelWith(mouth?: MouthTable, note?: string): ExpressionModel {
   return {
     name: 'rig',
-    description: `hand-written EMFACS action-unit rig (src/core/rig.ts): photo mesh warp with the ${mouth ? 'learned' : 'procedural'} mouth interior, or the character`,
+    description: `hand-written EMFACS action-unit rig (src/core/rig.ts): photo mesh warp with the ${mouth ? 'learned' : 'procedural'} mouth interior${note ? ` (${note})` : ''}, or the character`,
     open(face) {
       const renderer = face.kind === 'photo'
         ? createPhotoRenderer({ image: face.image, mesh: face.mesh }, plainRig(), mouth ? { mouth } : {})
@@ -92,11 +92,12 @@ export function rigModelWith(mouth?: MouthTable): ExpressionModel {
 /** The rig with the procedural mouth interior (needs no model file). */
 export const rigModel: ExpressionModel = rigModelWith();
 
-/** The learned mouth interior as `emotebot render` uses it by default (absent: procedural, with the reason). */
-async function learnedMouth(): Promise<MouthTable | undefined> {
-  const m = await chooseMouth('learned');
-  if (m.note) throw new Error(m.note);
-  return m.table;
+/**
+ * The learned mouth interior as `emotebot render` uses it by default: when the model cannot be
+ * used, the procedural one, as the command falls back, and the reason for the description.
+ */
+async function learnedMouth(): Promise<{ table?: MouthTable; note?: string }> {
+  return chooseMouth('learned');
 }
 
 /**
@@ -123,7 +124,8 @@ export async function loadGanModel(seed: number, dir?: string, variant: GanVaria
   const rig = fieldsOnly ? plainRig() : choice.rig;
   const neutralise = fieldsOnly ? createNeutraliser(createExpressionModel({ ...choice.model, shapeFields: null })) : choice.neutralise;
   const detailModel = detail === 'none' ? null : await readDetailModel();
-  const mouth = mouthKind === 'learned' ? await learnedMouth() : undefined;
+  const learned = mouthKind === 'learned' ? await learnedMouth() : {};
+  const mouth = learned.table;
   const name = (fieldsOnly ? 'gan-fields' : detail === 'none' ? 'gan' : detail === 'mean' ? 'gan+mean' : 'gan+detail') + (mouthKind === 'procedural' ? '/procedural-mouth' : '');
   return {
     name,
@@ -132,7 +134,7 @@ export async function loadGanModel(seed: number, dir?: string, variant: GanVaria
       : (detail === 'none'
         ? 'learned expressions (src/models/expression-gan.ts, shipped in models/expression-gan/): generated codes through the rig\'s fields plus the learned shape beyond them; photos neutralised first; geometry only'
         : `the same, plus ${detail === 'mean' ? 'the per-emotion mean real detail' : 'generated detail'} (models/expression-detail/) laid on the face as shading; photos only`)
-      + (mouthKind === 'procedural' ? '; the procedural mouth interior' : '; the learned mouth interior (models/mouth-interior/)'),
+      + (mouth ? '; the learned mouth interior (models/mouth-interior/)' : `; the procedural mouth interior${learned.note ? ` (${learned.note})` : ''}`),
     open(face) {
       if (face.kind !== 'photo' && detailModel) return null; // detail is for photos; the character is measured once, as "gan"
       const renderer = face.kind === 'photo'
@@ -155,7 +157,7 @@ export async function loadGanModel(seed: number, dir?: string, variant: GanVaria
 /** Every model the evaluation knows, by name: a loader each. A trained model registers here. */
 export const EXPRESSION_MODELS: Readonly<Record<string, (seed: number) => Promise<ExpressionModel>>> = {
   source: async () => sourceModel,
-  rig: async () => rigModelWith(await learnedMouth()),
+  rig: async () => { const m = await learnedMouth(); return rigModelWith(m.table, m.note); },
   'rig/procedural-mouth': async () => rigModel,
   gan: (seed) => loadGanModel(seed),
   'gan-fields': (seed) => loadGanModel(seed, undefined, { fieldsOnly: true }),
