@@ -15,7 +15,6 @@
  * against the fit part's real faces; and how closely each model's detail map matches the val
  * part's own mean detail (cosine).
  */
-import { mkdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import type * as TF from '@tensorflow/tfjs';
@@ -32,7 +31,7 @@ import { readExpressionModel } from './expression-files.ts';
 import { intensityLabels, readAllCodes } from './expression-pipeline.ts';
 import { GAN_EMOTIONS, generatorForward, generatorTensors, type GeneratorWeights } from './expression-gan.ts';
 import { frechetOfRows } from './expression-metrics.ts';
-import { ganLossPng, gridPng, validationPng } from './expression-report.ts';
+import { ganLossPng, gridPng, reportFolder, validationPng } from './expression-report.ts';
 import { useWasmBackend } from './expression-tf.ts';
 import { DEFAULT_GAN_CONFIG, type GanConfig, trainConditionalGan } from './expression-train.ts';
 import { DETAIL_SIZE, type DetailSet, detailRow, detailSetOf, emotionLines, emotionMeans, keptShare, neutralMeans, principalDirections, project, slotOf } from './detail-data.ts';
@@ -454,9 +453,7 @@ export async function runTrainDetail(args: string[], io: Io): Promise<number> {
     }, tensors);
     await writeModelDir(values.out, manifest, weights);
 
-    await mkdir(values.report, { recursive: true });
-    const files: string[] = [];
-    const write = async (name: string, data: Buffer | string) => { const f = path.join(values.report, name); await writeFile(f, data); files.push(f); };
+    const { files, write } = await reportFolder(values.report);
     await write('loss.png', await ganLossPng('Detail GAN losses', result.history));
     await write('validation.png', await validationPng('Fréchet distance to dev faces (texture coefficients; lower is better)', devHistory, GAN_EMOTIONS.filter((_, s) => learned[s])));
     const final = await readDetailModel(values.out);

@@ -7,7 +7,6 @@
  * rig -> the model folder (weights + manifest with the command, data counts, seed, seconds and
  * figures) and a report folder (tables, loss curves, contact sheets).
  */
-import { mkdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
@@ -17,7 +16,7 @@ import type { Io } from '../cli/main.ts';
 import { EMOTIONS, type Emotion, type EmotionWeights } from '../core/emotions.ts';
 import { EmoteBotError } from '../core/errors.ts';
 import { createCodeReader, type ExpressionSpace, neutraliseFace } from '../core/expression-space.ts';
-import { ACTION_UNITS, AU_COUNT, codeFromEmotions, createExpressionRig, type ExpressionRig } from '../core/rig.ts';
+import { ACTION_UNITS, AU_COUNT, codeFromEmotions, createExpressionRig } from '../core/rig.ts';
 import { createRng, gaussian, subSeed } from '../core/rng.ts';
 import { LANDMARK_COUNT } from '../core/topology.ts';
 import type { FrameState } from '../motion/animator.ts';
@@ -29,7 +28,7 @@ import { type EvalReport, evaluateExpressions, frechetScore, measuredEmotions, p
 import { KEEP_WHEN_NEUTRALISING, readExpressionModel } from './expression-files.ts';
 import { createExpressionModel, createNeutraliser, EXPRESSION_MODEL_NAME, EXPRESSION_MODEL_VERSION, type ExpressionModel, expressionRigFor, GAN_EMOTIONS, modelTensors } from './expression-gan.ts';
 import { buildSpaceFromFaces, codeEnvelope, DEFAULT_SPACE, type Directions, ganDataOf, intensityLabels, learnedEmotions, MIN_LEARNED_FACES, readAllCodes, shapeResidualFields, type SpaceChoice } from './expression-pipeline.ts';
-import { evalTable, ganLossPng, gridPng, spaceTable, validationPng } from './expression-report.ts';
+import { evalTable, ganLossPng, gridPng, reportFolder, spaceTable, validationPng } from './expression-report.ts';
 import { useWasmBackend } from './expression-tf.ts';
 import { DEFAULT_GAN_CONFIG, type GanConfig, type TrainResult, trainGan } from './expression-train.ts';
 import { encodeModel } from './manifest.ts';
@@ -244,9 +243,7 @@ export async function runTrainExpressions(args: string[], io: Io): Promise<numbe
     await writeModelDir(values.out, manifest, weights);
 
     // The report.
-    await mkdir(values.report, { recursive: true });
-    const files: string[] = [];
-    const write = async (name: string, data: Buffer | string) => { const f = path.join(values.report, name); await writeFile(f, data); files.push(f); };
+    const { files, write } = await reportFolder(values.report);
     await write('loss.png', await ganLossPng('GAN losses (main run)', result.history));
     await write('validation.png', await validationPng('Fréchet distance to dev codes (lower is better)', devHistory, GAN_EMOTIONS.filter((_, k) => learned[k])));
     const final = await readBackModel(values.out);
@@ -360,31 +357,48 @@ export async function runEvalExpressions(args: string[], io: Io): Promise<number
 
 const still = (code: Float64Array): FrameState => ({ time: 0, code, blinkLeft: 0, blinkRight: 0, pose: { yaw: 0, pitch: 0, roll: 0, lift: 0, gazeX: 0, gazeY: 0 } });
 
-interface SheetRenderer { render(code: Float64Array): Uint8ClampedArray; side: number; dispose(): void }
+interface SheetRenderer {
+  /** The face at a code: through the model's rig (its fields and learned shape), or the plain rig. */
+  render(code: Float64Array, rig?: 'model' | 'plain'): Uint8ClampedArray;
+  side: number;
+  dispose(): void;
+}
 
-/** `rig`: the model's (fields plus its learned shape) for its codes, or the plain rig for the rig's prototypes. */
-async function sheetRenderer(kind: 'character' | 'mona', model: ExpressionModel, rig: ExpressionRig): Promise<SheetRenderer> {
+/** The sheet's face, analysed once, with a renderer for the model's rig and one for the plain rig (the rig column). */
+async function sheetRenderer(kind: 'character' | 'mona', model: ExpressionModel): Promise<SheetRenderer> {
+  const rigs = { model: expressionRigFor(model), plain: createExpressionRig() };
   const side = 256;
   if (kind === 'character') {
-    const r = createCharacterRenderer(side, rig);
-    return { side, render: (c) => new Uint8ClampedArray(r.render(still(c))), dispose: () => r.dispose() };
+    const r = { model: createCharacterRenderer(side, rigs.model), plain: createCharacterRenderer(side, rigs.plain) };
+    return { side, render: (c, rig = 'model') => new Uint8ClampedArray(r[rig].render(still(c))), dispose: () => { r.model.dispose(); r.plain.dispose(); } };
   }
-  const { openFace } = await import('../pipeline/face-source.ts');
+  const { createHumanDetector } = await import('../face/human-node.ts');
+  const { readImageFile } = await import('../face/image.ts');
+  const { preparePhoto } = await import('../face/photo.ts');
+  const { createPhotoRenderer } = await import('../render/photo-renderer.ts');
   // The photo's square crop has room around the face: keep the middle (the face) for the sheet.
   const full = 440, cut = Math.round(full * 0.58), off = Math.round((full - cut) / 2);
-  const { renderer } = await openFace(MONA_LISA, full, rig, undefined, { neutralise: createNeutraliser(model) });
+  const raster = await readImageFile(MONA_LISA);
+  const det = await createHumanDetector();
+  let photo;
+  try {
+    photo = await preparePhoto(raster, det, full);
+  } finally {
+    det.dispose();
+  }
+  const neutralise = createNeutraliser(model);
+  const r = { model: createPhotoRenderer(photo, rigs.model, { neutralise }), plain: createPhotoRenderer(photo, rigs.plain, { neutralise }) };
   const crop = (rgba: Uint8ClampedArray) => {
     const out = new Uint8ClampedArray(cut * cut * 4);
     for (let y = 0; y < cut; y++) out.set(rgba.subarray(((y + off) * full + off) * 4, ((y + off) * full + off + cut) * 4), y * cut * 4);
     return out;
   };
-  return { side: cut, render: (c) => crop(renderer.render(still(c))), dispose: () => renderer.dispose() };
+  return { side: cut, render: (c, rig = 'model') => crop(r[rig].render(still(c))), dispose: () => { r.model.dispose(); r.plain.dispose(); } };
 }
 
 /** Rows: every emotion and a blend; columns: neutral, five noise draws at intensity 1, intensity 0.5, the rig. */
 export async function contactSheet(model: ExpressionModel, kind: 'character' | 'mona', seed: number): Promise<Buffer> {
-  const r = await sheetRenderer(kind, model, expressionRigFor(model));
-  const plain = model.shape ? await sheetRenderer(kind, model, createExpressionRig()) : r;
+  const r = await sheetRenderer(kind, model);
   try {
     const rng = createRng(subSeed(seed, 'sheet'));
     const rows: { title: string; cells: Uint8ClampedArray[] }[] = [];
@@ -399,14 +413,13 @@ export async function contactSheet(model: ExpressionModel, kind: 'character' | '
         cells.push(r.render(model.code(t.w, 1, z)));
       }
       cells.push(r.render(model.code(t.w, 0.5, z)));
-      cells.push(plain.render(codeFromEmotions(t.w, 1)));
+      cells.push(r.render(codeFromEmotions(t.w, 1), 'plain'));
       rows.push({ title: t.title.length > 14 ? 'happy+surpr.' : t.title, cells });
     }
     const title = kind === 'mona' ? 'Learned expressions on the Mona Lisa (neutralised first)' : 'Learned expressions on the EmoteBot character';
     return await gridPng(title, ['neutral', 'seed 1', 'seed 2', 'seed 3', 'seed 4', 'seed 5', 'seed 5, t=.5', 'rig'], rows, r.side);
   } finally {
     r.dispose();
-    if (plain !== r) plain.dispose();
   }
 }
 

@@ -47,6 +47,22 @@ export async function trainLandmarkClassifier(tf: typeof TF, faces: FaceSet, cla
 }
 
 /**
+ * Face i of the set moved by a code: the rig's fields (the model's space's basis), plus the
+ * model's learned shape when `shape` (what ships). Writes into `out`.
+ */
+export function movedFace(faces: FaceSet, i: number, code: ArrayLike<number>, model: ExpressionModel, shape: boolean, out: Float64Array): Float64Array {
+  const m = meshRow(faces, i), basis = model.space.basis;
+  for (let t = 0; t < MESH_DIM; t++) out[t] = m[t]!;
+  for (let a = 0; a < AU_COUNT; a++) {
+    const c = code[a]!;
+    if (c === 0) continue;
+    for (let t = 0; t < MESH_DIM; t++) out[t] = out[t]! + c * basis[a * MESH_DIM + t]!;
+  }
+  if (shape) model.shape?.addTo(out, code);
+  return out;
+}
+
+/**
  * For choices made in training (never on val): the balanced recall, by a landmark classifier
  * trained on the fit part alone, of the model's run-time codes at intensity 1 (fields plus its
  * learned shape) applied to the given part's neutral faces, over the GAN emotions in `classes`.
@@ -56,19 +72,14 @@ export function partRecognisability(model: ExpressionModel, faces: FaceSet, land
   if (neutral.length === 0) throw new Error('the part has no neutral faces to apply expressions to');
   const rng = createRng(subSeed(seed, `recognisability-${part}`));
   const moved = new Float64Array(MESH_DIM);
-  const basis = model.space.basis;
   const truth: number[] = [], predicted: number[] = [];
   for (const e of GAN_EMOTIONS) {
     if (!classes.includes(e)) continue;
     for (let k = 0; k < perEmotion; k++) {
       const who = neutral[Math.floor(rng() * neutral.length)]!;
       const code = model.code({ [e]: 1 }, 1, Float64Array.from({ length: model.generator.noiseDim }, () => gaussian(rng) * model.noiseScale));
-      const m = meshRow(faces, who);
-      for (let t = 0; t < MESH_DIM; t++) moved[t] = m[t]!;
-      for (let a = 0; a < AU_COUNT; a++) { const c = code[a]!; if (c !== 0) for (let t = 0; t < MESH_DIM; t++) moved[t] = moved[t]! + c * basis[a * MESH_DIM + t]!; }
-      model.shape?.addTo(moved, code);
       truth.push(classes.indexOf(e));
-      predicted.push(argmax(landmarks.predict(moved)));
+      predicted.push(argmax(landmarks.predict(movedFace(faces, who, code, model, true, moved))));
     }
   }
   return recallByClass(truth, predicted, classes.length).balanced;
@@ -142,22 +153,10 @@ export function evaluateExpressions(model: ExpressionModel, faces: FaceSet, code
   const noise = (tau = model.noiseScale) => Float64Array.from({ length: model.generator.noiseDim }, () => gaussian(rng) * tau);
   /** The whole latent [ze, zn]: raw codes as the data shows them (with the nuisance). */
   const latent = () => Float64Array.from({ length: model.generator.noiseDim + model.generator.nuisanceDim }, () => gaussian(rng));
-  const basis = model.space.basis;
   const valNeutral = indicesOf(faces, PART_VAL, 'neutral');
   if (valNeutral.length === 0) throw new Error('the val part has no neutral faces to apply expressions to');
   const moved = new Float64Array(MESH_DIM);
-  /** A val face moved by a code: the rig's fields, plus the model's learned shape when `shape` (what ships). */
-  const faceWith = (i: number, code: ArrayLike<number>, shape = false): Float64Array => {
-    const m = meshRow(faces, i);
-    for (let t = 0; t < MESH_DIM; t++) moved[t] = m[t]!;
-    for (let a = 0; a < AU_COUNT; a++) {
-      const c = code[a]!;
-      if (c === 0) continue;
-      for (let t = 0; t < MESH_DIM; t++) moved[t] = moved[t]! + c * basis[a * MESH_DIM + t]!;
-    }
-    if (shape) model.shape?.addTo(moved, code);
-    return moved;
-  };
+  const faceWith = (i: number, code: ArrayLike<number>, shape = false): Float64Array => movedFace(faces, i, code, model, shape, moved);
   const classify = (m: ArrayLike<number>) => argmax(landmarks.predict(m));
   const real = realAccuracy(landmarks, faces, classes, (i) => meshRow(faces, i));
   const truth: number[] = [], gan: number[] = [], ganF: number[] = [], ganM: number[] = [], rig: number[] = [], trans: number[] = [], g0: number[] = [], g1: number[] = [];

@@ -2,11 +2,20 @@
  * The learned expressions' report: line charts (loss curves, validation), a contact sheet of
  * generated expressions, and the tables `emotebot train expressions` and `eval expressions` print.
  */
+import { mkdir, writeFile } from 'node:fs/promises';
+import path from 'node:path';
 import { whiteCanvas } from '../export/canvas.ts';
 import { createCanvas, ImageData as NapiImageData } from '@napi-rs/canvas';
 import sharp from 'sharp';
 import type { Emotion } from '../core/emotions.ts';
 import type { EvalReport, SpaceFigures } from './expression-eval.ts';
+
+/** A training report's folder (made when missing): `write` saves a file in it and `files` lists what was written. */
+export async function reportFolder(dir: string): Promise<{ files: string[]; write(name: string, data: Uint8Array | string): Promise<void> }> {
+  await mkdir(dir, { recursive: true });
+  const files: string[] = [];
+  return { files, async write(name, data) { const f = path.join(dir, name); await writeFile(f, data); files.push(f); } };
+}
 
 export interface Series { name: string; colour: string; points: [number, number][] }
 

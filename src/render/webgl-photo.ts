@@ -162,6 +162,11 @@ function compile(gl: WebGL2RenderingContext, type: number, src: string): WebGLSh
   return sh;
 }
 
+/** A program's uniform locations by name. */
+function uniforms<const N extends string>(gl: WebGL2RenderingContext, p: WebGLProgram, names: readonly N[]): Record<N, WebGLUniformLocation | null> {
+  return Object.fromEntries(names.map((n) => [n, gl.getUniformLocation(p, n)])) as Record<N, WebGLUniformLocation | null>;
+}
+
 function program(gl: WebGL2RenderingContext, fragment: string): WebGLProgram {
   const p = gl.createProgram();
   const vs = compile(gl, gl.VERTEX_SHADER, VERTEX), fs = compile(gl, gl.FRAGMENT_SHADER, fragment);
@@ -209,19 +214,8 @@ export function createWebGlPhotoRenderer(gl: WebGL2RenderingContext, photo: WebG
 
   const photoProgram = program(gl, PHOTO_FRAGMENT);
   const mouthProgram = program(gl, MOUTH_FRAGMENT);
-  const uPhotoSize = gl.getUniformLocation(photoProgram, 'u_size');
-  const uPhotoTex = gl.getUniformLocation(photoProgram, 'u_photo');
-  const uMouthSize = gl.getUniformLocation(mouthProgram, 'u_size');
-  const uInvWidth = gl.getUniformLocation(mouthProgram, 'u_invWidth');
-  const uOpen = gl.getUniformLocation(mouthProgram, 'u_open');
-  const uDetailTex = gl.getUniformLocation(photoProgram, 'u_detail');
-  const uDetailOn = gl.getUniformLocation(photoProgram, 'u_detailOn');
-  const uLearned = gl.getUniformLocation(mouthProgram, 'u_learned');
-  const uTable = gl.getUniformLocation(mouthProgram, 'u_table');
-  const uGrid = gl.getUniformLocation(mouthProgram, 'u_grid');
-  const uBins = gl.getUniformLocation(mouthProgram, 'u_bins');
-  const uSkin = gl.getUniformLocation(mouthProgram, 'u_skin');
-  const uChroma = gl.getUniformLocation(mouthProgram, 'u_chroma');
+  const photoU = uniforms(gl, photoProgram, ['u_size', 'u_photo', 'u_detail', 'u_detailOn']);
+  const mouthU = uniforms(gl, mouthProgram, ['u_size', 'u_invWidth', 'u_open', 'u_learned', 'u_table', 'u_grid', 'u_bins', 'u_skin', 'u_chroma']);
 
   const vao = gl.createVertexArray();
   gl.bindVertexArray(vao);
@@ -334,35 +328,35 @@ export function createWebGlPhotoRenderer(gl: WebGL2RenderingContext, photo: WebG
       }
 
       gl.useProgram(photoProgram);
-      gl.uniform2f(uPhotoSize, width, height);
+      gl.uniform2f(photoU.u_size, width, height);
       gl.activeTexture(gl.TEXTURE0);
       gl.bindTexture(gl.TEXTURE_2D, texture);
-      gl.uniform1i(uPhotoTex, 0);
-      gl.uniform1i(uDetailTex, 1);
+      gl.uniform1i(photoU.u_photo, 0);
+      gl.uniform1i(photoU.u_detail, 1);
       gl.disable(gl.BLEND);
       // Background; the face with its detail; the rest of the warp and the mouth opening, from the photo.
-      gl.uniform1f(uDetailOn, 0);
+      gl.uniform1f(photoU.u_detailOn, 0);
       gl.drawElements(gl.TRIANGLES, faceStart, gl.UNSIGNED_SHORT, 0);
-      gl.uniform1f(uDetailOn, map ? 1 : 0);
+      gl.uniform1f(photoU.u_detailOn, map ? 1 : 0);
       gl.drawElements(gl.TRIANGLES, restStart - faceStart, gl.UNSIGNED_SHORT, faceStart * 2);
-      gl.uniform1f(uDetailOn, 0);
+      gl.uniform1f(photoU.u_detailOn, 0);
       gl.drawElements(gl.TRIANGLES, indices.length - restStart, gl.UNSIGNED_SHORT, restStart * 2);
 
       if (open > 0) {
         gl.useProgram(mouthProgram);
-        gl.uniform2f(uMouthSize, width, height);
-        gl.uniform1f(uInvWidth, 1 / Math.max(mw, 1));
-        gl.uniform1f(uOpen, open);
-        gl.uniform1f(uLearned, interior ? 1 : 0);
+        gl.uniform2f(mouthU.u_size, width, height);
+        gl.uniform1f(mouthU.u_invWidth, 1 / Math.max(mw, 1));
+        gl.uniform1f(mouthU.u_open, open);
+        gl.uniform1f(mouthU.u_learned, interior ? 1 : 0);
         gl.activeTexture(gl.TEXTURE2);
         gl.bindTexture(gl.TEXTURE_2D, tableTexture);
-        gl.uniform1i(uTable, 2);
+        gl.uniform1i(mouthU.u_table, 2);
         if (interior) {
           const t = interior.table, b = binPosition(t, gaps[13]! / Math.max(mw, 1));
-          gl.uniform3f(uGrid, t.cols, t.rows, t.bins);
-          gl.uniform3f(uBins, b.b0, b.b1, b.f);
-          gl.uniform3f(uSkin, interior.skin[0], interior.skin[1], interior.skin[2]);
-          gl.uniform1f(uChroma, chromaWeight(interior.skin));
+          gl.uniform3f(mouthU.u_grid, t.cols, t.rows, t.bins);
+          gl.uniform3f(mouthU.u_bins, b.b0, b.b1, b.f);
+          gl.uniform3f(mouthU.u_skin, interior.skin[0], interior.skin[1], interior.skin[2]);
+          gl.uniform1f(mouthU.u_chroma, chromaWeight(interior.skin));
         }
         gl.enable(gl.BLEND);
         // The canvas stays opaque: colour blends, alpha is kept.
