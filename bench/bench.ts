@@ -14,6 +14,7 @@ import { chooseExpressions } from '../src/models/expression-files.ts';
 import { loadMotionModel } from '../src/models/motion-files.ts';
 import { readDetailModel } from '../src/models/detail-files.ts';
 import { chooseMouth } from '../src/models/mouth-files.ts';
+import { createMouthSource } from '../src/models/mouth-model.ts';
 import { createDetailLayer } from '../src/models/detail-model.ts';
 import { createHumanDetector } from '../src/face/human-node.ts';
 import { readImageFile } from '../src/face/image.ts';
@@ -79,7 +80,7 @@ async function photoBenches(): Promise<void> {
   // model's learned shape, and the learned mouth interior, the mouth wide open.
   const expressions = await chooseExpressions('gan', 1);
   const mouth = await chooseMouth('learned');
-  const shipped = createPhotoRenderer(photo, expressions.rig, { ...(expressions.neutralise ? { neutralise: expressions.neutralise } : {}), ...(mouth.table ? { mouth: mouth.table } : {}) });
+  const shipped = createPhotoRenderer(photo, expressions.rig, { ...(expressions.neutralise ? { neutralise: expressions.neutralise } : {}), ...(mouth.model ? { mouth: createMouthSource(mouth.model, expressions.emotionCode) } : {}) });
   const surprised = { ...apex, code: expressions.emotionCode('surprised') };
   rows.push({ name: 'CPU photo warp at 512x512, learned shape and learned mouth, open mouth', value: timeLoop(() => shipped.render(surprised, out), 2), unit: 'frames/s', target: '>= 100 frames/s' });
   const shape = expressions.model?.shape;

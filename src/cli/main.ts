@@ -15,6 +15,7 @@ import { runData } from '../data/cli.ts';
 import { runModelCommand, MODEL_COMMANDS_HELP } from '../models/commands.ts';
 import { chooseDetail, parseDetailKind } from '../models/detail-files.ts';
 import { chooseMouth, parseMouthKind } from '../models/mouth-files.ts';
+import { createMouthSource } from '../models/mouth-model.ts';
 import { chooseExpressions } from '../models/expression-files.ts';
 import { loadMotionModel } from '../models/motion-files.ts';
 import { LearnedAnimator } from '../motion/learned-animator.ts';
@@ -112,7 +113,7 @@ async function render(args: string[], io: Io): Promise<number> {
   const mouthKind = parseMouthKind(values.mouth);
   const mouth = values.face === 'bot' ? {} : await chooseMouth(mouthKind);
   if (mouth.note && !quiet) io.err(`emotebot: ${mouth.note}`);
-  const { renderer, info } = await Progress.phase('analysing the photo', openFace(values.face, size, expressions.rig, undefined, { neutralise: expressions.neutralise, ...(detail ? { detail, photoExpression: expressions.photoExpression } : {}), ...(mouth.table ? { mouth: mouth.table } : {}) }), quiet);
+  const { renderer, info } = await Progress.phase('analysing the photo', openFace(values.face, size, expressions.rig, undefined, { neutralise: expressions.neutralise, ...(detail ? { detail, photoExpression: expressions.photoExpression } : {}), ...(mouth.model ? { mouth: createMouthSource(mouth.model, expressions.emotionCode) } : {}) }), quiet);
   if (!quiet) for (const n of info.notes) io.err(`emotebot: ${n}`);
   await mkdir(path.dirname(path.resolve(values.out)), { recursive: true });
   const progress = new Progress('rendering', process.stderr, quiet);

@@ -18,7 +18,7 @@ import { readDetailModel } from '../models/detail-files.ts';
 import { createDetailLayer } from '../models/detail-model.ts';
 import { chooseExpressions } from '../models/expression-files.ts';
 import { chooseMouth } from '../models/mouth-files.ts';
-import type { MouthTable } from '../render/mouth-interior.ts';
+import { createMouthSource, type MouthModel } from '../models/mouth-model.ts';
 import { createExpressionModel, createNeutraliser } from '../models/expression-gan.ts';
 import { apexFrame } from '../pipeline/render-job.ts';
 
@@ -72,13 +72,14 @@ export const sourceModel: ExpressionModel = {
  * rig --out x.png` renders an apex: with the learned mouth interior when `mouth` is given (the
  * command's default), the procedural one otherwise.
  */
-export function rigModelWith(mouth?: MouthTable, note?: string): ExpressionModel {
+export function rigModelWith(mouth?: MouthModel, note?: string): ExpressionModel {
+  const rigCode = (e: Emotion) => codeFromEmotions({ [e]: 1 }, 1);
   return {
     name: 'rig',
     description: `hand-written EMFACS action-unit rig (src/core/rig.ts): photo mesh warp with the ${mouth ? 'learned' : 'procedural'} mouth interior${note ? ` (${note})` : ''}, or the character`,
     open(face) {
       const renderer = face.kind === 'photo'
-        ? createPhotoRenderer({ image: face.image, mesh: face.mesh }, plainRig(), mouth ? { mouth } : {})
+        ? createPhotoRenderer({ image: face.image, mesh: face.mesh }, plainRig(), mouth ? { mouth: createMouthSource(mouth, rigCode) } : {})
         : createCharacterRenderer(face.size, plainRig());
       return {
         render: (emotion, intensity) => renderer.render(apexFrame([{ weights: { [emotion]: 1 }, intensity, start: 0, duration: null }])),
@@ -96,7 +97,7 @@ export const rigModel: ExpressionModel = rigModelWith();
  * The learned mouth interior as `emotebot render` uses it by default: when the model cannot be
  * used, the procedural one, as the command falls back, and the reason for the description.
  */
-async function learnedMouth(): Promise<{ table?: MouthTable; note?: string }> {
+async function learnedMouth(): Promise<{ model?: MouthModel; note?: string }> {
   return chooseMouth('learned');
 }
 
@@ -125,7 +126,7 @@ export async function loadGanModel(seed: number, dir?: string, variant: GanVaria
   const neutralise = fieldsOnly ? createNeutraliser(createExpressionModel({ ...choice.model, shapeFields: null })) : choice.neutralise;
   const detailModel = detail === 'none' ? null : await readDetailModel();
   const learned = mouthKind === 'learned' ? await learnedMouth() : {};
-  const mouth = learned.table;
+  const mouth = learned.model;
   const name = (fieldsOnly ? 'gan-fields' : detail === 'none' ? 'gan' : detail === 'mean' ? 'gan+mean' : 'gan+detail') + (mouthKind === 'procedural' ? '/procedural-mouth' : '');
   return {
     name,
@@ -140,7 +141,7 @@ export async function loadGanModel(seed: number, dir?: string, variant: GanVaria
       const renderer = face.kind === 'photo'
         ? createPhotoRenderer({ image: face.image, mesh: face.mesh }, rig, {
           ...(neutralise ? { neutralise } : {}),
-          ...(mouth ? { mouth } : {}),
+          ...(mouth ? { mouth: createMouthSource(mouth, choice.emotionCode) } : {}),
           ...(detailModel ? { detail: createDetailLayer(detailModel, { kind: detail === 'mean' ? 'mean' : 'gan', codeFor: choice.emotionCode, seed }), photoExpression: choice.photoExpression } : {}),
         })
         : createCharacterRenderer(face.size, rig);
@@ -157,7 +158,7 @@ export async function loadGanModel(seed: number, dir?: string, variant: GanVaria
 /** Every model the evaluation knows, by name: a loader each. A trained model registers here. */
 export const EXPRESSION_MODELS: Readonly<Record<string, (seed: number) => Promise<ExpressionModel>>> = {
   source: async () => sourceModel,
-  rig: async () => { const m = await learnedMouth(); return rigModelWith(m.table, m.note); },
+  rig: async () => { const m = await learnedMouth(); return rigModelWith(m.model, m.note); },
   'rig/procedural-mouth': async () => rigModel,
   gan: (seed) => loadGanModel(seed),
   'gan-fields': (seed) => loadGanModel(seed, undefined, { fieldsOnly: true }),

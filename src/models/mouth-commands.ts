@@ -25,12 +25,12 @@ import { enumerateInputs } from '../data/enumerate.ts';
 import { DEFAULT_THRESHOLDS, judge } from '../data/judge.ts';
 import { DEFAULT_RULE } from '../data/preprocess.ts';
 import { decodeImage } from '../face/image.ts';
-import { estimateSkin, lipOpenness, lookupMouth, type MouthTable, sampleMouthGrid } from '../render/mouth-interior.ts';
+import { estimateSkin, lipOpenness, lookupMouth, type MouthTable, sampleBin, sampleMouthGrid } from '../render/mouth-interior.ts';
 import { DEFAULT_QUALITY } from './expression-data.ts';
 import { writeModelDir } from './files.ts';
 import { encodeModel } from './manifest.ts';
 import { MOUTH_MODEL_NAME, MOUTH_MODEL_VERSION } from './mouth-model.ts';
-import { DEFAULT_MOUTH_TRAIN, type MouthFace, type MouthTraining, type MouthTrainOptions, proceduralAt, trainMouth } from './mouth-train.ts';
+import { conditionTable, DEFAULT_MOUTH_TRAIN, type MouthFace, type MouthTraining, type MouthTrainOptions, proceduralAt, trainMouth } from './mouth-train.ts';
 
 export const TRAIN_MOUTH_HELP = `emotebot train mouth: learn the mouth interior (teeth, cavity) from real open-mouth photos
 
@@ -112,7 +112,7 @@ export async function runTrainMouth(args: string[], io: Io): Promise<number> {
         if (!skin || 0.299 * skin[0] + 0.587 * skin[1] + 0.114 * skin[2] < MIN_SKIN) { tally.darkSkin++; return; }
         const samples = sampleMouthGrid(image, mesh, o.cols, o.rows);
         const colour = Math.max(...skin) - Math.min(...skin) > COLOUR_SPREAD;
-        collected.push({ order: k, face: { identity: e.identity ?? e.rel, openness, skin, samples, colour } });
+        collected.push({ order: k, face: { identity: e.identity ?? e.rel, openness, skin, samples, colour, emotion: e.emotion } });
         tally.used++;
       })();
       inflight.add(job);
@@ -136,6 +136,10 @@ export async function runTrainMouth(args: string[], io: Io): Promise<number> {
     `  all    error ${me.learnedMae.toFixed(1)} / ${mx.learnedMae.toFixed(1)} / ${m.proceduralMae.toFixed(1)}   contrast ${me.contrast.real.toFixed(2)} / ${me.contrast.learned.toFixed(2)} / ${mx.contrast.learned.toFixed(2)} / ${m.contrast.procedural.toFixed(2)}`,
     ...me.perBin.map((r, i) => { const x = mx.perBin[i]!; return `  bin ${r.bin}  ${String(r.faces).padStart(4)} faces  error ${r.learnedMae.toFixed(1)} / ${x.learnedMae.toFixed(1)} / ${r.proceduralMae.toFixed(1)}   contrast ${r.contrast.real.toFixed(2)} / ${r.contrast.learned.toFixed(2)} / ${c3(x.contrast, x.contrast.learned).split(' / ').slice(1).join(' / ')}`; }),
     `shipped: the ${o.table} table`,
+    `per emotion (its own table where its bin has >= ${o.minConditionFaces} fit faces, else the all-faces bin): held-out error all-faces table / own table; contrast real / all / own`,
+    ...result.conditionMetrics.perEmotion.map((c) => `  ${c.emotion.padEnd(10)} ${String(c.valFaces).padStart(4)} faces  error ${c.allMae.toFixed(1)} / ${c.ownMae.toFixed(1)}   contrast ${c.contrast.real.toFixed(2)} / ${c.contrast.all.toFixed(2)} / ${c.contrast.own.toFixed(2)}`),
+    `  every labelled held-out face (${result.conditionMetrics.valFaces}), each with its emotion's table: error ${result.conditionMetrics.allMae.toFixed(1)} / ${result.conditionMetrics.ownMae.toFixed(1)}`,
+    `own tables (fit faces per bin; * = own luminance): ${result.conditioned.conditions.map((e, k) => `${e} ${result.conditioned.faces[k]!.map((n, b) => `${n}${result.conditioned.own[k]![b] ? '*' : ''}`).join('/')}`).join(', ')}`,
   ];
   if (!quiet) io.err([...binLines, ...metricLines].join('\n'));
   const seconds = (performance.now() - t0) / 1000;
@@ -150,30 +154,37 @@ export async function runTrainMouth(args: string[], io: Io): Promise<number> {
       grid: 'u along the mouth from landmark 78 (image left) to 308, each inner-lip point at its canonical x; v from the upper inner lip (0) to the lower (1)',
       colour: 'per channel, relative to the face\'s skin (cheek discs, middle half by luminance): luminance ratio (mean: of every face; exemplar: of the bin\'s medoid among exemplarPool seeded fit faces, by distance of ln luminance ratios) x chroma ratio (colour photos only; pooled over bins when a bin has fewer than minColourFaces)',
       openness: 'lip gap 13-14 over mouth width 78-308; bins interpolated linearly between their centres (the mean openness of their faces), clamped outside',
-      minColourFaces: o.minColourFaces, referenceSkin: result.referenceSkin.map((x) => Math.round(x * 10) / 10),
+      minColourFaces: o.minColourFaces,
+      conditions: [...result.conditioned.conditions],
+      perEmotion: `emotionRgb: per emotion of conditions, per bin, the ${o.table === 'exemplar' ? 'medoid' : 'mean'} luminance of that emotion's fit mouths where it has at least ${o.minConditionFaces} of them there (own), else the all-faces bin; chroma from the all-faces table. The renderers blend them by the emotions the frame's expression shows (models/mouth-model.ts createMouthSource)`,
+      ownBins: Object.fromEntries(result.conditioned.conditions.map((e, k) => [e, result.conditioned.own[k]!])),
+      minConditionFaces: o.minConditionFaces, referenceSkin: result.referenceSkin.map((x) => Math.round(x * 10) / 10),
     },
     training: {
       command, seed, seconds: Math.round(seconds),
       data: {
         folder: values.data, cache: values.cache, photos: tally.photos, tally, quality: DEFAULT_QUALITY,
         bins: result.bins.map((b, i) => ({ openness: [o.edges[i], o.edges[i + 1]], ...b })),
+        emotionFaces: Object.fromEntries(result.conditioned.conditions.map((e, k) => [e, result.conditioned.faces[k]!])),
         parts: `people (file-name identity) held out with probability ${o.valShare} by a seeded hash; the table comes from the rest`,
       },
     },
-    metrics: { heldOut: m, heldOutMean: me, heldOutExemplar: mx },
+    metrics: { heldOut: m, heldOutMean: me, heldOutExemplar: mx, heldOutByEmotion: result.conditionMetrics },
   }, [
     { name: 'openness', shape: [result.table.bins], data: result.table.openness },
     { name: 'rgb', shape: [result.table.bins, o.rows, o.cols, 3], data: result.table.rgb },
+    ...(result.conditioned.conditions.length > 0 ? [{ name: 'emotionRgb', shape: [result.conditioned.conditions.length, result.table.bins, o.rows, o.cols, 3], data: result.conditioned.rgb }] : []),
   ]);
   await writeModelDir(values.out, manifest, weights);
   await mkdir(values.report, { recursive: true });
   const png = await mouthReportPng(result, o.edges);
   await writeFile(path.join(values.report, 'mouth-interior.png'), png);
+  await writeFile(path.join(values.report, 'mouth-interior-emotions.png'), await emotionReportPng(result));
   await writeFile(path.join(values.report, 'report.md'), [
     '# Mouth interior: training report', '', `Command: \`${command}\``, `Seconds: ${seconds.toFixed(0)}`, '',
     `Photos: ${tally.photos}; open mouths used: ${tally.used}. What shipped: the ${o.table} table (no generator).`, '',
     'Faces per openness bin:', '', '```', ...binLines, '```', '', '```', ...metricLines, '```', '',
-    'Picture: mouth-interior.png (each bin\'s mean and exemplar interiors on the mouth grid, times the colour faces\' mean skin, beside the procedural interior at the bin\'s mean openness).',
+    'Pictures: mouth-interior.png (each bin\'s mean and exemplar interiors on the mouth grid, times the colour faces\' mean skin, beside the procedural interior at the bin\'s mean openness); mouth-interior-emotions.png (each emotion\'s table per bin; a grey frame marks a bin that took the all-faces table).',
   ].join('\n') + '\n');
   if (!quiet) io.err(`emotebot: wrote ${values.out} (${weights.byteLength} bytes of weights) and ${path.join(values.report, 'mouth-interior.png')} in ${seconds.toFixed(0)} s`);
   return 0;
@@ -221,6 +232,40 @@ export async function mouthReportPng(r: MouthTraining, edges: readonly number[])
     draw(GAP * 3 + PW * 2, y0, (_u, v) => proceduralAt(v, open, rgb));
     ctx.fillStyle = `rgb(${r.referenceSkin.map((x) => Math.round(x)).join(',')})`;
     ctx.fillRect(GAP * 4 + PW * 3, y0, 40, 40);
+  });
+  return new Uint8Array(await canvas.encode('png'));
+}
+
+/** Each emotion's table (rows) per bin (columns), times the reference skin; a grey frame marks a bin borrowed from the all-faces table. */
+export async function emotionReportPng(r: MouthTraining): Promise<Uint8Array> {
+  const t = r.table, c = r.conditioned;
+  const S = 5, PW = t.cols * S, PH = t.rows * S, GAP = 12, LEFT = 90, TITLE = 30;
+  const W = LEFT + (PW + GAP) * t.bins, H = TITLE + (PH + GAP) * c.conditions.length + 20;
+  const { canvas, ctx } = whiteCanvas(W, H);
+  ctx.fillStyle = '#111111';
+  ctx.font = 'bold 14px "DejaVu Sans", sans-serif';
+  ctx.fillText('Mouth interior per emotion (rows) and openness bin (columns)', 10, 18);
+  ctx.font = '12px "DejaVu Sans", sans-serif';
+  const rgb: [number, number, number] = [0, 0, 0];
+  const tile = createCanvas(t.cols, t.rows), tctx = tile.getContext('2d');
+  ctx.imageSmoothingEnabled = false;
+  c.conditions.forEach((emotion, k) => {
+    const table = conditionTable(t, c, k), y0 = TITLE + k * (PH + GAP);
+    ctx.fillStyle = '#111111';
+    ctx.fillText(emotion, 10, y0 + PH / 2 + 4);
+    for (let b = 0; b < t.bins; b++) {
+      const img = tctx.createImageData(t.cols, t.rows);
+      for (let j = 0; j < t.rows; j++) for (let i = 0; i < t.cols; i++) {
+        sampleBin(table, b, (i + 0.5) / t.cols, (j + 0.5) / t.rows, rgb);
+        const o = (j * t.cols + i) * 4;
+        for (let ch = 0; ch < 3; ch++) img.data[o + ch] = Math.min(255, rgb[ch]! * r.referenceSkin[ch]!);
+        img.data[o + 3] = 255;
+      }
+      tctx.putImageData(img, 0, 0);
+      const x0 = LEFT + b * (PW + GAP);
+      ctx.drawImage(tile, x0, y0, PW, PH);
+      if (!c.own[k]![b]) { ctx.strokeStyle = '#999999'; ctx.lineWidth = 3; ctx.strokeRect(x0 + 1.5, y0 + 1.5, PW - 3, PH - 3); }
+    }
   });
   return new Uint8Array(await canvas.encode('png'));
 }

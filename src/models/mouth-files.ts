@@ -6,7 +6,6 @@
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { EmoteBotError } from '../core/errors.ts';
-import type { MouthTable } from '../render/mouth-interior.ts';
 import { readModelDir } from './files.ts';
 import { ModelError } from './manifest.ts';
 import { MOUTH_MODEL_NAME, MOUTH_MODEL_VERSIONS, type MouthModel, mouthModelFromLoaded } from './mouth-model.ts';
@@ -25,13 +24,14 @@ export function parseMouthKind(kind: string): MouthKind {
 }
 
 /**
- * The table for `--mouth learned` (undefined for 'procedural'). A model that is missing or
- * fails its checks falls back to the procedural interior, with a note saying why.
+ * The model for `--mouth learned` (undefined for 'procedural'; the renderers take
+ * createMouthSource(model, the expressions' code per emotion)). A model that is missing or fails
+ * its checks falls back to the procedural interior, with a note saying why.
  */
-export async function chooseMouth(kind: MouthKind, dir?: string): Promise<{ table?: MouthTable; note?: string }> {
+export async function chooseMouth(kind: MouthKind, dir?: string): Promise<{ model?: MouthModel; note?: string }> {
   if (kind === 'procedural') return {};
   try {
-    return { table: (await readMouthModel(dir)).table };
+    return { model: await readMouthModel(dir) };
   } catch (e) {
     if (e instanceof ModelError) return { note: `the learned mouth interior cannot be used (${e.message}); drawing the procedural one` };
     throw e;

@@ -2,12 +2,15 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
+import { EMOTIONS } from '../core/emotions.ts';
+import { AU_COUNT } from '../core/rig.ts';
+import type { FrameState } from '../motion/animator.ts';
 import { lookupMouth } from '../render/mouth-interior.ts';
 import { writeModelDir } from './files.ts';
 import { encodeModel, ModelError } from './manifest.ts';
 import { chooseMouth, readMouthModel } from './mouth-files.ts';
-import { loadMouthModel, MOUTH_MODEL_NAME, MOUTH_MODEL_VERSION } from './mouth-model.ts';
-import { DEFAULT_MOUTH_TRAIN, interiorContrast, medoid, type MouthFace, trainMouth } from './mouth-train.ts';
+import { createMouthSource, loadMouthModel, MOUTH_MODEL_NAME, MOUTH_MODEL_VERSION, type MouthModel } from './mouth-model.ts';
+import { conditionTable, DEFAULT_MOUTH_TRAIN, interiorContrast, medoid, type MouthFace, trainMouth } from './mouth-train.ts';
 
 /** Seeded synthetic open mouths: upper third bright (teeth), the rest dark, brighter with openness. */
 function syntheticFaces(n: number, cols: number, rows: number): MouthFace[] {
@@ -21,6 +24,19 @@ function syntheticFaces(n: number, cols: number, rows: number): MouthFace[] {
       for (let c = 0; c < 3; c++) samples[(j * cols + i) * 3 + c] = Math.min(255, l * skin[c]! * (0.9 + 0.2 * rnd()));
     }
     return { identity: `person-${k % 50}`, openness, skin, samples, colour: k % 3 === 0 };
+  });
+}
+
+/**
+ * The same, labelled: even faces happy (as above: teeth over a cavity), odd ones surprised (a
+ * dark cavity, no teeth), and every 25th contempt, too few for a table of its own.
+ */
+function labelledFaces(n: number): MouthFace[] {
+  return syntheticFaces(n, cols, rows).map((f, k) => {
+    if (k % 25 === 24) return { ...f, emotion: 'contempt' as const };
+    if (k % 2 === 0) return { ...f, emotion: 'happy' as const };
+    const samples = Float32Array.from(f.samples, (_, i) => 0.15 * f.skin[i % 3]!);
+    return { ...f, samples, emotion: 'surprised' as const };
   });
 }
 
@@ -47,6 +63,73 @@ describe('training the mouth interior', () => {
     expect(bottom[1]).toBeLessThan(0.4);
     expect(r.metrics.valFaces).toBeGreaterThan(10);
     expect(r.metrics.learnedMae).toBeLessThan(r.metrics.proceduralMae);
+  });
+});
+
+describe('the per-emotion tables', () => {
+  const faces = labelledFaces(600);
+  const r = trainMouth(faces, { ...opts, minConditionFaces: 20 });
+  const lumAt = (t: typeof r.table, v: number) => lookupMouth(t, 0.5, v, 0.2)[1];
+  it('learn each emotion\'s own mouths where it has enough of them, and keep no table for an emotion without', () => {
+    expect(r.conditioned.conditions).toEqual(['happy', 'surprised']);
+    const happy = conditionTable(r.table, r.conditioned, 0), surprised = conditionTable(r.table, r.conditioned, 1);
+    expect(lumAt(happy, 0.1)).toBeGreaterThan(1);
+    expect(lumAt(surprised, 0.1)).toBeLessThan(0.25);
+    expect(lumAt(surprised, 0.9)).toBeLessThan(0.25);
+    // Every bin with enough faces took its own; the counts add up to the fit faces of the emotion.
+    expect(r.conditioned.own.every((bins) => bins.every(Boolean))).toBe(true);
+    const fitHappy = r.conditioned.faces[0]!.reduce((s, x) => s + x, 0);
+    expect(fitHappy).toBeLessThanOrEqual(faces.filter((f) => f.emotion === 'happy').length);
+    expect(fitHappy).toBeGreaterThan(200);
+  });
+  it('are nearer held-out mouths of their emotion than the all-faces table, and deterministic', () => {
+    const s = r.conditionMetrics.perEmotion.find((c) => c.emotion === 'surprised')!;
+    expect(s.valFaces).toBeGreaterThan(5);
+    expect(s.ownMae).toBeLessThan(s.allMae);
+    expect(r.conditionMetrics.ownMae).toBeLessThan(r.conditionMetrics.allMae);
+    const again = trainMouth(faces, { ...opts, minConditionFaces: 20 });
+    expect(Buffer.from(again.conditioned.rgb.buffer).equals(Buffer.from(r.conditioned.rgb.buffer))).toBe(true);
+  });
+  it('an emotion with fewer faces than the minimum in a bin takes the all-faces bin there', () => {
+    const strict = trainMouth(faces, { ...opts, minConditionFaces: 100000 });
+    expect(strict.conditioned.conditions).toEqual([]);
+    expect(strict.conditionMetrics.ownMae).toBe(strict.conditionMetrics.allMae);
+  });
+});
+
+describe('the renderers\' table, frame by frame (createMouthSource)', () => {
+  const r = trainMouth(labelledFaces(600), { ...opts, minConditionFaces: 20 });
+  const byEmotion = new Map([['happy', conditionTable(r.table, r.conditioned, 0)], ['surprised', conditionTable(r.table, r.conditioned, 1)]] as const);
+  const model = { manifest: {} as MouthModel['manifest'], table: r.table, byEmotion };
+  // Codes for each emotion at intensity 1: one action unit each (independent directions).
+  const codeFor = (e: string) => { const c = new Float64Array(AU_COUNT); c[EMOTIONS.indexOf(e as never)] = 1; return c; };
+  const frame = (code: Float64Array): FrameState => ({ time: 0, code, blinkLeft: 0, blinkRight: 0, pose: { yaw: 0, pitch: 0, roll: 0, lift: 0, gazeX: 0, gazeY: 0 } });
+  it('is the emotion\'s table at its apex, the all-faces table at rest when neutral has none, and a blend between', () => {
+    const src = createMouthSource(model, codeFor);
+    // The amounts are read with a small ridge: 1 / (1 + 1e-3) at an apex.
+    const near = (got: Float32Array, want: (i: number) => number) => got.forEach((x, i) => expect(Math.abs(x - want(i))).toBeLessThan(2e-3 * (1 + want(i))));
+    const happy = byEmotion.get('happy')!.rgb, surprised = byEmotion.get('surprised')!.rgb;
+    near(src.tableFor(frame(codeFor('surprised'))).rgb, (i) => surprised[i]!);
+    near(src.tableFor(frame(new Float64Array(AU_COUNT))).rgb, (i) => r.table.rgb[i]!);
+    near(src.tableFor(frame(codeFor('happy').map((x) => x * 0.5))).rgb, (i) => 0.5 * happy[i]! + 0.5 * r.table.rgb[i]!);
+    // An emotion without a table of its own (fearful) is drawn with the all-faces table.
+    near(src.tableFor(frame(codeFor('fearful'))).rgb, (i) => r.table.rgb[i]!);
+    // Blends are sums of the tables, never beyond them: surprised and happy at once stay between the two.
+    const both = src.tableFor(frame(codeFor('happy').map((x, i) => x + codeFor('surprised')[i]!))).rgb;
+    both.forEach((x, i) => { expect(x).toBeGreaterThanOrEqual(Math.min(happy[i]!, surprised[i]!) - 1e-4); expect(x).toBeLessThanOrEqual(Math.max(happy[i]!, surprised[i]!) + 1e-4); });
+  });
+  it('reuses its table until the frame\'s emotions move, then says so by its version', () => {
+    const src = createMouthSource(model, codeFor);
+    const a = src.tableFor(frame(codeFor('happy'))), va = a.version;
+    const b = src.tableFor(frame(codeFor('happy')));
+    expect(b).toBe(a);
+    expect(b.version).toBe(va);
+    const c = src.tableFor(frame(codeFor('surprised')));
+    expect(c.version).not.toBe(va);
+  });
+  it('is the one table without per-emotion tables or without codes (version 1, the hand-written rig)', () => {
+    expect(createMouthSource({ manifest: model.manifest, table: r.table }, codeFor).tableFor(frame(codeFor('surprised')))).toBe(r.table);
+    expect(createMouthSource(model).tableFor(frame(codeFor('surprised')))).toBe(r.table);
   });
 });
 
@@ -79,23 +162,33 @@ describe('the mouth-interior model files', () => {
   let dir: string;
   afterAll(async () => { if (dir) await rm(dir, { recursive: true, force: true }); });
 
-  const write = async (name: string) => {
+  /** Version 2 (per-emotion tables from labelled faces) unless asked for version 1 (one table). */
+  const write = async (name: string, version = MOUTH_MODEL_VERSION) => {
     dir ??= await mkdtemp(path.join(os.tmpdir(), 'emotebot-mouth-'));
-    const r = trainMouth(syntheticFaces(200, cols, rows), opts);
+    const r = trainMouth(labelledFaces(600), { ...opts, minConditionFaces: 20 });
+    const c = r.conditioned;
     const { manifest, weights } = await encodeModel({
-      name: MOUTH_MODEL_NAME, version: MOUTH_MODEL_VERSION, created: 'test', architecture: { cols, rows, bins: r.table.bins },
+      name: MOUTH_MODEL_NAME, version, created: 'test', architecture: { cols, rows, bins: r.table.bins, ...(version >= 2 ? { conditions: [...c.conditions] } : {}) },
       training: { command: 'test', seed: 1, seconds: 0, data: {} }, metrics: {},
-    }, [{ name: 'openness', shape: [r.table.bins], data: r.table.openness }, { name: 'rgb', shape: [r.table.bins, rows, cols, 3], data: r.table.rgb }]);
+    }, [
+      { name: 'openness', shape: [r.table.bins], data: r.table.openness }, { name: 'rgb', shape: [r.table.bins, rows, cols, 3], data: r.table.rgb },
+      ...(version >= 2 ? [{ name: 'emotionRgb', shape: [c.conditions.length, r.table.bins, rows, cols, 3], data: c.rgb }] : []),
+    ]);
     const d = path.join(dir, name);
     await writeModelDir(d, manifest, weights);
-    return { d, manifest, weights, table: r.table };
+    return { d, manifest, weights, table: r.table, conditioned: c };
   };
 
-  it('round-trips the table', async () => {
-    const { d, table } = await write('ok');
+  it('round-trips the table and the per-emotion tables; version 1 (one table) still loads', async () => {
+    const { d, table, conditioned } = await write('ok');
     const m = await readMouthModel(d);
     expect(Array.from(m.table.rgb)).toEqual(Array.from(table.rgb));
-    expect((await chooseMouth('learned', d)).table).toBeDefined();
+    expect([...m.byEmotion!.keys()]).toEqual(['happy', 'surprised']);
+    expect(Array.from(m.byEmotion!.get('surprised')!.rgb)).toEqual(Array.from(conditionTable(table, conditioned, 1).rgb));
+    const v1 = await readMouthModel((await write('v1', 1)).d);
+    expect(v1.byEmotion).toBeUndefined();
+    expect(Array.from(v1.table.rgb)).toEqual(Array.from(table.rgb));
+    expect((await chooseMouth('learned', d)).model).toBeDefined();
     expect(await chooseMouth('procedural', d)).toEqual({});
   });
   it('refuses weights that do not match the hash, with a clear error', async () => {
@@ -110,12 +203,19 @@ describe('the mouth-interior model files', () => {
     await expect(loadMouthModel({ ...manifest, name: 'expression-detail' }, weights)).rejects.toThrow(/expected a "mouth-interior" model/);
     await expect(loadMouthModel({ ...manifest, architecture: { cols: 3, rows, bins: 4 } }, weights)).rejects.toThrow(ModelError);
   });
+  it('refuses version 2 without its list of emotions, with an unknown one, or with tables of another size', async () => {
+    const { manifest, weights } = await write('v2-checks');
+    const arch = manifest.architecture as Record<string, unknown>;
+    await expect(loadMouthModel({ ...manifest, architecture: { ...arch, conditions: undefined } }, weights)).rejects.toThrow(/does not list its emotions/);
+    await expect(loadMouthModel({ ...manifest, architecture: { ...arch, conditions: ['happy', 'bored'] } }, weights)).rejects.toThrow(/does not list its emotions/);
+    await expect(loadMouthModel({ ...manifest, architecture: { ...arch, conditions: ['happy', 'surprised', 'angry'] } }, weights)).rejects.toThrow(/per-emotion tables do not match 3 emotions/);
+  });
   it('says which file is missing, and render falls back to the procedural interior with a note', async () => {
     const { d, manifest } = await write('missing');
     await rm(path.join(d, manifest.weights.file));
     await expect(readMouthModel(d)).rejects.toThrow(/cannot read the weights/);
     const fallback = await chooseMouth('learned', d);
-    expect(fallback.table).toBeUndefined();
+    expect(fallback.model).toBeUndefined();
     expect(fallback.note).toMatch(/procedural/);
     await writeFile(path.join(d, 'manifest.json'), '{');
     await expect(readMouthModel(d)).rejects.toThrow(/manifest\.json/);

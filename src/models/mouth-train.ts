@@ -13,6 +13,7 @@
  * Split: each face's identity goes to `val` with probability valShare (seeded hash); the
  * table is learned from the rest and measured on val against the procedural interior.
  */
+import type { Emotion } from '../core/emotions.ts';
 import { createRng, subSeed } from '../core/rng.ts';
 import { mouthInteriorColour } from '../render/geometry.ts';
 import { chromaWeight, interiorColour, type MouthTable } from '../render/mouth-interior.ts';
@@ -28,6 +29,8 @@ export interface MouthFace {
   samples: Float32Array;
   /** A colour photo (not grey). */
   colour: boolean;
+  /** The photo's emotion label, when it has one (for the per-emotion tables). */
+  emotion?: Emotion;
 }
 
 export interface MouthTrainOptions {
@@ -47,9 +50,41 @@ export interface MouthTrainOptions {
    */
   table: 'mean' | 'exemplar';
   exemplarPool: number;
+  /**
+   * The emotions that get a table of their own (real mouths differ by emotion: surprised ones
+   * show a dark cavity, happy ones teeth). Per bin, an emotion with at least `minConditionFaces`
+   * fit faces there takes its own luminance (as `table` says: the medoid or the mean of its
+   * faces); elsewhere, and for an emotion with too few faces, the all-faces table's bin. The
+   * chroma is the all-faces table's either way (colour photos are few).
+   */
+  conditions: readonly Emotion[];
+  minConditionFaces: number;
 }
 
-export const DEFAULT_MOUTH_TRAIN: Omit<MouthTrainOptions, 'seed'> = { cols: 32, rows: 16, edges: [0.08, 0.15, 0.25, 0.35, 1.0], valShare: 0.1, minColourFaces: 40, table: 'exemplar', exemplarPool: 600 };
+export const DEFAULT_MOUTH_TRAIN: Omit<MouthTrainOptions, 'seed'> = {
+  cols: 32, rows: 16, edges: [0.08, 0.15, 0.25, 0.35, 1.0], valShare: 0.1, minColourFaces: 40, table: 'exemplar', exemplarPool: 600,
+  conditions: ['neutral', 'happy', 'sad', 'surprised', 'angry', 'fearful', 'disgusted', 'contempt'], minConditionFaces: 25,
+};
+
+/** Per-emotion tables: one slab of the all-faces table's shape per emotion that has a bin of its own, in `conditions` order. */
+export interface ConditionedTables {
+  conditions: readonly Emotion[];
+  /** conditions x bins x rows x cols x RGB, as MouthTable.rgb per condition. */
+  rgb: Float32Array;
+  /** Per condition, per bin of the table: fit faces of that emotion there, and whether it took its own luminance. */
+  faces: number[][];
+  own: boolean[][];
+}
+
+/** Condition k's table (same grid and bins as `base`). */
+export function conditionTable(base: MouthTable, c: ConditionedTables, k: number): MouthTable {
+  const n = base.bins * base.rows * base.cols * 3;
+  if (k < 0 || k >= c.conditions.length || c.rgb.length !== c.conditions.length * n) throw new Error(`no mouth table for condition ${k}`);
+  return { cols: base.cols, rows: base.rows, bins: base.bins, openness: base.openness, rgb: c.rgb.subarray(k * n, (k + 1) * n) };
+}
+
+/** Held-out faces of one emotion: the all-faces table against the emotion's own. */
+export interface ConditionMetrics { emotion: Emotion; valFaces: number; allMae: number; ownMae: number; contrast: { real: number; all: number; own: number } }
 
 export interface BinCounts { faces: number; colourFaces: number; val: number; valColour: number; chroma: 'own' | 'pooled' }
 
@@ -67,6 +102,10 @@ export interface MouthTraining {
   metrics: MouthMetrics;
   /** Both tables' held-out figures. */
   measured: { mean: MouthMetrics; exemplar: MouthMetrics };
+  /** The per-emotion tables (built like `table`) and their held-out figures beside the all-faces table. */
+  conditioned: ConditionedTables;
+  /** Per emotion with held-out faces; and over every held-out face with a label, each read with its own emotion's table. */
+  conditionMetrics: { perEmotion: ConditionMetrics[]; valFaces: number; allMae: number; ownMae: number };
 }
 
 export interface MouthMetrics {
@@ -177,10 +216,72 @@ export function trainMouth(faces: readonly MouthFace[], o: MouthTrainOptions): M
     exemplar: { cols, rows, bins: used.length, openness, rgb: Float32Array.from(rgbExemplar) },
   };
   const table: MouthTable = tables[o.table];
+  const conditioned = conditionedTables(table, fitByBin, used, o);
+  const conditionMetrics = measureConditions(table, conditioned, val, o);
   const referenceSkin: [number, number, number] = skinN > 0 ? [skinRef[0]! / skinN, skinRef[1]! / skinN, skinRef[2]! / skinN] : [190, 150, 130];
   const measured = { mean: measure(tables.mean, val, edges, cols, rows), exemplar: measure(tables.exemplar, val, edges, cols, rows) };
-  return { table, tables, bins: counts, outside, referenceSkin, metrics: measured[o.table], measured };
+  return { table, tables, bins: counts, outside, referenceSkin, metrics: measured[o.table], measured, conditioned, conditionMetrics };
 }
+
+/**
+ * Each condition's table: per used bin, the luminance of the emotion's own fit faces there (the
+ * medoid or the mean, as o.table) when it has at least o.minConditionFaces of them, times the
+ * all-faces table's chroma there; else the all-faces table's bin.
+ */
+function conditionedTables(base: MouthTable, fitByBin: readonly MouthFace[][], used: readonly number[], o: MouthTrainOptions): ConditionedTables {
+  const cells = base.rows * base.cols, slab = cells * 3, n = base.bins * slab;
+  const rgb = new Float32Array(o.conditions.length * n);
+  const faces: number[][] = [], own: boolean[][] = [];
+  o.conditions.forEach((emotion, k) => {
+    const fk: number[] = [], ok: boolean[] = [];
+    used.forEach((b, bi) => {
+      const mine = fitByBin[b]!.filter((f) => f.emotion === emotion);
+      fk.push(mine.length);
+      const at = k * n + bi * slab;
+      const baseSlab = base.rgb.subarray(bi * slab, (bi + 1) * slab);
+      rgb.set(baseSlab, at);
+      if (mine.length < o.minConditionFaces) { ok.push(false); return; }
+      ok.push(true);
+      let lum: Float64Array;
+      if (o.table === 'exemplar') {
+        lum = lumRatios(medoid(mine, o.exemplarPool, subSeed(o.seed, `mouth-exemplar-${b}-${emotion}`)), cells);
+      } else {
+        lum = new Float64Array(cells);
+        for (const f of mine) { const l = lumRatios(f, cells); for (let i = 0; i < cells; i++) lum[i] = lum[i]! + l[i]! / mine.length; }
+      }
+      for (let i = 0; i < cells; i++) {
+        // The base cell is lum_base x chroma; keep its chroma, swap its luminance.
+        const r = baseSlab[i * 3]!, g = baseSlab[i * 3 + 1]!, bl = baseSlab[i * 3 + 2]!;
+        const y = luma(r, g, bl);
+        for (let c = 0; c < 3; c++) rgb[at + i * 3 + c] = y > 1e-9 ? (baseSlab[i * 3 + c]! / y) * lum[i]! : lum[i]!;
+      }
+    });
+    faces.push(fk); own.push(ok);
+  });
+  // An emotion that took no bin of its own is the all-faces table: not kept (the renderers use that table for it).
+  const kept = o.conditions.map((_, k) => k).filter((k) => own[k]!.some(Boolean));
+  const keptRgb = new Float32Array(kept.length * n);
+  kept.forEach((k, j) => keptRgb.set(rgb.subarray(k * n, (k + 1) * n), j * n));
+  return { conditions: kept.map((k) => o.conditions[k]!), rgb: keptRgb, faces: kept.map((k) => faces[k]!), own: kept.map((k) => own[k]!) };
+}
+
+function measureConditions(base: MouthTable, c: ConditionedTables, val: readonly MouthFace[], o: MouthTrainOptions): TrainingConditionMetrics {
+  const perEmotion: ConditionMetrics[] = [];
+  let n = 0, all = 0, ownSum = 0;
+  o.conditions.forEach((emotion) => {
+    const mine = val.filter((f) => f.emotion === emotion);
+    if (mine.length === 0) return;
+    // An emotion without a table of its own is drawn with the all-faces table.
+    const k = c.conditions.indexOf(emotion);
+    const a = measure(base, mine, o.edges, o.cols, o.rows), b = k < 0 ? a : measure(conditionTable(base, c, k), mine, o.edges, o.cols, o.rows);
+    if (a.valFaces === 0) return;
+    perEmotion.push({ emotion, valFaces: a.valFaces, allMae: a.learnedMae, ownMae: b.learnedMae, contrast: { real: a.contrast.real, all: a.contrast.learned, own: b.contrast.learned } });
+    n += a.valFaces; all += a.learnedMae * a.valFaces; ownSum += b.learnedMae * b.valFaces;
+  });
+  return { perEmotion, valFaces: n, allMae: n ? all / n : NaN, ownMae: n ? ownSum / n : NaN };
+}
+
+type TrainingConditionMetrics = MouthTraining['conditionMetrics'];
 
 /** A face's luminance relative to its skin, per cell (capped as the mean's). */
 function lumRatios(f: MouthFace, cells: number): Float64Array {

@@ -1,11 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import { AU_COUNT, createExpressionRig } from '../core/rig.ts';
+import { ACTION_UNITS, AU_COUNT, createExpressionRig } from '../core/rig.ts';
 import { CANONICAL_POSITIONS, LANDMARK_COUNT, LIPS_INNER_LOWER, LIPS_INNER_UPPER, MOUTH_TRIANGLES } from '../core/topology.ts';
 import type { FrameState } from '../motion/animator.ts';
 import { paintMouth } from './cpu-warp.ts';
 import { buildWarpGeometry, mouthGaps, targetPositions } from './geometry.ts';
 import {
-  binPosition, checkTable, chromaWeight, estimateSkin, interiorColour, lipOpenness, lookupMouth, MOUTH_U, type MouthTable, sampleMouthGrid,
+  binPosition, checkTable, chromaWeight, estimateSkin, fixedMouth, interiorColour, lipOpenness, lookupMouth, MOUTH_U, type MouthTable, sampleMouthGrid,
 } from './mouth-interior.ts';
 import { createPhotoRenderer } from './photo-renderer.ts';
 
@@ -117,8 +117,28 @@ describe('the learned interior on the photo renderer', () => {
   it('paints nothing when the mouth is closed', () => {
     const mesh = faceMesh(0);
     const plain = createPhotoRenderer({ image, mesh }, rig).render(still);
-    const learned = createPhotoRenderer({ image, mesh }, rig, { mouth: table() }).render(still);
+    const learned = createPhotoRenderer({ image, mesh }, rig, { mouth: fixedMouth(table()) }).render(still);
     expect(Buffer.from(learned).equals(Buffer.from(plain))).toBe(true);
+  });
+
+  it('asks its source for the table of every frame: a dark table and a bright one paint the same open mouth differently', () => {
+    const mesh = faceMesh(0);
+    const open: FrameState = { ...still, code: Float64Array.from({ length: AU_COUNT }, (_, i) => (ACTION_UNITS[i] === 'AU26' || ACTION_UNITS[i] === 'AU25' ? 1 : 0)) };
+    const scaled = (k: number): MouthTable => ({ ...table(), rgb: table().rgb.map((x) => x * k) });
+    const dark = scaled(0.3), bright = scaled(1.5);
+    const asked: number[] = [];
+    const source = { tableFor: (f: FrameState) => { asked.push(f.time); return f.time < 1 ? dark : bright; } };
+    const r = createPhotoRenderer({ image, mesh }, rig, { mouth: source });
+    const a = r.render(open), b = r.render({ ...open, time: 2 });
+    expect(asked).toEqual([0, 2]);
+    const plain = createPhotoRenderer({ image, mesh }, rig).render(open);
+    let darker = 0, brighter = 0;
+    for (let i = 0; i < a.length; i += 4) {
+      if (a[i + 1]! < plain[i + 1]! - 8) darker++;
+      if (b[i + 1]! > a[i + 1]! + 20) brighter++;
+    }
+    expect(darker).toBeGreaterThan(50);
+    expect(brighter).toBeGreaterThan(50);
   });
 
   it('changes only the pixels of the mouth opening, with the table times the skin', () => {

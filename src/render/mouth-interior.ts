@@ -18,6 +18,7 @@
  */
 import { CANONICAL_POSITIONS } from '../core/canonical-data.ts';
 import { LANDMARK_COUNT, LIPS_INNER_LOWER, LIPS_INNER_UPPER } from '../core/topology.ts';
+import type { FrameState } from '../motion/animator.ts';
 
 export interface MouthTable {
   /** Cells along the mouth (u). */
@@ -29,6 +30,26 @@ export interface MouthTable {
   readonly openness: Float32Array;
   /** bins x rows x cols x RGB: colour relative to the face's skin (1 = the skin's own colour). */
   readonly rgb: Float32Array;
+  /**
+   * Changes whenever `rgb` does, when a source reuses one table between frames (the WebGL
+   * renderer then uploads it again); absent: the table never changes.
+   */
+  readonly version?: number;
+}
+
+/**
+ * Where the renderers get the interior's table, frame by frame: one table, or the per-emotion
+ * tables blended by the emotions the frame's expression shows (models/mouth-model.ts). The
+ * returned table may be the same object as the last frame's, with a new `version` if it changed.
+ */
+export interface MouthSource {
+  tableFor(frame: FrameState): MouthTable;
+}
+
+/** A source that always gives the same table. */
+export function fixedMouth(table: MouthTable): MouthSource {
+  checkTable(table);
+  return { tableFor: () => table };
 }
 
 /** A learned interior for one photo: the table and the photo's skin colour (RGB 0..255). */

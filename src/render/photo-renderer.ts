@@ -8,7 +8,7 @@ import type { FrameState } from '../motion/animator.ts';
 import { paintMouth, type RgbaImage, warpTriangles } from './cpu-warp.ts';
 import { compositeDetail, type DetailLayer, type DetailMap, shadingFactors } from './detail.ts';
 import { buildWarpGeometry, mouthGaps, mouthOpenness, targetPositions, type WarpGeometry } from './geometry.ts';
-import { estimateSkin, type MouthInterior, type MouthTable } from './mouth-interior.ts';
+import { estimateSkin, type MouthSource } from './mouth-interior.ts';
 import { type FacePoser, photoPoser } from './pose.ts';
 import type { FaceRenderer } from './types.ts';
 
@@ -31,20 +31,19 @@ export interface PhotoRendererOptions {
   /** Expression detail (wrinkles, folds, shading) laid on the face; none when absent. */
   detail?: DetailLayer;
   /**
-   * The learned mouth interior (models/mouth-interior/), times the photo's skin colour (read
-   * once from its cheeks); the procedural interior of geometry.ts when absent.
+   * The learned mouth interior (models/mouth-interior/: its table for each frame, blended by
+   * the frame's emotions), times the photo's skin colour (read once from its cheeks); the
+   * procedural interior of geometry.ts when absent.
    */
-  mouth?: MouthTable;
+  mouth?: MouthSource;
 }
 
 /**
- * The learned interior for this photo: the table and its skin, estimated from the source
- * pixels (RGBA) and mesh; undefined (procedural) without a table or a readable skin patch.
+ * The photo's skin colour for the learned interior, estimated from the source pixels (RGBA) and
+ * mesh; undefined (procedural interior) without a mouth source or a readable skin patch.
  */
-export function mouthInteriorFor(table: MouthTable | undefined, image: { data: ArrayLike<number>; width: number; height: number }, mesh: ArrayLike<number>): MouthInterior | undefined {
-  if (!table) return undefined;
-  const skin = estimateSkin({ ...image, channels: 4 }, mesh);
-  return skin ? { table, skin } : undefined;
+export function mouthSkinFor(mouth: MouthSource | undefined, image: { data: ArrayLike<number>; width: number; height: number }, mesh: ArrayLike<number>): [number, number, number] | undefined {
+  return mouth ? estimateSkin({ ...image, channels: 4 }, mesh) : undefined;
 }
 
 /**
@@ -65,7 +64,7 @@ export function createPhotoRenderer(photo: PhotoInput, rig: ExpressionRig, optio
   const gaps = new Float32Array(geometry.vertexCount);
   const base = photo.image;
   const detail = options.detail;
-  const interior = mouthInteriorFor(options.mouth, photo.image, photo.mesh);
+  const mouth = options.mouth, skin = mouthSkinFor(mouth, photo.image, photo.mesh);
   let factors = new Float32Array(0);
   let factorsOf: DetailMap | null = null, factorsVersion: number | undefined;
   const scratch = detail ? new Float32Array(width * height) : new Float32Array(0);
@@ -93,7 +92,7 @@ export function createPhotoRenderer(photo: PhotoInput, rig: ExpressionRig, optio
       const open = mouthOpenness(geometry, target);
       if (open > 0) {
         const mw = mouthGaps(target, gaps);
-        paintMouth(dst, geometry, target, gaps, mw, open, interior);
+        paintMouth(dst, geometry, target, gaps, mw, open, mouth && skin ? { table: mouth.tableFor(frame), skin } : undefined);
       }
       return out;
     },

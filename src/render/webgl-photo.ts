@@ -13,7 +13,7 @@ import type { FrameState } from '../motion/animator.ts';
 import { CANONICAL_UVS, FACE_OVAL, LANDMARK_COUNT } from '../core/topology.ts';
 import { DETAIL_TRIANGLES, shadingFactors } from './detail.ts';
 import { buildWarpGeometry, mouthGaps, mouthOpenness, targetPositions, type WarpGeometry } from './geometry.ts';
-import { binPosition, chromaWeight, estimateSkin, type MouthInterior, tableTexels } from './mouth-interior.ts';
+import { binPosition, chromaWeight, estimateSkin, type MouthInterior, type MouthTable, tableTexels } from './mouth-interior.ts';
 import { type PhotoRendererOptions, restDetail } from './photo-renderer.ts';
 import { type FacePoser, photoPoser } from './pose.ts';
 
@@ -273,20 +273,14 @@ export function createWebGlPhotoRenderer(gl: WebGL2RenderingContext, photo: WebG
   gl.texParameteri(gl.TEXTURE_2D, gl.TEXTURE_WRAP_T, gl.CLAMP_TO_EDGE);
   let detailSize = 0;
   // The learned mouth interior's table (RGBA16F, filtered like the CPU's bilinear sample), and the photo's skin.
-  const skin = options.mouth ? skinOf(photo) : undefined;
-  const interior: MouthInterior | undefined = options.mouth && skin ? { table: options.mouth, skin } : undefined;
+  const mouth = options.mouth, skin = mouth ? skinOf(photo) : undefined;
+  let uploadedTable: MouthTable | null = null, uploadedTableVersion: number | undefined;
   const tableTexture = gl.createTexture();
   gl.bindTexture(gl.TEXTURE_2D, tableTexture);
   gl.texParameteri(gl.TEXTURE_2D, gl.TEXTURE_MIN_FILTER, gl.LINEAR);
   gl.texParameteri(gl.TEXTURE_2D, gl.TEXTURE_MAG_FILTER, gl.LINEAR);
   gl.texParameteri(gl.TEXTURE_2D, gl.TEXTURE_WRAP_S, gl.CLAMP_TO_EDGE);
   gl.texParameteri(gl.TEXTURE_2D, gl.TEXTURE_WRAP_T, gl.CLAMP_TO_EDGE);
-  if (interior) {
-    const t = interior.table;
-    gl.pixelStorei(gl.UNPACK_ALIGNMENT, 1);
-    gl.texImage2D(gl.TEXTURE_2D, 0, gl.RGBA16F, t.cols, t.rows * t.bins, 0, gl.RGBA, gl.FLOAT, tableTexels(t));
-    gl.pixelStorei(gl.UNPACK_ALIGNMENT, 4);
-  }
   let uploaded: { size: number; shading: Float32Array; version?: number } | null = null, uploadedVersion: number | undefined;
 
   let disposed = false;
@@ -343,13 +337,23 @@ export function createWebGlPhotoRenderer(gl: WebGL2RenderingContext, photo: WebG
       gl.drawElements(gl.TRIANGLES, indices.length - restStart, gl.UNSIGNED_SHORT, restStart * 2);
 
       if (open > 0) {
+        const interior: MouthInterior | undefined = mouth && skin ? { table: mouth.tableFor(frame), skin } : undefined;
+        gl.activeTexture(gl.TEXTURE2);
+        gl.bindTexture(gl.TEXTURE_2D, tableTexture);
+        if (interior && (interior.table !== uploadedTable || interior.table.version !== uploadedTableVersion)) {
+          // The table (a new blend of the per-emotion tables when the frame's emotions moved).
+          const t = interior.table;
+          gl.pixelStorei(gl.UNPACK_ALIGNMENT, 1);
+          gl.texImage2D(gl.TEXTURE_2D, 0, gl.RGBA16F, t.cols, t.rows * t.bins, 0, gl.RGBA, gl.FLOAT, tableTexels(t));
+          gl.pixelStorei(gl.UNPACK_ALIGNMENT, 4);
+          uploadedTable = t;
+          uploadedTableVersion = t.version;
+        }
         gl.useProgram(mouthProgram);
         gl.uniform2f(mouthU.u_size, width, height);
         gl.uniform1f(mouthU.u_invWidth, 1 / Math.max(mw, 1));
         gl.uniform1f(mouthU.u_open, open);
         gl.uniform1f(mouthU.u_learned, interior ? 1 : 0);
-        gl.activeTexture(gl.TEXTURE2);
-        gl.bindTexture(gl.TEXTURE_2D, tableTexture);
         gl.uniform1i(mouthU.u_table, 2);
         if (interior) {
           const t = interior.table, b = binPosition(t, gaps[13]! / Math.max(mw, 1));

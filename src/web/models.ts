@@ -11,7 +11,7 @@ import { createDetailLayer, loadDetailModel } from '../models/detail-model.ts';
 import type { PhotoRendererOptions } from '../render/photo-renderer.ts';
 import { createGanExpressions, createNeutraliser, createPhotoExpression, expressionRigFor, loadExpressionModel } from '../models/expression-gan.ts';
 import { decodeMotionModel } from '../models/motion-model.ts';
-import { loadMouthModel } from '../models/mouth-model.ts';
+import { createMouthSource, loadMouthModel } from '../models/mouth-model.ts';
 import { Animator } from '../motion/animator.ts';
 import { LearnedAnimator } from '../motion/learned-animator.ts';
 import type { MotionFactory } from '../motion/runtime.ts';
@@ -109,9 +109,10 @@ export async function loadPageModels(base: string, choice: { expressions: 'gan' 
   if (out.detail === 'none') out.photoOptions = () => (out.neutralise ? { neutralise: out.neutralise } : {});
   if (wantMouth) {
     if (mouth.status === 'fulfilled') {
-      const table = mouth.value.table, photoOptions = out.photoOptions;
+      // The interior follows the frame's emotions, read against the same per-emotion codes as the detail.
+      const model = mouth.value, photoOptions = out.photoOptions, code = emotionCode;
       out.mouth = 'learned';
-      out.photoOptions = (seed) => ({ ...photoOptions(seed), mouth: table });
+      out.photoOptions = (seed) => ({ ...photoOptions(seed), mouth: createMouthSource(model, code) });
     } else {
       notes.push(`The learned mouth interior could not be loaded (${String(mouth.reason instanceof Error ? mouth.reason.message : mouth.reason)}); photos show the procedural one.`);
     }

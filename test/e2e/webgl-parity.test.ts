@@ -17,7 +17,7 @@ import { preparePhoto, type PreparedPhoto } from '../../src/face/photo.ts';
 import type { FrameState } from '../../src/motion/animator.ts';
 import { apexFrame } from '../../src/pipeline/render-job.ts';
 import { type DetailMap, faceDetailMask } from '../../src/render/detail.ts';
-import type { MouthTable } from '../../src/render/mouth-interior.ts';
+import { fixedMouth, type MouthTable } from '../../src/render/mouth-interior.ts';
 import { createPhotoRenderer } from '../../src/render/photo-renderer.ts';
 import { startPageServer, type PageServer } from '../../src/server/server.ts';
 import { CHROMIUM, CHROMIUM_ARGS, SHOTS } from './harness.ts';
@@ -75,7 +75,7 @@ describe('WebGL2 and CPU photo renderers agree', () => {
 
   for (const [name, frame, detail, mouth] of frames) {
     it(`${name}: the same pixels up to rasterisation`, async () => {
-      const cpu = createPhotoRenderer(photo, createExpressionRig(), { ...(detail ? { detail: { name: 'test', detailFor: () => detail } } : {}), ...(mouth ? { mouth } : {}) }).render(frame);
+      const cpu = createPhotoRenderer(photo, createExpressionRig(), { ...(detail ? { detail: { name: 'test', detailFor: () => detail } } : {}), ...(mouth ? { mouth: fixedMouth(mouth) } : {}) }).render(frame);
       if (mouth) {
         // The learned interior changes the mouth (else this case would compare two procedural frames).
         const plain = createPhotoRenderer(photo, createExpressionRig()).render(frame);

@@ -5,6 +5,7 @@
 import { createExpressionRig } from '../../../src/core/rig.ts';
 import type { FrameState } from '../../../src/motion/animator.ts';
 import { createWebGlPhotoRenderer } from '../../../src/render/webgl-photo.ts';
+import { fixedMouth } from '../../../src/render/mouth-interior.ts';
 
 declare global {
   interface Window {
@@ -21,7 +22,7 @@ window.renderGl = (rgba, size, mesh, frame, detail, mouth) => {
   const image = new ImageData(new Uint8ClampedArray(rgba), size, size);
   const map = detail ? { size: detail.size, shading: Float32Array.from(detail.shading) } : null;
   const table = mouth ? { ...mouth, openness: Float32Array.from(mouth.openness), rgb: Float32Array.from(mouth.rgb) } : undefined;
-  const r = createWebGlPhotoRenderer(gl, { image, width: size, height: size, mesh }, createExpressionRig(), { ...(map ? { detail: { name: 'test', detailFor: () => map } } : {}), ...(table ? { mouth: table } : {}) });
+  const r = createWebGlPhotoRenderer(gl, { image, width: size, height: size, mesh }, createExpressionRig(), { ...(map ? { detail: { name: 'test', detailFor: () => map } } : {}), ...(table ? { mouth: fixedMouth(table) } : {}) });
   r.render({ ...frame, code: Float64Array.from(frame.code as unknown as number[]) });
   const out = new Uint8Array(size * size * 4);
   gl.readPixels(0, 0, size, size, gl.RGBA, gl.UNSIGNED_BYTE, out);
