@@ -76,12 +76,12 @@ describe('WebGL2 and CPU photo renderers agree', () => {
   for (const [name, frame, detail, mouth] of frames) {
     it(`${name}: the same pixels up to rasterisation`, async () => {
       const cpu = createPhotoRenderer(photo, createExpressionRig(), { ...(detail ? { detail: { name: 'test', detailFor: () => detail } } : {}), ...(mouth ? { mouth: fixedMouth(mouth) } : {}) }).render(frame);
+      // Pixels the learned interior paints (else this case would compare two procedural frames).
+      const mouthPixels: number[] = [];
       if (mouth) {
-        // The learned interior changes the mouth (else this case would compare two procedural frames).
         const plain = createPhotoRenderer(photo, createExpressionRig()).render(frame);
-        let changed = 0;
-        for (let i = 0; i < cpu.length; i += 4) if (Math.abs(cpu[i]! - plain[i]!) > 8) changed++;
-        expect(changed).toBeGreaterThan(100);
+        for (let i = 0; i < cpu.length; i += 4) if (Math.abs(cpu[i]! - plain[i]!) > 8) mouthPixels.push(i);
+        expect(mouthPixels.length).toBeGreaterThan(100);
       }
       if (detail) {
         // The detail changes the face (else this case would compare two plain frames).
@@ -114,6 +114,12 @@ describe('WebGL2 and CPU photo renderers agree', () => {
       console.log(`parity ${name}: mean max-channel difference ${mean.toFixed(2)}, ${(100 * far / n).toFixed(2)}% of pixels differ by more than 40, ${(100 * moved / n).toFixed(1)}% moved from the photo`);
       expect(mean).toBeLessThan(2.5);
       expect(far / n).toBeLessThan(0.01);
+      if (mouth) {
+        // The page drew its second frame with the table its source handed over last (parity.ts):
+        // inside the mouth too, the two renderers agree.
+        const off = mouthPixels.filter((i) => Math.max(Math.abs(cpu[i]! - gl[i]!), Math.abs(cpu[i + 1]! - gl[i + 1]!), Math.abs(cpu[i + 2]! - gl[i + 2]!)) > 40).length;
+        expect(off / mouthPixels.length).toBeLessThan(0.05);
+      }
     });
   }
 });

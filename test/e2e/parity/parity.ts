@@ -5,7 +5,6 @@
 import { createExpressionRig } from '../../../src/core/rig.ts';
 import type { FrameState } from '../../../src/motion/animator.ts';
 import { createWebGlPhotoRenderer } from '../../../src/render/webgl-photo.ts';
-import { fixedMouth } from '../../../src/render/mouth-interior.ts';
 
 declare global {
   interface Window {
@@ -22,8 +21,19 @@ window.renderGl = (rgba, size, mesh, frame, detail, mouth) => {
   const image = new ImageData(new Uint8ClampedArray(rgba), size, size);
   const map = detail ? { size: detail.size, shading: Float32Array.from(detail.shading) } : null;
   const table = mouth ? { ...mouth, openness: Float32Array.from(mouth.openness), rgb: Float32Array.from(mouth.rgb) } : undefined;
-  const r = createWebGlPhotoRenderer(gl, { image, width: size, height: size, mesh }, createExpressionRig(), { ...(map ? { detail: { name: 'test', detailFor: () => map } } : {}), ...(table ? { mouth: fixedMouth(table) } : {}) });
-  r.render({ ...frame, code: Float64Array.from(frame.code as unknown as number[]) });
+  // With a mouth: a first frame drawn with a darker table, then the source gives the real one (as
+  // a frame whose emotions moved does), so the pixels read back also show that the renderer
+  // uploads a new table when its source hands one over.
+  let calls = 0;
+  const dark = table ? { ...table, rgb: table.rgb.map((x) => x * 0.3) } : undefined;
+  const mouthSource = table && dark ? { tableFor: () => (calls++ === 0 ? dark : table) } : undefined;
+  const r = createWebGlPhotoRenderer(gl, { image, width: size, height: size, mesh }, createExpressionRig(), { ...(map ? { detail: { name: 'test', detailFor: () => map } } : {}), ...(mouthSource ? { mouth: mouthSource } : {}) });
+  const f = { ...frame, code: Float64Array.from(frame.code as unknown as number[]) };
+  r.render(f);
+  if (mouthSource) {
+    r.render(f);
+    if (calls !== 2) throw new Error(`the renderer asked its mouth source ${calls} times for two frames`);
+  }
   const out = new Uint8Array(size * size * 4);
   gl.readPixels(0, 0, size, size, gl.RGBA, gl.UNSIGNED_BYTE, out);
   r.dispose();
