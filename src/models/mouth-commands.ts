@@ -21,7 +21,7 @@ import type { Io } from '../cli/main.ts';
 import { numberOption } from '../cli/options.ts';
 import { EmoteBotError } from '../core/errors.ts';
 import { cacheKey, DetectionCache, sha256 } from '../data/cache.ts';
-import { enumerateInputs } from '../data/enumerate.ts';
+import { enumerateInputs, type IdentityRule } from '../data/enumerate.ts';
 import { DEFAULT_THRESHOLDS, judge } from '../data/judge.ts';
 import { DEFAULT_RULE } from '../data/preprocess.ts';
 import { decodeImage } from '../face/image.ts';
@@ -38,8 +38,12 @@ Usage
   emotebot train mouth --data <photo folder> --cache <file.ebds.cache> [options]
 
 Options
-  --data <dir>     the photos "emotebot data prepare" read (<label>/*.jpg)
-  --cache <file>   its detection cache (datasets/NAME.ebds.cache): the meshes come from there
+  --data <dir>     the photos "emotebot data prepare" read (<label>/*.jpg); repeat for more folders
+  --cache <file>   its detection cache (datasets/NAME.ebds.cache): the meshes come from there;
+                   one per --data, in the same order
+  --identity <rule>  filename (default): the person is the file name without its trailing number
+                   (people are held out whole); none: every photo its own (FER2013's names say
+                   nothing of the person). Once for every folder, or once per --data
   --out <dir>      where the model goes (default models/mouth-interior)
   --report <dir>   where the report goes (default reports/mouth-interior)
   --seed <n>       seed of the held-out people split and the exemplars' draw (default 1)
@@ -60,12 +64,17 @@ export async function runTrainMouth(args: string[], io: Io): Promise<number> {
   const { values, positionals } = parseArgs({
     args, allowPositionals: true,
     options: {
-      data: { type: 'string' }, cache: { type: 'string' }, out: { type: 'string', default: path.join('models', 'mouth-interior') },
+      data: { type: 'string', multiple: true }, cache: { type: 'string', multiple: true }, identity: { type: 'string', multiple: true }, out: { type: 'string', default: path.join('models', 'mouth-interior') },
       report: { type: 'string', default: path.join('reports', 'mouth-interior') }, seed: { type: 'string' }, limit: { type: 'string' }, table: { type: 'string', default: 'exemplar' }, quiet: { type: 'boolean', default: false },
     },
   });
   if (positionals.length > 0) throw new EmoteBotError('bad-argument', `unexpected argument "${positionals[0]}" (see emotebot train mouth --help)`);
-  if (!values.data || !values.cache) throw new EmoteBotError('bad-argument', 'train mouth needs --data <photo folder> and --cache <file.ebds.cache> (see emotebot train mouth --help)');
+  const folders = values.data ?? [], caches = values.cache ?? [], identities = values.identity ?? [];
+  if (folders.length === 0 || caches.length === 0) throw new EmoteBotError('bad-argument', 'train mouth needs --data <photo folder> and --cache <file.ebds.cache> (see emotebot train mouth --help)');
+  if (caches.length !== folders.length) throw new EmoteBotError('bad-argument', `train mouth needs one --cache per --data, in the same order (${folders.length} --data, ${caches.length} --cache)`);
+  if (identities.length > 1 && identities.length !== folders.length) throw new EmoteBotError('bad-argument', `--identity is given once for every --data or once per --data, in the same order (${folders.length} --data, ${identities.length} --identity)`);
+  for (const id of identities) if (id !== 'none' && id !== 'filename') throw new EmoteBotError('bad-argument', `--identity must be "filename" or "none", got "${id}"`);
+  const sources = folders.map((folder, k) => ({ folder, cache: caches[k]!, identity: (identities[identities.length > 1 ? k : 0] ?? 'filename') as IdentityRule }));
   const seed = numberOption('seed', values.seed, 1, 0, 2 ** 31 - 1, true);
   const limit = numberOption('limit', values.limit, Infinity, 1, Infinity, true);
   const quiet = values.quiet;
@@ -76,13 +85,99 @@ export async function runTrainMouth(args: string[], io: Io): Promise<number> {
   const o: MouthTrainOptions = { ...DEFAULT_MOUTH_TRAIN, seed, table };
   const lo = o.edges[0]!, hi = o.edges[o.edges.length - 1]!;
 
-  const found = await enumerateInputs([values.data], new Map(), 'filename');
+  const faces: MouthFace[] = [];
+  const tallies: (MouthTally & { folder: string; cache: string; identity: IdentityRule })[] = [];
+  for (const [k, src] of sources.entries()) {
+    const r = await readMouths(src.folder, src.cache, src.identity, limit, o, quiet, `reading open mouths (${k + 1}/${sources.length})`);
+    faces.push(...r.faces.map((f) => ({ ...f, source: k })));
+    tallies.push({ folder: src.folder, cache: src.cache, identity: src.identity, ...r.tally });
+    if (!quiet) { const t = r.tally; io.err(`emotebot: ${src.folder}: ${t.photos} photos: ${t.used} open mouths used; ${t.closed} closed (openness < ${lo}), ${t.tooOpen} open wider than ${hi}, ${t.rejected} rejected by the judge, ${t.quality} outside the quality limits, ${t.notInCache} not in the cache, ${t.darkSkin} without a usable skin patch, ${t.unreadable} unreadable`); }
+  }
+  const tally = tallies.reduce((a, t) => {
+    for (const key of Object.keys(a) as (keyof MouthTally)[]) a[key] += t[key];
+    return a;
+  }, emptyTally());
+  const result = trainMouth(faces, o);
+  const binLines = result.bins.map((b, i) => `  bin ${i} (openness ${o.edges[i]}-${o.edges[i + 1]}): ${b.faces} fit faces (${b.colourFaces} colour, chroma ${b.chroma}), ${b.val} held out (${b.valColour} colour)`);
+  const m = result.metrics, me = result.measured.mean, mx = result.measured.exemplar;
+  const c3 = (c: { real: number; learned: number; procedural: number }, l: number) => `${c.real.toFixed(2)} / ${l.toFixed(2)} / ${c.procedural.toFixed(2)}`;
+  const metricLines = [
+    `held-out people: ${m.valFaces} faces. Mean absolute error per channel (0..255), mean / exemplar / procedural; contrast (spread of ln luminance over the cells, median), real / mean / exemplar / procedural:`,
+    `  all    error ${me.learnedMae.toFixed(1)} / ${mx.learnedMae.toFixed(1)} / ${m.proceduralMae.toFixed(1)}   contrast ${me.contrast.real.toFixed(2)} / ${me.contrast.learned.toFixed(2)} / ${mx.contrast.learned.toFixed(2)} / ${m.contrast.procedural.toFixed(2)}`,
+    ...me.perBin.map((r, i) => { const x = mx.perBin[i]!; return `  bin ${r.bin}  ${String(r.faces).padStart(4)} faces  error ${r.learnedMae.toFixed(1)} / ${x.learnedMae.toFixed(1)} / ${r.proceduralMae.toFixed(1)}   contrast ${r.contrast.real.toFixed(2)} / ${r.contrast.learned.toFixed(2)} / ${c3(x.contrast, x.contrast.learned).split(' / ').slice(1).join(' / ')}`; }),
+    `shipped: the ${o.table} table`,
+    `per emotion (its own table where its bin has >= ${o.minConditionFaces} fit faces, else the all-faces bin): held-out error all-faces table / own table; contrast real / all / own`,
+    ...result.conditionMetrics.perEmotion.map((c) => `  ${c.emotion.padEnd(10)} ${String(c.valFaces).padStart(4)} faces  error ${c.allMae.toFixed(1)} / ${c.ownMae.toFixed(1)}   contrast ${c.contrast.real.toFixed(2)} / ${c.contrast.all.toFixed(2)} / ${c.contrast.own.toFixed(2)}`),
+    `  every labelled held-out face (${result.conditionMetrics.valFaces}), each with its emotion's table: error ${result.conditionMetrics.allMae.toFixed(1)} / ${result.conditionMetrics.ownMae.toFixed(1)}`,
+    `own tables (fit faces per bin; * = own luminance, from --data 1, or ** from a later --data): ${result.conditioned.conditions.map((e, k) => `${e} ${result.conditioned.faces[k]!.map((n, b) => `${n}${result.conditioned.own[k]![b] ? (result.conditioned.from[k]![b]! > 0 ? '**' : '*') : ''}`).join('/')}`).join(', ')}`,
+  ];
+  if (!quiet) io.err([...binLines, ...metricLines].join('\n'));
+  const seconds = (performance.now() - t0) / 1000;
+  const { manifest, weights } = await encodeModel({
+    name: MOUTH_MODEL_NAME, version: MOUTH_MODEL_VERSION, created: new Date().toISOString(),
+    architecture: {
+      kind: o.table === 'exemplar'
+        ? 'per openness bin, the luminance of the medoid real open mouth and the mean chroma (from data; no generator)'
+        : 'per-openness-bin mean of real open mouths (a learned baseline from data; no generator)',
+      table: o.table, exemplarPool: o.exemplarPool,
+      cols: o.cols, rows: o.rows, bins: result.table.bins, edges: [...o.edges],
+      grid: 'u along the mouth from landmark 78 (image left) to 308, each inner-lip point at its canonical x; v from the upper inner lip (0) to the lower (1)',
+      colour: 'per channel, relative to the face\'s skin (cheek discs, middle half by luminance): luminance ratio (mean: of every face; exemplar: of the bin\'s medoid among exemplarPool seeded fit faces, by distance of ln luminance ratios) x chroma ratio (colour photos only; pooled over bins when a bin has fewer than minColourFaces)',
+      openness: 'lip gap 13-14 over mouth width 78-308; bins interpolated linearly between their centres (the mean openness of their faces), clamped outside',
+      minColourFaces: o.minColourFaces,
+      conditions: [...result.conditioned.conditions],
+      perEmotion: `emotionRgb: per emotion of conditions, per bin, the ${o.table === 'exemplar' ? 'medoid' : 'mean'} luminance of that emotion's fit mouths where it has at least ${o.minConditionFaces} of them there (own), else the all-faces bin; chroma from the all-faces table. The renderers blend them by the emotions the frame's expression shows (models/mouth-model.ts createMouthSource)`,
+      ownBins: Object.fromEntries(result.conditioned.conditions.map((e, k) => [e, result.conditioned.own[k]!])),
+      ownFrom: Object.fromEntries(result.conditioned.conditions.map((e, k) => [e, result.conditioned.from[k]!.map((s) => (s < 0 ? null : sources[s]!.folder))])),
+      sources: 'the all-faces table from the first --data; a later --data only fills in an emotion\'s bin where the ones before have fewer than minConditionFaces of its mouths',
+      minConditionFaces: o.minConditionFaces, referenceSkin: result.referenceSkin.map((x) => Math.round(x * 10) / 10),
+    },
+    training: {
+      command, seed, seconds: Math.round(seconds),
+      data: {
+        sources: tallies, photos: tally.photos, tally, quality: DEFAULT_QUALITY,
+        bins: result.bins.map((b, i) => ({ openness: [o.edges[i], o.edges[i + 1]], ...b })),
+        emotionFaces: Object.fromEntries(result.conditioned.conditions.map((e, k) => [e, result.conditioned.faces[k]!])),
+        parts: `people (file-name identity) held out with probability ${o.valShare} by a seeded hash; the table comes from the rest`,
+      },
+    },
+    metrics: { heldOut: m, heldOutMean: me, heldOutExemplar: mx, heldOutByEmotion: result.conditionMetrics },
+  }, [
+    { name: 'openness', shape: [result.table.bins], data: result.table.openness },
+    { name: 'rgb', shape: [result.table.bins, o.rows, o.cols, 3], data: result.table.rgb },
+    ...(result.conditioned.conditions.length > 0 ? [{ name: 'emotionRgb', shape: [result.conditioned.conditions.length, result.table.bins, o.rows, o.cols, 3], data: result.conditioned.rgb }] : []),
+  ]);
+  await writeModelDir(values.out, manifest, weights);
+  await mkdir(values.report, { recursive: true });
+  const png = await mouthReportPng(result, o.edges);
+  await writeFile(path.join(values.report, 'mouth-interior.png'), png);
+  await writeFile(path.join(values.report, 'mouth-interior-emotions.png'), await emotionReportPng(result));
+  await writeFile(path.join(values.report, 'report.md'), [
+    '# Mouth interior: training report', '', `Command: \`${command}\``, `Seconds: ${seconds.toFixed(0)}`, '',
+    `Photos: ${tally.photos}; open mouths used: ${tally.used}. What shipped: the ${o.table} table (no generator).`, '',
+    'Faces per openness bin:', '', '```', ...binLines, '```', '', '```', ...metricLines, '```', '',
+    'Pictures: mouth-interior.png (each bin\'s mean and exemplar interiors on the mouth grid, times the colour faces\' mean skin, beside the procedural interior at the bin\'s mean openness); mouth-interior-emotions.png (each emotion\'s table per bin; a grey frame marks a bin that took the all-faces table).',
+  ].join('\n') + '\n');
+  if (!quiet) io.err(`emotebot: wrote ${values.out} (${weights.byteLength} bytes of weights) and ${path.join(values.report, 'mouth-interior.png')} in ${seconds.toFixed(0)} s`);
+  return 0;
+}
+
+interface MouthTally { photos: number; notInCache: number; rejected: number; quality: number; closed: number; tooOpen: number; darkSkin: number; unreadable: number; used: number }
+const emptyTally = (): MouthTally => ({ photos: 0, notInCache: 0, rejected: 0, quality: 0, closed: 0, tooOpen: 0, darkSkin: 0, unreadable: 0, used: 0 });
+
+/**
+ * The open mouths of one labelled folder whose detections are in its cache, in the folder's
+ * order. A face's identity is its person when the file names say (`filename`), else its file.
+ */
+async function readMouths(folder: string, cachePath: string, identity: IdentityRule, limit: number, o: MouthTrainOptions, quiet: boolean, label: string): Promise<{ faces: MouthFace[]; tally: MouthTally }> {
+  const lo = o.edges[0]!, hi = o.edges[o.edges.length - 1]!;
+  const found = await enumerateInputs([folder], new Map(), identity);
   const entries = found.entries.slice(0, Number.isFinite(limit) ? limit : undefined);
-  if (entries.length === 0) throw new EmoteBotError('bad-argument', `no labelled photos in ${values.data}`);
-  const cache = await DetectionCache.open(values.cache);
-  const tally = { photos: entries.length, notInCache: 0, rejected: 0, quality: 0, closed: 0, tooOpen: 0, darkSkin: 0, unreadable: 0, used: 0 };
+  if (entries.length === 0) throw new EmoteBotError('bad-argument', `no labelled photos in ${folder}`);
+  const cache = await DetectionCache.open(cachePath);
+  const tally = { ...emptyTally(), photos: entries.length };
   const collected: { order: number; face: MouthFace }[] = [];
-  const progress = new Progress('reading open mouths', process.stderr, quiet);
+  const progress = new Progress(label, process.stderr, quiet);
   try {
     const inflight = new Set<Promise<void>>();
     for (let k = 0; k < entries.length; k++) {
@@ -125,69 +220,7 @@ export async function runTrainMouth(args: string[], io: Io): Promise<number> {
     cache.close();
   }
   // The decoding finishes out of order: put the faces back in the folder's order (same sums, same bits).
-  const faces = collected.sort((a, b) => a.order - b.order).map((c) => c.face);
-  if (!quiet) io.err(`emotebot: ${tally.photos} photos: ${tally.used} open mouths used; ${tally.closed} closed (openness < ${lo}), ${tally.tooOpen} open wider than ${hi}, ${tally.rejected} rejected by the judge, ${tally.quality} outside the quality limits, ${tally.notInCache} not in the cache, ${tally.darkSkin} without a usable skin patch, ${tally.unreadable} unreadable`);
-  const result = trainMouth(faces, o);
-  const binLines = result.bins.map((b, i) => `  bin ${i} (openness ${o.edges[i]}-${o.edges[i + 1]}): ${b.faces} fit faces (${b.colourFaces} colour, chroma ${b.chroma}), ${b.val} held out (${b.valColour} colour)`);
-  const m = result.metrics, me = result.measured.mean, mx = result.measured.exemplar;
-  const c3 = (c: { real: number; learned: number; procedural: number }, l: number) => `${c.real.toFixed(2)} / ${l.toFixed(2)} / ${c.procedural.toFixed(2)}`;
-  const metricLines = [
-    `held-out people: ${m.valFaces} faces. Mean absolute error per channel (0..255), mean / exemplar / procedural; contrast (spread of ln luminance over the cells, median), real / mean / exemplar / procedural:`,
-    `  all    error ${me.learnedMae.toFixed(1)} / ${mx.learnedMae.toFixed(1)} / ${m.proceduralMae.toFixed(1)}   contrast ${me.contrast.real.toFixed(2)} / ${me.contrast.learned.toFixed(2)} / ${mx.contrast.learned.toFixed(2)} / ${m.contrast.procedural.toFixed(2)}`,
-    ...me.perBin.map((r, i) => { const x = mx.perBin[i]!; return `  bin ${r.bin}  ${String(r.faces).padStart(4)} faces  error ${r.learnedMae.toFixed(1)} / ${x.learnedMae.toFixed(1)} / ${r.proceduralMae.toFixed(1)}   contrast ${r.contrast.real.toFixed(2)} / ${r.contrast.learned.toFixed(2)} / ${c3(x.contrast, x.contrast.learned).split(' / ').slice(1).join(' / ')}`; }),
-    `shipped: the ${o.table} table`,
-    `per emotion (its own table where its bin has >= ${o.minConditionFaces} fit faces, else the all-faces bin): held-out error all-faces table / own table; contrast real / all / own`,
-    ...result.conditionMetrics.perEmotion.map((c) => `  ${c.emotion.padEnd(10)} ${String(c.valFaces).padStart(4)} faces  error ${c.allMae.toFixed(1)} / ${c.ownMae.toFixed(1)}   contrast ${c.contrast.real.toFixed(2)} / ${c.contrast.all.toFixed(2)} / ${c.contrast.own.toFixed(2)}`),
-    `  every labelled held-out face (${result.conditionMetrics.valFaces}), each with its emotion's table: error ${result.conditionMetrics.allMae.toFixed(1)} / ${result.conditionMetrics.ownMae.toFixed(1)}`,
-    `own tables (fit faces per bin; * = own luminance): ${result.conditioned.conditions.map((e, k) => `${e} ${result.conditioned.faces[k]!.map((n, b) => `${n}${result.conditioned.own[k]![b] ? '*' : ''}`).join('/')}`).join(', ')}`,
-  ];
-  if (!quiet) io.err([...binLines, ...metricLines].join('\n'));
-  const seconds = (performance.now() - t0) / 1000;
-  const { manifest, weights } = await encodeModel({
-    name: MOUTH_MODEL_NAME, version: MOUTH_MODEL_VERSION, created: new Date().toISOString(),
-    architecture: {
-      kind: o.table === 'exemplar'
-        ? 'per openness bin, the luminance of the medoid real open mouth and the mean chroma (from data; no generator)'
-        : 'per-openness-bin mean of real open mouths (a learned baseline from data; no generator)',
-      table: o.table, exemplarPool: o.exemplarPool,
-      cols: o.cols, rows: o.rows, bins: result.table.bins, edges: [...o.edges],
-      grid: 'u along the mouth from landmark 78 (image left) to 308, each inner-lip point at its canonical x; v from the upper inner lip (0) to the lower (1)',
-      colour: 'per channel, relative to the face\'s skin (cheek discs, middle half by luminance): luminance ratio (mean: of every face; exemplar: of the bin\'s medoid among exemplarPool seeded fit faces, by distance of ln luminance ratios) x chroma ratio (colour photos only; pooled over bins when a bin has fewer than minColourFaces)',
-      openness: 'lip gap 13-14 over mouth width 78-308; bins interpolated linearly between their centres (the mean openness of their faces), clamped outside',
-      minColourFaces: o.minColourFaces,
-      conditions: [...result.conditioned.conditions],
-      perEmotion: `emotionRgb: per emotion of conditions, per bin, the ${o.table === 'exemplar' ? 'medoid' : 'mean'} luminance of that emotion's fit mouths where it has at least ${o.minConditionFaces} of them there (own), else the all-faces bin; chroma from the all-faces table. The renderers blend them by the emotions the frame's expression shows (models/mouth-model.ts createMouthSource)`,
-      ownBins: Object.fromEntries(result.conditioned.conditions.map((e, k) => [e, result.conditioned.own[k]!])),
-      minConditionFaces: o.minConditionFaces, referenceSkin: result.referenceSkin.map((x) => Math.round(x * 10) / 10),
-    },
-    training: {
-      command, seed, seconds: Math.round(seconds),
-      data: {
-        folder: values.data, cache: values.cache, photos: tally.photos, tally, quality: DEFAULT_QUALITY,
-        bins: result.bins.map((b, i) => ({ openness: [o.edges[i], o.edges[i + 1]], ...b })),
-        emotionFaces: Object.fromEntries(result.conditioned.conditions.map((e, k) => [e, result.conditioned.faces[k]!])),
-        parts: `people (file-name identity) held out with probability ${o.valShare} by a seeded hash; the table comes from the rest`,
-      },
-    },
-    metrics: { heldOut: m, heldOutMean: me, heldOutExemplar: mx, heldOutByEmotion: result.conditionMetrics },
-  }, [
-    { name: 'openness', shape: [result.table.bins], data: result.table.openness },
-    { name: 'rgb', shape: [result.table.bins, o.rows, o.cols, 3], data: result.table.rgb },
-    ...(result.conditioned.conditions.length > 0 ? [{ name: 'emotionRgb', shape: [result.conditioned.conditions.length, result.table.bins, o.rows, o.cols, 3], data: result.conditioned.rgb }] : []),
-  ]);
-  await writeModelDir(values.out, manifest, weights);
-  await mkdir(values.report, { recursive: true });
-  const png = await mouthReportPng(result, o.edges);
-  await writeFile(path.join(values.report, 'mouth-interior.png'), png);
-  await writeFile(path.join(values.report, 'mouth-interior-emotions.png'), await emotionReportPng(result));
-  await writeFile(path.join(values.report, 'report.md'), [
-    '# Mouth interior: training report', '', `Command: \`${command}\``, `Seconds: ${seconds.toFixed(0)}`, '',
-    `Photos: ${tally.photos}; open mouths used: ${tally.used}. What shipped: the ${o.table} table (no generator).`, '',
-    'Faces per openness bin:', '', '```', ...binLines, '```', '', '```', ...metricLines, '```', '',
-    'Pictures: mouth-interior.png (each bin\'s mean and exemplar interiors on the mouth grid, times the colour faces\' mean skin, beside the procedural interior at the bin\'s mean openness); mouth-interior-emotions.png (each emotion\'s table per bin; a grey frame marks a bin that took the all-faces table).',
-  ].join('\n') + '\n');
-  if (!quiet) io.err(`emotebot: wrote ${values.out} (${weights.byteLength} bytes of weights) and ${path.join(values.report, 'mouth-interior.png')} in ${seconds.toFixed(0)} s`);
-  return 0;
+  return { faces: collected.sort((a, b) => a.order - b.order).map((c) => c.face), tally };
 }
 
 /** Each bin: the learned interior (times a reference skin) and the procedural one, enlarged. */

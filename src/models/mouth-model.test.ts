@@ -90,6 +90,25 @@ describe('the per-emotion tables', () => {
     const again = trainMouth(faces, { ...opts, minConditionFaces: 20 });
     expect(Buffer.from(again.conditioned.rgb.buffer).equals(Buffer.from(r.conditioned.rgb.buffer))).toBe(true);
   });
+  it('a second data set fills in an emotion the first lacks, and leaves the all-faces table and the first set\'s emotions as they were', () => {
+    // Set 0: happy and surprised; set 1: other people, with fearful mouths (mid-grey) and more surprised ones (bright).
+    const first = faces.filter((f) => f.emotion !== 'contempt');
+    const more = labelledFaces(600).map((f, k) => ({
+      ...f, identity: `other-${k % 40}`, source: 1,
+      emotion: k % 2 ? 'surprised' as const : 'fearful' as const,
+      samples: Float32Array.from(f.samples, (_, i) => (k % 2 ? 1.4 : 0.6) * f.skin[i % 3]!),
+    }));
+    const o = { ...opts, minConditionFaces: 20 };
+    const alone = trainMouth(first, o), both = trainMouth([...first, ...more], o);
+    expect(Buffer.from(both.table.rgb.buffer).equals(Buffer.from(alone.table.rgb.buffer))).toBe(true);
+    expect(both.conditioned.conditions).toEqual(['happy', 'surprised', 'fearful']);
+    const k = (e: string) => both.conditioned.conditions.indexOf(e as never);
+    expect(both.conditioned.from[k('fearful')]!.every((s) => s === 1)).toBe(true);
+    expect(both.conditioned.from[k('surprised')]!.every((s) => s === 0)).toBe(true);
+    // Set 0's surprised mouths (dark) kept, not set 1's bright ones; fearful from set 1 (mid-grey).
+    expect(lumAt(conditionTable(both.table, both.conditioned, k('surprised')), 0.5)).toBeLessThan(0.25);
+    expect(lumAt(conditionTable(both.table, both.conditioned, k('fearful')), 0.5)).toBeCloseTo(0.6, 1);
+  });
   it('an emotion with fewer faces than the minimum in a bin takes the all-faces bin there', () => {
     const strict = trainMouth(faces, { ...opts, minConditionFaces: 100000 });
     expect(strict.conditioned.conditions).toEqual([]);

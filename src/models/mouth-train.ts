@@ -31,6 +31,13 @@ export interface MouthFace {
   colour: boolean;
   /** The photo's emotion label, when it has one (for the per-emotion tables). */
   emotion?: Emotion;
+  /**
+   * Which data set it comes from, in order of preference (0, the default, first). The all-faces
+   * table is learned from set 0 alone; the others fill in per-emotion tables where set 0 has too
+   * few mouths of an emotion (a sharper set first: FER2013's 48-pixel mouths after muxspace's).
+   * Held-out faces of every set are measured.
+   */
+  source?: number;
 }
 
 export interface MouthTrainOptions {
@@ -71,9 +78,13 @@ export interface ConditionedTables {
   conditions: readonly Emotion[];
   /** conditions x bins x rows x cols x RGB, as MouthTable.rgb per condition. */
   rgb: Float32Array;
-  /** Per condition, per bin of the table: fit faces of that emotion there, and whether it took its own luminance. */
+  /**
+   * Per condition, per bin of the table: fit faces of that emotion there (in the set it took them
+   * from, else in set 0), whether it took its own luminance, and from which set (-1: none).
+   */
   faces: number[][];
   own: boolean[][];
+  from: number[][];
 }
 
 /** Condition k's table (same grid and bins as `base`). */
@@ -153,10 +164,13 @@ export function trainMouth(faces: readonly MouthFace[], o: MouthTrainOptions): M
   let skinN = 0, outside = 0;
   const val: MouthFace[] = [];
   const fitByBin: MouthFace[][] = Array.from({ length: bins }, () => []);
+  // Fit faces of the other data sets, per bin: for per-emotion tables only.
+  const extraByBin: MouthFace[][] = Array.from({ length: bins }, () => []);
   for (const f of faces) {
     const b = binOf(edges, f.openness);
     if (b < 0) { outside++; continue; }
     if (isVal(f.identity, o.seed, o.valShare)) { val.push(f); counts[b]!.val++; if (f.colour) counts[b]!.valColour++; continue; }
+    if ((f.source ?? 0) > 0) { extraByBin[b]!.push(f); continue; }
     const c = counts[b]!;
     c.faces++;
     fitByBin[b]!.push(f);
@@ -216,7 +230,7 @@ export function trainMouth(faces: readonly MouthFace[], o: MouthTrainOptions): M
     exemplar: { cols, rows, bins: used.length, openness, rgb: Float32Array.from(rgbExemplar) },
   };
   const table: MouthTable = tables[o.table];
-  const conditioned = conditionedTables(table, fitByBin, used, o);
+  const conditioned = conditionedTables(table, fitByBin, extraByBin, used, o);
   const conditionMetrics = measureConditions(table, conditioned, val, o);
   const referenceSkin: [number, number, number] = skinN > 0 ? [skinRef[0]! / skinN, skinRef[1]! / skinN, skinRef[2]! / skinN] : [190, 150, 130];
   const measured = { mean: measure(tables.mean, val, edges, cols, rows), exemplar: measure(tables.exemplar, val, edges, cols, rows) };
@@ -228,20 +242,27 @@ export function trainMouth(faces: readonly MouthFace[], o: MouthTrainOptions): M
  * medoid or the mean, as o.table) when it has at least o.minConditionFaces of them, times the
  * all-faces table's chroma there; else the all-faces table's bin.
  */
-function conditionedTables(base: MouthTable, fitByBin: readonly MouthFace[][], used: readonly number[], o: MouthTrainOptions): ConditionedTables {
+function conditionedTables(base: MouthTable, fitByBin: readonly MouthFace[][], extraByBin: readonly MouthFace[][], used: readonly number[], o: MouthTrainOptions): ConditionedTables {
   const cells = base.rows * base.cols, slab = cells * 3, n = base.bins * slab;
   const rgb = new Float32Array(o.conditions.length * n);
-  const faces: number[][] = [], own: boolean[][] = [];
+  const faces: number[][] = [], own: boolean[][] = [], from: number[][] = [];
+  const sets = [...new Set(extraByBin.flat().map((f) => f.source ?? 0))].sort((a, b) => a - b);
   o.conditions.forEach((emotion, k) => {
-    const fk: number[] = [], ok: boolean[] = [];
+    const fk: number[] = [], ok: boolean[] = [], fr: number[] = [];
     used.forEach((b, bi) => {
-      const mine = fitByBin[b]!.filter((f) => f.emotion === emotion);
+      // Set 0's mouths of the emotion in this bin, else the first other set with enough of them.
+      let mine = fitByBin[b]!.filter((f) => f.emotion === emotion), set = 0;
+      for (const s of sets) {
+        if (mine.length >= o.minConditionFaces) break;
+        const theirs = extraByBin[b]!.filter((f) => f.source === s && f.emotion === emotion);
+        if (theirs.length >= o.minConditionFaces) { mine = theirs; set = s; }
+      }
       fk.push(mine.length);
       const at = k * n + bi * slab;
       const baseSlab = base.rgb.subarray(bi * slab, (bi + 1) * slab);
       rgb.set(baseSlab, at);
-      if (mine.length < o.minConditionFaces) { ok.push(false); return; }
-      ok.push(true);
+      if (mine.length < o.minConditionFaces) { ok.push(false); fr.push(-1); return; }
+      ok.push(true); fr.push(set);
       let lum: Float64Array;
       if (o.table === 'exemplar') {
         lum = lumRatios(medoid(mine, o.exemplarPool, subSeed(o.seed, `mouth-exemplar-${b}-${emotion}`)), cells);
@@ -256,13 +277,13 @@ function conditionedTables(base: MouthTable, fitByBin: readonly MouthFace[][], u
         for (let c = 0; c < 3; c++) rgb[at + i * 3 + c] = y > 1e-9 ? (baseSlab[i * 3 + c]! / y) * lum[i]! : lum[i]!;
       }
     });
-    faces.push(fk); own.push(ok);
+    faces.push(fk); own.push(ok); from.push(fr);
   });
   // An emotion that took no bin of its own is the all-faces table: not kept (the renderers use that table for it).
   const kept = o.conditions.map((_, k) => k).filter((k) => own[k]!.some(Boolean));
   const keptRgb = new Float32Array(kept.length * n);
   kept.forEach((k, j) => keptRgb.set(rgb.subarray(k * n, (k + 1) * n), j * n));
-  return { conditions: kept.map((k) => o.conditions[k]!), rgb: keptRgb, faces: kept.map((k) => faces[k]!), own: kept.map((k) => own[k]!) };
+  return { conditions: kept.map((k) => o.conditions[k]!), rgb: keptRgb, faces: kept.map((k) => faces[k]!), own: kept.map((k) => own[k]!), from: kept.map((k) => from[k]!) };
 }
 
 function measureConditions(base: MouthTable, c: ConditionedTables, val: readonly MouthFace[], o: MouthTrainOptions): TrainingConditionMetrics {
