@@ -70,9 +70,9 @@ Options
   --mean-match <w>     weight of class-mean matching in the generator's loss (default ${DEFAULT_MEAN_MATCH};
                        0: the plain adversarial loss)
   --lr <x>             learning rate of both networks (default ${DEFAULT_LR})
-  --baseline <kind>    the per-emotion mean baseline that ships: "class-mean" (default), the mean
-                       detail of the emotion's faces, or "intensity-1", the detail at intensity 1 of
-                       a line through neutral (sum t d / sum t^2). Both are measured on dev and val
+  --baseline <kind>    the per-emotion mean baseline that ships: "intensity-1" (default), the detail
+                       at intensity 1 of a line through neutral (sum t d / sum t^2), or "class-mean",
+                       the mean detail of the emotion's faces. Both are measured on the dev part
   --expressions <dir>  the expression model whose codes give each face its intensity, for the
                        baseline at intensity 1 (default: the shipped models/expression-gan)
   --quiet              no progress on stderr`;
@@ -306,7 +306,7 @@ export async function runTrainDetail(args: string[], io: Io): Promise<number> {
     options: {
       data: { type: 'string', multiple: true }, out: { type: 'string', default: path.join('models', 'expression-detail') },
       report: { type: 'string', default: path.join('reports', 'expression-detail') }, seed: { type: 'string' }, steps: { type: 'string' },
-      components: { type: 'string' }, 'nuisance-dim': { type: 'string' }, 'noise-dim': { type: 'string' }, 'mean-match': { type: 'string' }, lr: { type: 'string' }, expressions: { type: 'string' }, baseline: { type: 'string', default: 'class-mean' }, quiet: { type: 'boolean', default: false },
+      components: { type: 'string' }, 'nuisance-dim': { type: 'string' }, 'noise-dim': { type: 'string' }, 'mean-match': { type: 'string' }, lr: { type: 'string' }, expressions: { type: 'string' }, baseline: { type: 'string', default: 'intensity-1' }, quiet: { type: 'boolean', default: false },
     },
   });
   if (positionals.length > 0) throw new EmoteBotError('bad-argument', `unexpected argument "${positionals[0]}" (see emotebot train detail --help)`);
@@ -408,9 +408,9 @@ export async function runTrainDetail(args: string[], io: Io): Promise<number> {
     const provisionalWith = (b: Float32Array) => createDetailModel({ manifest: { format: 'emotebot-model', formatVersion: 1, name: DETAIL_MODEL_NAME, version: DETAIL_MODEL_VERSION, created: '', architecture: arch, tensors: [], weights: { file: '', bytes: 0, sha256: '' }, training: { command, seed, seconds: 0, data: {} }, metrics: { basisKept: pca.kept } }, size: DETAIL_SIZE, mask, basis: pca.basis, baseline: b, generator: result.generator, learned, noiseScale: DETAIL_NOISE_SCALE });
     // The dev part (what training choices may look at) and the val part (the report only).
     // The baseline that ships (--baseline), both candidates measured on the dev part. The one at
-    // intensity 1 reads better to the texture classifier, but it doubles what the class mean
-    // shows faintly along the face's outline and around the eyes (surprised), so the class mean
-    // is the default.
+    // intensity 1 is the default: it reads better to the texture classifier, and the mask's wide
+    // fade towards the outline (render/detail.ts) keeps the data's misregistration ring there,
+    // which it would double, off the face.
     const devClassMean = await Progress.phase('measuring on the dev part', measure(tf, provisionalWith(classMean), coded, neutral, seed, PART_DEV), quiet);
     const devLine = await Progress.phase('measuring the baseline at intensity 1 on the dev part', measure(tf, provisionalWith(lineBaseline), coded, neutral, seed, PART_DEV), quiet);
     const baselineKind: 'class mean' | 'intensity 1' = baselineOption === 'intensity-1' ? 'intensity 1' : 'class mean';
@@ -421,8 +421,8 @@ export async function runTrainDetail(args: string[], io: Io): Promise<number> {
     const valLine = baselineKind === 'intensity 1' ? null : await Progress.phase('measuring the baseline at intensity 1 on held-out faces', measure(tf, provisionalWith(lineBaseline), coded, neutral, seed), quiet);
     if (valLine) log(io, quiet, `emotebot: held-out faces, the baseline at intensity 1 (not shipped): balanced recall ${(100 * valLine.balanced.mean).toFixed(1)}%`);
     arch.baseline = baselineKind === 'intensity 1'
-      ? 'per emotion: the detail at intensity 1 of a line through neutral fitted over its fit faces, per texel sum t d / sum t^2 (d: shading minus the dataset\'s mean neutral shading, mask applied; t: the intensity label from the expression model\'s codes) (--baseline intensity-1)'
-      : 'per emotion: mean shading of its fit faces minus their dataset\'s mean neutral shading (mask applied) (--baseline class-mean, the default)';
+      ? 'per emotion: the detail at intensity 1 of a line through neutral fitted over its fit faces, per texel sum t d / sum t^2 (d: shading minus the dataset\'s mean neutral shading, mask applied; t: the intensity label from the expression model\'s codes) (--baseline intensity-1, the default)'
+      : 'per emotion: mean shading of its fit faces minus their dataset\'s mean neutral shading (mask applied) (--baseline class-mean)';
     const tensors = [
       { name: 'mask', shape: [DETAIL_SIZE, DETAIL_SIZE], data: mask },
       { name: 'basis', shape: [k, DETAIL_SIZE, DETAIL_SIZE], data: pca.basis },

@@ -8,8 +8,10 @@
  * - `basis`: K orthonormal texture directions (PCA of real faces' lighting-normalised shading
  *   relative to the mean neutral face, DETAIL_SIZE² texels, v down), and `mask` (where detail
  *   may show);
- * - `baseline`: per GAN_EMOTIONS slot, the mean real shading of that emotion minus the mean
- *   neutral shading (the hand-written baseline of issue 9: no learning beyond an average);
+ * - `baseline`: per GAN_EMOTIONS slot, the emotion's mean real detail against the mean neutral
+ *   shading (the hand-written baseline of issue 9: no learning beyond an average): the detail at
+ *   intensity 1 of a line through neutral (`--baseline intensity-1`, the default), or the class
+ *   mean (`--baseline class-mean`);
  * - a conditional GAN's generator over the K coefficients, with the expression codes' two
  *   branches (expression-gan.ts): a nuisance branch for what every face shows (identity,
  *   residual lighting) and an expression branch scaled by the intensity. Run time uses only

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { AU_COUNT, createExpressionRig } from '../core/rig.ts';
-import { CANONICAL_POSITIONS, CANONICAL_UVS, FACE_OVAL, LANDMARK_COUNT } from '../core/topology.ts';
+import { CANONICAL_POSITIONS, CANONICAL_UVS, FACE_OVAL, LANDMARK_COUNT, LEFT_EYE_LOWER, LEFT_EYE_UPPER, RIGHT_EYE_LOWER, RIGHT_EYE_UPPER } from '../core/topology.ts';
 import type { FrameState } from '../motion/animator.ts';
 import { compositeDetail, type DetailLayer, type DetailMap, faceDetailMask, shadingFactors } from './detail.ts';
 import { createPhotoRenderer } from './photo-renderer.ts';
@@ -48,7 +48,8 @@ describe('faceDetailMask', () => {
     expect(mask.every((m) => m >= 0 && m <= 1)).toBe(true);
     expect(at(uvAt(50))).toBe(1); // right cheek
     expect(at(uvAt(280))).toBe(1); // left cheek
-    expect(at(uvAt(151))).toBe(1); // forehead
+    expect(at(uvAt(9))).toBe(1); // forehead, between the brows
+    expect(at(uvAt(151))).toBeGreaterThan(0.9); // mid-forehead: just inside the outline's wider fade
     expect(at([0.01, 0.01])).toBe(0);
     const mid = (a: number, b: number): [number, number] => [(uvAt(a)[0] + uvAt(b)[0]) / 2, (uvAt(a)[1] + uvAt(b)[1]) / 2];
     expect(at(mid(159, 145))).toBe(0); // right eye opening
@@ -62,6 +63,64 @@ describe('faceDetailMask', () => {
     const full = mask.filter((m) => m === 1).length;
     expect(between).toBeGreaterThan(100);
     expect(full).toBeGreaterThan(between);
+  });
+
+  /** Texel centres (in texels) outside the face oval's UV polygon, and the eye lid lines' points. */
+  const ovalUv = FACE_OVAL.map((i) => uvAt(i).map((c) => c * SIZE) as [number, number]);
+  const offFace: [number, number][] = [];
+  for (let y = 0; y < SIZE; y++) for (let x = 0; x < SIZE; x++) {
+    let inside = false;
+    for (let k = 0, j = ovalUv.length - 1; k < ovalUv.length; j = k++) {
+      const [xa, ya] = ovalUv[k]!, [xb, yb] = ovalUv[j]!;
+      if ((ya > y + 0.5) !== (yb > y + 0.5) && x + 0.5 < ((xb - xa) * (y + 0.5 - ya)) / (yb - ya) + xa) inside = !inside;
+    }
+    if (!inside) offFace.push([x + 0.5, y + 0.5]);
+  }
+  const lids = [...RIGHT_EYE_UPPER, ...RIGHT_EYE_LOWER, ...LEFT_EYE_UPPER, ...LEFT_EYE_LOWER].map((i) => uvAt(i).map((c) => c * SIZE) as [number, number]);
+  const nearest = (x: number, y: number, points: [number, number][]) => Math.min(...points.map(([px, py]) => Math.hypot(px - x, py - y)));
+  const texels = (pick: (m: number) => boolean) => [...mask.keys()].filter((i) => pick(mask[i]!)).map((i) => [(i % SIZE) + 0.5, Math.floor(i / SIZE) + 0.5] as const);
+
+  it('fades over the wider outline feather (size / 10) towards the face\'s outline, measured from the front', () => {
+    const outlineFeather = SIZE / 10;
+    // Down the middle of the forehead from the top of the outline (landmark 10), where the map
+    // and the front view agree in scale: full again about one outline feather in.
+    const [u10, v10] = uvAt(10).map((c) => c * SIZE) as [number, number];
+    const col = Math.floor(u10);
+    let first = -1;
+    for (let y = Math.floor(v10); y < SIZE / 2 && first < 0; y++) if (mask[y * SIZE + col] === 1) first = y + 0.5 - v10;
+    expect(first).toBeGreaterThan(outlineFeather * 0.85);
+    expect(first).toBeLessThan(outlineFeather + 2);
+    // Across the temple from the side of the outline (landmark 234): the map unrolls the side of
+    // the face that turns away from the camera, so the fade covers more of the map there.
+    const [u234, v234] = uvAt(234).map((c) => c * SIZE) as [number, number];
+    const row = Math.floor(v234);
+    let sideFirst = -1;
+    for (let x = Math.floor(u234); x < SIZE / 2 && sideFirst < 0; x++) if (mask[row * SIZE + x] === 1) sideFirst = x + 0.5 - u234;
+    expect(sideFirst).toBeGreaterThan(outlineFeather * 1.5);
+    // Nowhere full right beside the outline, and well short of 1 two to three texels in.
+    const full = texels((m) => m === 1).map(([x, y]) => nearest(x, y, offFace));
+    expect(Math.min(...full)).toBeGreaterThan(outlineFeather / 2);
+    const band = texels((m) => m > 0).filter(([x, y]) => { const d = nearest(x, y, offFace); return d > 2 && d < 3 && nearest(x, y, lids) > 8; });
+    expect(band.length).toBeGreaterThan(20);
+    for (const [x, y] of band) expect(mask[Math.floor(y) * SIZE + Math.floor(x)]!).toBeLessThan(0.75);
+  });
+
+  it('keeps the narrow feather (size / 32) at the eye openings', () => {
+    const feather = SIZE / 32;
+    const full = texels((m) => m === 1).map(([x, y]) => nearest(x, y, lids));
+    expect(Math.min(...full)).toBeLessThan(feather + 1.5);
+    // The texels right on a lid line are cut out or barely shaded.
+    for (const [x, y] of lids) expect(mask[Math.floor(y) * SIZE + Math.floor(x)]!).toBeLessThan(0.3);
+  });
+
+  it('fades more of the face the wider the outline feather', () => {
+    const narrow = faceDetailMask(SIZE, SIZE / 32, SIZE / 32);
+    const wide = faceDetailMask(SIZE, SIZE / 32, SIZE / 5);
+    for (let i = 0; i < mask.length; i++) {
+      expect(mask[i]!).toBeLessThanOrEqual(narrow[i]!);
+      expect(wide[i]!).toBeLessThanOrEqual(mask[i]! + 1e-6);
+    }
+    expect(narrow.filter((m) => m === 1).length).toBeGreaterThan(mask.filter((m) => m === 1).length);
   });
 });
 
@@ -87,7 +146,7 @@ describe('detail on the photo renderer', () => {
     expect(changedOutside).toBe(0);
     expect(darkened).toBeGreaterThan(3000);
     // On the cheek: every channel halved (the same factor), so hue and saturation stay.
-    for (const v of [50, 280, 151, 205]) {
+    for (const v of [50, 280, 9, 205]) {
       const x = Math.round(mesh[v * 3]!), y = Math.round(mesh[v * 3 + 1]!);
       const o = (y * W + x) * 4;
       for (let c = 0; c < 3; c++) expect(Math.abs(out[o + c]! - plain[o + c]! * 0.5)).toBeLessThanOrEqual(1);

@@ -14,7 +14,7 @@
  */
 import type { FrameState } from '../motion/animator.ts';
 import {
-  CANONICAL_TRIANGLES, CANONICAL_UVS, EYE_TRIANGLES, LANDMARK_COUNT, LEFT_EYE_LOWER, LEFT_EYE_UPPER, LIPS_INNER_LOWER, LIPS_INNER_UPPER,
+  CANONICAL_POSITIONS, CANONICAL_TRIANGLES, CANONICAL_UVS, EYE_TRIANGLES, FACE_OVAL, LANDMARK_COUNT, LEFT_EYE_LOWER, LEFT_EYE_UPPER, LIPS_INNER_LOWER, LIPS_INNER_UPPER,
   LIPS_OUTER_LOWER, LIPS_OUTER_UPPER, MOUTH_TRIANGLES, RIGHT_EYE_LOWER, RIGHT_EYE_UPPER,
 } from '../core/topology.ts';
 import { newSetup, type RgbaImage, setupTriangle } from './cpu-warp.ts';
@@ -56,9 +56,14 @@ export const DETAIL_TRIANGLES: Uint16Array = (() => {
   return Uint16Array.from(out);
 })();
 
-/** Rasterises triangles of the canonical UV layout into a size x size coverage grid (texel centres). */
-function coverUv(tris: ArrayLike<number>, size: number, out: Uint8Array): void {
+/**
+ * Rasterises triangles of the canonical UV layout into a size x size coverage grid (texel
+ * centres). With `frontal`, also writes each covered texel's place on the canonical face seen
+ * from the front (x, y of CANONICAL_POSITIONS, cm, interpolated across the triangle), two per texel.
+ */
+function coverUv(tris: ArrayLike<number>, size: number, out: Uint8Array, frontal?: Float32Array): void {
   const st = newSetup();
+  const P = CANONICAL_POSITIONS;
   for (let t = 0; t < tris.length; t += 3) {
     const a = tris[t]!, b = tris[t + 1]!, c = tris[t + 2]!;
     const x0 = CANONICAL_UVS[a * 2]! * size, y0 = CANONICAL_UVS[a * 2 + 1]! * size;
@@ -68,20 +73,119 @@ function coverUv(tris: ArrayLike<number>, size: number, out: Uint8Array): void {
       for (let x = st.minX; x <= st.maxX; x++) {
         const px = x + 0.5 - x0;
         const l1 = st.l1x * px + st.l1y * py, l2 = st.l2x * px + st.l2y * py;
-        if (l1 >= -1e-9 && l2 >= -1e-9 && l1 + l2 <= 1 + 1e-9) out[y * size + x] = 1;
+        if (l1 >= -1e-9 && l2 >= -1e-9 && l1 + l2 <= 1 + 1e-9) {
+          const i = y * size + x;
+          out[i] = 1;
+          if (frontal) {
+            const l0 = 1 - l1 - l2;
+            frontal[i * 2] = l0 * P[a * 3]! + l1 * P[b * 3]! + l2 * P[c * 3]!;
+            frontal[i * 2 + 1] = l0 * P[a * 3 + 1]! + l1 * P[b * 3 + 1]! + l2 * P[c * 3 + 1]!;
+          }
+        }
       }
     }
   }
 }
 
 /**
- * Where detail may show, 0..1 per texel: 1 on the face, fading to 0 over `feather` texels
- * towards the face's outline, the eye openings and the lips (so nothing steps at an edge).
+ * Per texel of the detail region, the distance to the face's outline as the face is seen from
+ * the front (the face oval of the canonical face projected on its front plane), in texels (the
+ * oval's width in the map over its width seen from the front); 0 on or beyond the outline.
+ * Measured from the front because that is how photos show faces: the UV layout unrolls the sides
+ * of the face (temples, jaw) that turn away from the camera, so a few texels there cover a pixel
+ * or two of a photo, and a fade measured in texels would end in a step at the face's edge.
+ */
+function frontalOutlineDistance(size: number, frontal: Float32Array, covered: Uint8Array): Float32Array {
+  const ox = FACE_OVAL.map((i) => CANONICAL_POSITIONS[i * 3]!), oy = FACE_OVAL.map((i) => CANONICAL_POSITIONS[i * 3 + 1]!);
+  const ou = FACE_OVAL.map((i) => CANONICAL_UVS[i * 2]!);
+  // Texels per cm: the oval's width in the map over its width seen from the front.
+  const scale = ((Math.max(...ou) - Math.min(...ou)) * size) / (Math.max(...ox) - Math.min(...ox));
+  const n = FACE_OVAL.length;
+  const d = new Float32Array(size * size);
+  for (let i = 0; i < d.length; i++) {
+    if (!covered[i]) continue;
+    const x = frontal[i * 2]!, y = frontal[i * 2 + 1]!;
+    let inside = false, best = Infinity;
+    for (let k = 0, j = n - 1; k < n; j = k++) {
+      const xa = ox[k]!, ya = oy[k]!, xb = ox[j]!, yb = oy[j]!;
+      if ((ya > y) !== (yb > y) && x < ((xb - xa) * (y - ya)) / (yb - ya) + xa) inside = !inside;
+      const ex = xb - xa, ey = yb - ya;
+      const t = Math.min(Math.max(((x - xa) * ex + (y - ya) * ey) / (ex * ex + ey * ey), 0), 1);
+      best = Math.min(best, Math.hypot(x - xa - t * ex, y - ya - t * ey));
+    }
+    d[i] = inside ? best * scale : 0;
+  }
+  return d;
+}
+
+/** Chamfer distance (texels, 3x3 steps of 1 and sqrt 2) from every texel to the nearest texel with `source` set (those at 0). */
+function chamferDistance(source: Uint8Array, size: number): Float32Array {
+  const big = size * 4;
+  const d = new Float32Array(size * size);
+  for (let i = 0; i < d.length; i++) d[i] = source[i] ? 0 : big;
+  const D1 = 1, D2 = Math.SQRT2;
+  for (let y = 0; y < size; y++) {
+    for (let x = 0; x < size; x++) {
+      const i = y * size + x;
+      let v = d[i]!;
+      if (v === 0) continue;
+      if (x > 0) v = Math.min(v, d[i - 1]! + D1);
+      if (y > 0) {
+        v = Math.min(v, d[i - size]! + D1);
+        if (x > 0) v = Math.min(v, d[i - size - 1]! + D2);
+        if (x < size - 1) v = Math.min(v, d[i - size + 1]! + D2);
+      }
+      d[i] = v;
+    }
+  }
+  for (let y = size - 1; y >= 0; y--) {
+    for (let x = size - 1; x >= 0; x--) {
+      const i = y * size + x;
+      let v = d[i]!;
+      if (v === 0) continue;
+      if (x < size - 1) v = Math.min(v, d[i + 1]! + D1);
+      if (y < size - 1) {
+        v = Math.min(v, d[i + size]! + D1);
+        if (x < size - 1) v = Math.min(v, d[i + size + 1]! + D2);
+        if (x > 0) v = Math.min(v, d[i + size - 1]! + D2);
+      }
+      d[i] = v;
+    }
+  }
+  return d;
+}
+
+/** Smoothstep from 0 at distance `start` to 1 at `start + feather`. */
+function ramp(distance: number, start: number, feather: number): number {
+  const u = Math.min(Math.max((distance - start) / feather, 0), 1);
+  return u * u * (3 - 2 * u);
+}
+
+/**
+ * Where detail may show, 0..1 per texel: 1 on the face, fading to 0 towards the face's outer
+ * outline over `outlineFeather` texels, and towards the eye openings and the lips over the
+ * narrower `feather` (so nothing steps at an edge). The mask is the smaller of two smoothstep
+ * ramps: one over the distance to the outline as the face is seen from the front (see
+ * frontalOutlineDistance), one over the chamfer distance (texels of the map) to the openings and
+ * the lips.
+ *
+ * The outline's fade is the wider one, and measured from the front, because the training faces'
+ * texture is least reliable there and photos show it least: the detected outline and the real
+ * edge of the skin disagree by a few pixels, so the texels along it mix skin with background and
+ * hair, and an emotion's mean detail there is a ring of misregistration (strongest on surprised
+ * faces, whose raised brows and dropped jaw move the outline most); and the sides of the face
+ * turn away from the camera, so detail that reaches them ends in a visible line at the face's edge.
+ *
  * The lips are left out because what real faces show there is mostly the mouth opening: the
  * detector's inner lip line opens less than a real mouth, so an open mouth's dark interior is
  * unwrapped onto the lower lip; the renderers draw the mouth interior themselves.
  */
-export function faceDetailMask(size: number, feather = Math.max(1, size / 32)): Float32Array {
+export function faceDetailMask(size: number, feather = Math.max(1, size / 32), outlineFeather = Math.max(feather, size / 10)): Float32Array {
+  // The face as a whole, openings included, with each texel's place seen from the front.
+  const face = new Uint8Array(size * size);
+  const frontal = new Float32Array(size * size * 2);
+  coverUv(CANONICAL_TRIANGLES, size, face, frontal);
+  const toOutline = frontalOutlineDistance(size, frontal, face);
   const inside = new Uint8Array(size * size);
   coverUv(DETAIL_TRIANGLES, size, inside);
   // The lips: inside the outer lip contour.
@@ -111,45 +215,14 @@ export function faceDetailMask(size: number, feather = Math.max(1, size / 32)): 
       }
     }
   }
-  // Chamfer distance (texels) to the nearest texel outside the detail region.
-  const big = size * 4;
-  const d = new Float32Array(size * size);
-  for (let i = 0; i < d.length; i++) d[i] = inside[i] ? big : 0;
-  const D1 = 1, D2 = Math.SQRT2;
-  for (let y = 0; y < size; y++) {
-    for (let x = 0; x < size; x++) {
-      const i = y * size + x;
-      let v = d[i]!;
-      if (v === 0) continue;
-      if (x === 0 || y === 0 || x === size - 1 || y === size - 1) v = Math.min(v, 1);
-      if (x > 0) v = Math.min(v, d[i - 1]! + D1);
-      if (y > 0) {
-        v = Math.min(v, d[i - size]! + D1);
-        if (x > 0) v = Math.min(v, d[i - size - 1]! + D2);
-        if (x < size - 1) v = Math.min(v, d[i - size + 1]! + D2);
-      }
-      d[i] = v;
-    }
-  }
-  for (let y = size - 1; y >= 0; y--) {
-    for (let x = size - 1; x >= 0; x--) {
-      const i = y * size + x;
-      let v = d[i]!;
-      if (v === 0) continue;
-      if (x < size - 1) v = Math.min(v, d[i + 1]! + D1);
-      if (y < size - 1) {
-        v = Math.min(v, d[i + size]! + D1);
-        if (x < size - 1) v = Math.min(v, d[i + size + 1]! + D2);
-        if (x > 0) v = Math.min(v, d[i + size - 1]! + D2);
-      }
-      d[i] = v;
-    }
-  }
+  // The openings: what the face covers but the detail region leaves out (the eyes, the lips).
+  const openings = new Uint8Array(size * size);
+  for (let i = 0; i < openings.length; i++) openings[i] = face[i] && !inside[i] ? 1 : 0;
+  const toOpening = chamferDistance(openings, size);
   const mask = new Float32Array(size * size);
   for (let i = 0; i < mask.length; i++) {
-    // Distance 1 is the texel next to the outside: it starts the fade.
-    const u = Math.min(Math.max((d[i]! - 0.5) / feather, 0), 1);
-    mask[i] = u * u * (3 - 2 * u);
+    // Chamfer distance 1 is the texel next to an opening: it starts that fade.
+    if (inside[i]) mask[i] = Math.min(ramp(toOutline[i]!, 0, outlineFeather), ramp(toOpening[i]!, 0.5, feather));
   }
   return mask;
 }

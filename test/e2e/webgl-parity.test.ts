@@ -84,11 +84,12 @@ describe('WebGL2 and CPU photo renderers agree', () => {
         expect(mouthPixels.length).toBeGreaterThan(100);
       }
       if (detail) {
-        // The detail changes the face (else this case would compare two plain frames).
+        // The detail changes the face (else this case would compare two plain frames); the mask
+        // fades it out over a wide band towards the outline (render/detail.ts).
         const plain = createPhotoRenderer(photo, createExpressionRig()).render(frame);
         let changed = 0;
         for (let i = 0; i < cpu.length; i += 4) if (Math.abs(cpu[i]! - plain[i]!) > 8) changed++;
-        expect(changed / (cpu.length / 4)).toBeGreaterThan(0.05);
+        expect(changed / (cpu.length / 4)).toBeGreaterThan(0.04);
       }
       const gl = await page.evaluate(({ rgba, size, mesh, frame, detail, mouth }) => window.renderGl(rgba, size, mesh, frame, detail, mouth),
         { rgba: Array.from(photo.image.data), size: SIZE, mesh: Array.from(photo.mesh), frame: { ...frame, code: Array.from(frame.code) as unknown as Float64Array }, detail: detail ? { size: detail.size, shading: Array.from(detail.shading) } : undefined,
