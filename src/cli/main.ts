@@ -61,9 +61,10 @@ Render options
                        per-emotion mean of real faces, "none" the moving mesh alone; "auto" (default)
                        whichever of gan and mean the model's training found better (its manifest)
   --mouth <learned|procedural>  on photos, what shows when the lips part: "learned" (default) the
-                       interior learned from real open mouths (models/mouth-interior), in the photo's own
-                       skin light; "procedural" the hand-made teeth and cavity (also the fallback,
-                       with a note, when the model cannot be loaded)
+                       interior learned from real open mouths (models/mouth-interior), the emotion's own
+                       where the data has enough (a surprised mouth dark, an angry one with bared
+                       teeth), in the photo's own skin light; "procedural" the hand-made teeth and
+                       cavity (also the fallback, with a note, when the model cannot be loaded)
   --quiet              no progress or notes on stderr
 
 Examples
