@@ -134,7 +134,7 @@ export async function loadGanModel(seed: number, dir?: string, variant: GanVaria
       ? 'the learned codes through the rig\'s fields alone, without the model\'s learned shape beyond them; geometry only'
       : (detail === 'none'
         ? 'learned expressions (src/models/expression-gan.ts, shipped in models/expression-gan/): generated codes through the rig\'s fields plus the learned shape beyond them; photos neutralised first; geometry only'
-        : `the same, plus ${detail === 'mean' ? 'the per-emotion mean real detail' : 'generated detail'} (models/expression-detail/) laid on the face as shading; photos only`)
+        : `the same, plus ${detail === 'mean' ? 'the per-emotion mean real detail (the baseline the detail model ships: its manifest says which, class mean or at intensity 1)' : 'generated detail'} (models/expression-detail/) laid on the face as shading; photos only`)
       + (mouth ? '; the learned mouth interior (models/mouth-interior/)' : `; the procedural mouth interior${learned.note ? ` (${learned.note})` : ''}`),
     open(face) {
       if (face.kind !== 'photo' && detailModel) return null; // detail is for photos; the character is measured once, as "gan"
