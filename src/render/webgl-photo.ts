@@ -167,6 +167,17 @@ function uniforms<const N extends string>(gl: WebGL2RenderingContext, p: WebGLPr
   return Object.fromEntries(names.map((n) => [n, gl.getUniformLocation(p, n)])) as Record<N, WebGLUniformLocation | null>;
 }
 
+/** A new 2D texture, bound, sampled bilinearly with its edges clamped (as the CPU renderer samples). */
+function linearTexture(gl: WebGL2RenderingContext): WebGLTexture {
+  const t = gl.createTexture();
+  gl.bindTexture(gl.TEXTURE_2D, t);
+  gl.texParameteri(gl.TEXTURE_2D, gl.TEXTURE_MIN_FILTER, gl.LINEAR);
+  gl.texParameteri(gl.TEXTURE_2D, gl.TEXTURE_MAG_FILTER, gl.LINEAR);
+  gl.texParameteri(gl.TEXTURE_2D, gl.TEXTURE_WRAP_S, gl.CLAMP_TO_EDGE);
+  gl.texParameteri(gl.TEXTURE_2D, gl.TEXTURE_WRAP_T, gl.CLAMP_TO_EDGE);
+  return t;
+}
+
 function program(gl: WebGL2RenderingContext, fragment: string): WebGLProgram {
   const p = gl.createProgram();
   const vs = compile(gl, gl.VERTEX_SHADER, VERTEX), fs = compile(gl, gl.FRAGMENT_SHADER, fragment);
@@ -255,32 +266,17 @@ export function createWebGlPhotoRenderer(gl: WebGL2RenderingContext, photo: WebG
   gl.bindVertexArray(null);
   const faceStart = quad.length, restStart = quad.length + faceTris.length, mouthStart = quad.length + geometry.triangles.length;
 
-  const texture = gl.createTexture();
-  gl.bindTexture(gl.TEXTURE_2D, texture);
+  const texture = linearTexture(gl);
   gl.pixelStorei(gl.UNPACK_FLIP_Y_WEBGL, false);
   gl.pixelStorei(gl.UNPACK_PREMULTIPLY_ALPHA_WEBGL, false);
   gl.texImage2D(gl.TEXTURE_2D, 0, gl.RGBA8, width, height, 0, gl.RGBA, gl.UNSIGNED_BYTE, photo.image);
-  gl.texParameteri(gl.TEXTURE_2D, gl.TEXTURE_MIN_FILTER, gl.LINEAR);
-  gl.texParameteri(gl.TEXTURE_2D, gl.TEXTURE_MAG_FILTER, gl.LINEAR);
-  gl.texParameteri(gl.TEXTURE_2D, gl.TEXTURE_WRAP_S, gl.CLAMP_TO_EDGE);
-  gl.texParameteri(gl.TEXTURE_2D, gl.TEXTURE_WRAP_T, gl.CLAMP_TO_EDGE);
   // The detail factors (exp of the shading), one float channel, filtered like the CPU's bilinear sample.
-  const detailTexture = gl.createTexture();
-  gl.bindTexture(gl.TEXTURE_2D, detailTexture);
-  gl.texParameteri(gl.TEXTURE_2D, gl.TEXTURE_MIN_FILTER, gl.LINEAR);
-  gl.texParameteri(gl.TEXTURE_2D, gl.TEXTURE_MAG_FILTER, gl.LINEAR);
-  gl.texParameteri(gl.TEXTURE_2D, gl.TEXTURE_WRAP_S, gl.CLAMP_TO_EDGE);
-  gl.texParameteri(gl.TEXTURE_2D, gl.TEXTURE_WRAP_T, gl.CLAMP_TO_EDGE);
+  const detailTexture = linearTexture(gl);
   let detailSize = 0;
   // The learned mouth interior's table (RGBA16F, filtered like the CPU's bilinear sample), and the photo's skin.
   const mouth = options.mouth, skin = mouth ? skinOf(photo) : undefined;
   let uploadedTable: MouthTable | null = null, uploadedTableVersion: number | undefined;
-  const tableTexture = gl.createTexture();
-  gl.bindTexture(gl.TEXTURE_2D, tableTexture);
-  gl.texParameteri(gl.TEXTURE_2D, gl.TEXTURE_MIN_FILTER, gl.LINEAR);
-  gl.texParameteri(gl.TEXTURE_2D, gl.TEXTURE_MAG_FILTER, gl.LINEAR);
-  gl.texParameteri(gl.TEXTURE_2D, gl.TEXTURE_WRAP_S, gl.CLAMP_TO_EDGE);
-  gl.texParameteri(gl.TEXTURE_2D, gl.TEXTURE_WRAP_T, gl.CLAMP_TO_EDGE);
+  const tableTexture = linearTexture(gl);
   let uploaded: { size: number; shading: Float32Array; version?: number } | null = null, uploadedVersion: number | undefined;
 
   let disposed = false;
