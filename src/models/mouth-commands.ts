@@ -46,7 +46,9 @@ Options
                    nothing of the person). Once for every folder, or once per --data
   --out <dir>      where the model goes (default models/mouth-interior)
   --report <dir>   where the report goes (default reports/mouth-interior)
-  --seed <n>       seed of the held-out people split and the exemplars' draw (default 1)
+  --seed <n>       seed of the people split and the exemplars' draw (default 1). People fall in
+                   three parts: val (10%, measured only), dev (10%: an emotion keeps its own
+                   table only where it beats the all-faces table on its dev mouths) and fit
   --table <kind>   exemplar (default): per openness bin the luminance of the medoid real mouth,
                    teeth and cavity as one real mouth shows them; mean: the cell-by-cell mean
                    (smooth). Both are measured on the held-out people either way
@@ -109,6 +111,10 @@ export async function runTrainMouth(args: string[], io: Io): Promise<number> {
     `per emotion (its own table where its bin has >= ${o.minConditionFaces} fit faces, else the all-faces bin): held-out error all-faces table / own table; contrast real / all / own`,
     ...result.conditionMetrics.perEmotion.map((c) => `  ${c.emotion.padEnd(10)} ${String(c.valFaces).padStart(4)} faces  error ${c.allMae.toFixed(1)} / ${c.ownMae.toFixed(1)}   contrast ${c.contrast.real.toFixed(2)} / ${c.contrast.all.toFixed(2)} / ${c.contrast.own.toFixed(2)}`),
     `  every labelled held-out face (${result.conditionMetrics.valFaces}), each with its emotion's table: error ${result.conditionMetrics.allMae.toFixed(1)} / ${result.conditionMetrics.ownMae.toFixed(1)}`,
+    ...(result.acceptance.length ? [
+      `dev part (${result.devFaces} mouths of people held out to choose; never trained on): each emotion's table kept only where it beats the all-faces table on that emotion's dev mouths (at least ${o.minDevFaces}); error all-faces / own`,
+      ...result.acceptance.map((a) => `  ${a.emotion.padEnd(10)} ${String(a.devFaces).padStart(4)} faces  error ${a.allMae.toFixed(1)} / ${a.ownMae.toFixed(1)}  ${a.kept ? 'kept' : 'all-faces table'} (${a.reason})`),
+    ] : []),
     `own tables (fit faces per bin; * = own luminance, from --data 1, or ** from a later --data): ${result.conditioned.conditions.map((e, k) => `${e} ${result.conditioned.faces[k]!.map((n, b) => `${n}${result.conditioned.own[k]![b] ? (result.conditioned.from[k]![b]! > 0 ? '**' : '*') : ''}`).join('/')}`).join(', ')}`,
   ];
   if (!quiet) io.err([...binLines, ...metricLines].join('\n'));
@@ -130,6 +136,10 @@ export async function runTrainMouth(args: string[], io: Io): Promise<number> {
       ownBins: Object.fromEntries(result.conditioned.conditions.map((e, k) => [e, result.conditioned.own[k]!])),
       ownFrom: Object.fromEntries(result.conditioned.conditions.map((e, k) => [e, result.conditioned.from[k]!.map((s) => (s < 0 ? null : sources[s]!.folder))])),
       sources: 'the all-faces table from the first --data; a later --data only fills in an emotion\'s bin where the ones before have fewer than minConditionFaces of its mouths',
+      acceptance: result.acceptance.length
+        ? `an emotion keeps its table only when its error on that emotion's dev mouths (people held out with probability devShare, never trained on) is below the all-faces table's, over at least ${o.minDevFaces} of them: ${result.acceptance.map((a) => `${a.emotion} ${a.kept ? 'kept' : 'dropped'}`).join(', ')}`
+        : 'no dev part: every emotion with a bin of its own keeps its table',
+      devShare: o.devShare, minDevFaces: o.minDevFaces,
       minConditionFaces: o.minConditionFaces, referenceSkin: result.referenceSkin.map((x) => Math.round(x * 10) / 10),
     },
     training: {
@@ -138,10 +148,11 @@ export async function runTrainMouth(args: string[], io: Io): Promise<number> {
         sources: tallies, photos: tally.photos, tally, quality: DEFAULT_QUALITY,
         bins: result.bins.map((b, i) => ({ openness: [o.edges[i], o.edges[i + 1]], ...b })),
         emotionFaces: Object.fromEntries(result.conditioned.conditions.map((e, k) => [e, result.conditioned.faces[k]!])),
-        parts: `people (file-name identity) held out with probability ${o.valShare} by a seeded hash; the table comes from the rest`,
+        parts: `people (file-name identity, or each photo with --identity none) by one seeded hash: val (probability ${o.valShare}; measured only), dev (${o.devShare}; chooses which emotions keep their own table), fit (the rest; the tables come from these)`,
+        devFaces: result.devFaces,
       },
     },
-    metrics: { heldOut: m, heldOutMean: me, heldOutExemplar: mx, heldOutByEmotion: result.conditionMetrics },
+    metrics: { heldOut: m, heldOutMean: me, heldOutExemplar: mx, heldOutByEmotion: result.conditionMetrics, devAcceptance: result.acceptance },
   }, [
     { name: 'openness', shape: [result.table.bins], data: result.table.openness },
     { name: 'rgb', shape: [result.table.bins, o.rows, o.cols, 3], data: result.table.rgb },

@@ -10,7 +10,7 @@ import { writeModelDir } from './files.ts';
 import { encodeModel, ModelError } from './manifest.ts';
 import { chooseMouth, readMouthModel } from './mouth-files.ts';
 import { createMouthSource, loadMouthModel, MOUTH_MODEL_NAME, MOUTH_MODEL_VERSION, type MouthModel } from './mouth-model.ts';
-import { conditionTable, DEFAULT_MOUTH_TRAIN, interiorContrast, medoid, type MouthFace, trainMouth } from './mouth-train.ts';
+import { conditionTable, DEFAULT_MOUTH_TRAIN, interiorContrast, medoid, type MouthFace, partOf, trainMouth } from './mouth-train.ts';
 
 /** Seeded synthetic open mouths: upper third bright (teeth), the rest dark, brighter with openness. */
 function syntheticFaces(n: number, cols: number, rows: number): MouthFace[] {
@@ -41,7 +41,8 @@ function labelledFaces(n: number): MouthFace[] {
 }
 
 const cols = 8, rows = 4;
-const opts = { ...DEFAULT_MOUTH_TRAIN, cols, rows, seed: 1, minColourFaces: 5 };
+// No dev part unless a test asks for one (the dev part's choice has tests of its own).
+const opts = { ...DEFAULT_MOUTH_TRAIN, cols, rows, seed: 1, minColourFaces: 5, devShare: 0 };
 
 describe('training the mouth interior', () => {
   const faces = syntheticFaces(400, cols, rows);
@@ -108,6 +109,33 @@ describe('the per-emotion tables', () => {
     // Set 0's surprised mouths (dark) kept, not set 1's bright ones; fearful from set 1 (mid-grey).
     expect(lumAt(conditionTable(both.table, both.conditioned, k('surprised')), 0.5)).toBeLessThan(0.25);
     expect(lumAt(conditionTable(both.table, both.conditioned, k('fearful')), 0.5)).toBeCloseTo(0.6, 1);
+  });
+  it('the dev part keeps an emotion\'s table only where it beats the all-faces table on that emotion\'s dev mouths', () => {
+    // Angry people trained on show bright mouths; angry people held out (dev and val) dark ones,
+    // so angry's own table is farther from its dev mouths than the all-faces table.
+    const o = { ...opts, minConditionFaces: 20, devShare: 0.2 };
+    const angry = syntheticFaces(400, cols, rows).map((f, k) => {
+      const identity = `angry-${k % 80}`;
+      const l = partOf(identity, o.seed, o.valShare, o.devShare) === 'fit' ? 1.4 : 0.15;
+      return { ...f, identity, emotion: 'angry' as const, samples: Float32Array.from(f.samples, (_, i) => l * f.skin[i % 3]!) };
+    });
+    const r = trainMouth([...faces, ...angry], o);
+    const verdict = (e: string) => r.acceptance.find((a) => a.emotion === e)!;
+    expect(verdict('angry').devFaces).toBeGreaterThanOrEqual(o.minDevFaces);
+    expect(verdict('angry').ownMae).toBeGreaterThan(verdict('angry').allMae);
+    expect(verdict('angry').kept).toBe(false);
+    expect(verdict('surprised').ownMae).toBeLessThan(verdict('surprised').allMae);
+    expect(verdict('surprised').kept).toBe(true);
+    expect(r.conditioned.conditions).toEqual(['happy', 'surprised']);
+    // Dev people are never trained on: the counts add up without them.
+    const total = r.bins.reduce((s, b) => s + b.faces + b.val, 0) + r.outside + r.devFaces;
+    expect(total).toBe(faces.length + angry.length);
+    // Too few dev mouths: the table is not kept.
+    const few = trainMouth([...faces, ...angry], { ...o, minDevFaces: 100000 });
+    expect(few.conditioned.conditions).toEqual([]);
+    expect(few.acceptance.every((a) => !a.kept && /fewer than/.test(a.reason))).toBe(true);
+    // Without a dev part every emotion with a bin of its own keeps its table.
+    expect(trainMouth([...faces, ...angry], { ...o, devShare: 0 }).conditioned.conditions).toEqual(['happy', 'surprised', 'angry']);
   });
   it('an emotion with fewer faces than the minimum in a bin takes the all-faces bin there', () => {
     const strict = trainMouth(faces, { ...opts, minConditionFaces: 100000 });

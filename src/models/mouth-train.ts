@@ -10,8 +10,10 @@
  * every interior towards the skin's hue), pooled over all bins where a bin has few colour faces.
  * The table holds lum ratio x chroma ratio per channel, so table x skin RGB is the colour.
  *
- * Split: each face's identity goes to `val` with probability valShare (seeded hash); the
- * table is learned from the rest and measured on val against the procedural interior.
+ * Split: each face's identity goes to `val` with probability valShare and to `dev` with
+ * probability devShare (one seeded hash); the tables are learned from the rest (`fit`). The dev
+ * part only decides which emotions keep a table of their own (an emotion's table must beat the
+ * all-faces table on that emotion's dev mouths); val only measures.
  */
 import type { Emotion } from '../core/emotions.ts';
 import { createRng, subSeed } from '../core/rng.ts';
@@ -66,10 +68,17 @@ export interface MouthTrainOptions {
    */
   conditions: readonly Emotion[];
   minConditionFaces: number;
+  /**
+   * Share of people in the dev part: their mouths decide which emotions keep their own table
+   * (own error below the all-faces table's on that emotion's dev mouths, over at least
+   * minDevFaces of them). 0: no dev part, every emotion with a bin of its own keeps its table.
+   */
+  devShare: number;
+  minDevFaces: number;
 }
 
 export const DEFAULT_MOUTH_TRAIN: Omit<MouthTrainOptions, 'seed'> = {
-  cols: 32, rows: 16, edges: [0.08, 0.15, 0.25, 0.35, 1.0], valShare: 0.1, minColourFaces: 40, table: 'exemplar', exemplarPool: 600,
+  cols: 32, rows: 16, edges: [0.08, 0.15, 0.25, 0.35, 1.0], valShare: 0.1, devShare: 0.1, minDevFaces: 10, minColourFaces: 40, table: 'exemplar', exemplarPool: 600,
   conditions: ['neutral', 'happy', 'sad', 'surprised', 'angry', 'fearful', 'disgusted', 'contempt'], minConditionFaces: 25,
 };
 
@@ -94,6 +103,9 @@ export function conditionTable(base: MouthTable, c: ConditionedTables, k: number
   return { cols: base.cols, rows: base.rows, bins: base.bins, openness: base.openness, rgb: c.rgb.subarray(k * n, (k + 1) * n) };
 }
 
+/** An emotion's table on the dev part: kept when it beats the all-faces table there. */
+export interface ConditionAcceptance { emotion: Emotion; devFaces: number; allMae: number; ownMae: number; kept: boolean; reason: string }
+
 /** Held-out faces of one emotion: the all-faces table against the emotion's own. */
 export interface ConditionMetrics { emotion: Emotion; valFaces: number; allMae: number; ownMae: number; contrast: { real: number; all: number; own: number } }
 
@@ -113,8 +125,12 @@ export interface MouthTraining {
   metrics: MouthMetrics;
   /** Both tables' held-out figures. */
   measured: { mean: MouthMetrics; exemplar: MouthMetrics };
-  /** The per-emotion tables (built like `table`) and their held-out figures beside the all-faces table. */
+  /** The per-emotion tables that ship (built like `table`, kept by the dev part) and their held-out figures beside the all-faces table. */
   conditioned: ConditionedTables;
+  /** Every emotion that took a bin of its own, and whether the dev part kept its table (empty when devShare is 0). */
+  acceptance: ConditionAcceptance[];
+  /** Dev faces per bin (people held out to choose the emotions' tables; never trained on). */
+  devFaces: number;
   /** Per emotion with held-out faces; and over every held-out face with a label, each read with its own emotion's table. */
   conditionMetrics: { perEmotion: ConditionMetrics[]; valFaces: number; allMae: number; ownMae: number };
 }
@@ -138,8 +154,22 @@ export interface MouthMetrics {
 const luma = (r: number, g: number, b: number) => 0.299 * r + 0.587 * g + 0.114 * b;
 const MAX_RATIO = 4;
 
-export function isVal(identity: string, seed: number, share: number): boolean {
-  return subSeed(seed, `mouth-split/${identity}`) / 4294967296 < share;
+/** Murmur3's 32-bit finaliser: spreads names that differ only in their last characters (person-1, person-2). */
+function mix32(h: number): number {
+  h = Math.imul(h ^ (h >>> 16), 0x85ebca6b) >>> 0;
+  h = Math.imul(h ^ (h >>> 13), 0xc2b2ae35) >>> 0;
+  return (h ^ (h >>> 16)) >>> 0;
+}
+
+/**
+ * A person's part: val (held out, measured), dev (held out, chooses), or fit (trained on). Val is
+ * the same hash as before the dev part existed (its figures stay comparable); dev is drawn from
+ * the rest with a second, mixed hash, devShare of all people on average.
+ */
+export function partOf(identity: string, seed: number, valShare: number, devShare: number): 'val' | 'dev' | 'fit' {
+  if (subSeed(seed, `mouth-split/${identity}`) / 4294967296 < valShare) return 'val';
+  const rest = 1 - valShare;
+  return rest > 0 && mix32(subSeed(seed, `mouth-dev/${identity}`)) / 4294967296 < devShare / rest ? 'dev' : 'fit';
 }
 
 export function binOf(edges: readonly number[], openness: number): number {
@@ -162,14 +192,16 @@ export function trainMouth(faces: readonly MouthFace[], o: MouthTrainOptions): M
   const counts: BinCounts[] = Array.from({ length: bins }, () => ({ faces: 0, colourFaces: 0, val: 0, valColour: 0, chroma: 'own' as const }));
   const skinRef = [0, 0, 0];
   let skinN = 0, outside = 0;
-  const val: MouthFace[] = [];
+  const val: MouthFace[] = [], dev: MouthFace[] = [];
   const fitByBin: MouthFace[][] = Array.from({ length: bins }, () => []);
   // Fit faces of the other data sets, per bin: for per-emotion tables only.
   const extraByBin: MouthFace[][] = Array.from({ length: bins }, () => []);
   for (const f of faces) {
     const b = binOf(edges, f.openness);
     if (b < 0) { outside++; continue; }
-    if (isVal(f.identity, o.seed, o.valShare)) { val.push(f); counts[b]!.val++; if (f.colour) counts[b]!.valColour++; continue; }
+    const part = partOf(f.identity, o.seed, o.valShare, o.devShare);
+    if (part === 'val') { val.push(f); counts[b]!.val++; if (f.colour) counts[b]!.valColour++; continue; }
+    if (part === 'dev') { dev.push(f); continue; }
     if ((f.source ?? 0) > 0) { extraByBin[b]!.push(f); continue; }
     const c = counts[b]!;
     c.faces++;
@@ -230,11 +262,36 @@ export function trainMouth(faces: readonly MouthFace[], o: MouthTrainOptions): M
     exemplar: { cols, rows, bins: used.length, openness, rgb: Float32Array.from(rgbExemplar) },
   };
   const table: MouthTable = tables[o.table];
-  const conditioned = conditionedTables(table, fitByBin, extraByBin, used, o);
+  const { conditioned, acceptance } = acceptConditions(table, conditionedTables(table, fitByBin, extraByBin, used, o), dev, o);
   const conditionMetrics = measureConditions(table, conditioned, val, o);
   const referenceSkin: [number, number, number] = skinN > 0 ? [skinRef[0]! / skinN, skinRef[1]! / skinN, skinRef[2]! / skinN] : [190, 150, 130];
   const measured = { mean: measure(tables.mean, val, edges, cols, rows), exemplar: measure(tables.exemplar, val, edges, cols, rows) };
-  return { table, tables, bins: counts, outside, referenceSkin, metrics: measured[o.table], measured, conditioned, conditionMetrics };
+  return { table, tables, bins: counts, outside, referenceSkin, metrics: measured[o.table], measured, conditioned, conditionMetrics, acceptance, devFaces: dev.length };
+}
+
+/**
+ * The dev part's verdict on each emotion's table: kept when it has at least o.minDevFaces dev
+ * mouths of that emotion and its error on them is below the all-faces table's; the rest draw
+ * with the all-faces table. With no dev part (devShare 0) every table is kept.
+ */
+function acceptConditions(base: MouthTable, c: ConditionedTables, dev: readonly MouthFace[], o: MouthTrainOptions): { conditioned: ConditionedTables; acceptance: ConditionAcceptance[] } {
+  if (o.devShare <= 0) return { conditioned: c, acceptance: [] };
+  const acceptance = c.conditions.map((emotion, k): ConditionAcceptance => {
+    const mine = dev.filter((f) => f.emotion === emotion);
+    const a = measure(base, mine, o.edges, o.cols, o.rows), b = measure(conditionTable(base, c, k), mine, o.edges, o.cols, o.rows);
+    const n = a.valFaces;
+    if (n < o.minDevFaces) return { emotion, devFaces: n, allMae: a.learnedMae, ownMae: b.learnedMae, kept: false, reason: `${n} dev mouths, fewer than ${o.minDevFaces}` };
+    const kept = b.learnedMae < a.learnedMae;
+    return { emotion, devFaces: n, allMae: a.learnedMae, ownMae: b.learnedMae, kept, reason: kept ? 'own table nearer its dev mouths' : 'all-faces table as near or nearer its dev mouths' };
+  });
+  const keep = c.conditions.map((_, k) => k).filter((k) => acceptance[k]!.kept);
+  const n = c.rgb.length / Math.max(1, c.conditions.length);
+  const rgb = new Float32Array(keep.length * n);
+  keep.forEach((k, j) => rgb.set(c.rgb.subarray(k * n, (k + 1) * n), j * n));
+  return {
+    conditioned: { conditions: keep.map((k) => c.conditions[k]!), rgb, faces: keep.map((k) => c.faces[k]!), own: keep.map((k) => c.own[k]!), from: keep.map((k) => c.from[k]!) },
+    acceptance,
+  };
 }
 
 /**
