@@ -16,6 +16,7 @@ import type { FaceDetector } from '../face/types.ts';
 import { evalMain } from './cli.ts';
 import { createFaceApiJudge, JUDGE_PREPROCESSING, judgeInput, type Judge } from './judge.ts';
 import { descriptorDistance } from './metrics.ts';
+import { DEFAULT_MOUTH_MODEL_DIR } from '../models/mouth-files.ts';
 import { type EvalFace, loadGanModel, loadModels, rigModel, sourceModel } from './models.ts';
 import { checkReport, type EvalReport } from './report.ts';
 import { runEvaluation } from './run.ts';
@@ -146,7 +147,16 @@ describe('the models compared', () => {
     expect(models.map((m) => m.name)).toEqual(['source', 'rig']);
     expect(missing).toEqual([]);
     await expect(loadModels(['source', 'vae'], 1)).rejects.toThrow(/unknown model "vae"/);
-    await expect(loadGanModel(1, path.join(tmpdir(), 'emotebot-no-such-model'))).rejects.toThrow(/manifest/);
+    await expect(loadGanModel(1, { expressions: path.join(tmpdir(), 'emotebot-no-such-model') })).rejects.toThrow(/manifest/);
+  });
+  it('evaluates a candidate model folder when asked, and leaves the model out with the reason when that folder cannot load', async () => {
+    const shipped = (await loadModels(['rig'], 1)).models[0]!;
+    const named = await loadModels(['rig'], 1, { mouth: DEFAULT_MOUTH_MODEL_DIR });
+    expect(named.models.map((m) => m.description)).toEqual([shipped.description]);
+    const broken = await loadModels(['source', 'rig', 'gan'], 1, { mouth: path.join(tmpdir(), 'emotebot-no-such-mouth') });
+    expect(broken.models.map((m) => m.name)).toEqual(['source']);
+    expect(broken.missing.map((m) => m.name)).toEqual(['rig', 'gan']);
+    expect(broken.missing[0]!.reason).toMatch(/manifest/);
   });
 });
 

@@ -17,7 +17,7 @@ import { EmoteBotError } from '../core/errors.ts';
 import { readDetailModel } from '../models/detail-files.ts';
 import { createDetailLayer } from '../models/detail-model.ts';
 import { chooseExpressions } from '../models/expression-files.ts';
-import { chooseMouth } from '../models/mouth-files.ts';
+import { chooseMouth, readMouthModel } from '../models/mouth-files.ts';
 import { createMouthSource, type MouthModel } from '../models/mouth-model.ts';
 import { createExpressionModel, createNeutraliser } from '../models/expression-gan.ts';
 import { apexFrame } from '../pipeline/render-job.ts';
@@ -97,9 +97,16 @@ export const rigModel: ExpressionModel = rigModelWith();
  * The learned mouth interior as `emotebot render` uses it by default: when the model cannot be
  * used, the procedural one, as the command falls back, and the reason for the description.
  */
-async function learnedMouth(): Promise<{ model?: MouthModel; note?: string }> {
-  return chooseMouth('learned');
+async function learnedMouth(dir?: string): Promise<{ model?: MouthModel; note?: string }> {
+  // A folder asked for by name must load (the model is left out with the reason otherwise).
+  return dir ? { model: await readMouthModel(dir) } : chooseMouth('learned');
 }
+
+/**
+ * Model folders to evaluate instead of the shipped ones (a candidate before it ships): the
+ * learned expressions, the expression detail, the mouth interior. Absent: models/<name>/.
+ */
+export interface ModelDirs { expressions?: string; detail?: string; mouth?: string }
 
 /**
  * The learned expressions (issue 5): the expression GAN shipped in models/expression-gan/, as
@@ -110,11 +117,11 @@ async function learnedMouth(): Promise<{ model?: MouthModel; note?: string }> {
  */
 export interface GanVariant { detail?: 'none' | 'mean' | 'gan'; fieldsOnly?: boolean; mouth?: 'learned' | 'procedural' }
 
-export async function loadGanModel(seed: number, dir?: string, variant: GanVariant = {}): Promise<ExpressionModel> {
+export async function loadGanModel(seed: number, dirs: ModelDirs = {}, variant: GanVariant = {}): Promise<ExpressionModel> {
   const { detail = 'none', fieldsOnly = false, mouth: mouthKind = 'learned' } = variant;
   let choice;
   try {
-    choice = await chooseExpressions('gan', seed, dir);
+    choice = await chooseExpressions('gan', seed, dirs.expressions);
   } catch (e) {
     // The CLI's advice ("--expressions rig ...") does not apply here.
     throw new Error((e instanceof Error ? e.message : String(e)).replace(/ \(--expressions rig[^)]*\)$/, ''), { cause: e });
@@ -124,8 +131,8 @@ export async function loadGanModel(seed: number, dir?: string, variant: GanVaria
   // Fields only: the same codes through the plain rig, and a neutralisation without the learned shape.
   const rig = fieldsOnly ? plainRig() : choice.rig;
   const neutralise = fieldsOnly ? createNeutraliser(createExpressionModel({ ...choice.model, shapeFields: null })) : choice.neutralise;
-  const detailModel = detail === 'none' ? null : await readDetailModel();
-  const learned = mouthKind === 'learned' ? await learnedMouth() : {};
+  const detailModel = detail === 'none' ? null : await readDetailModel(dirs.detail);
+  const learned = mouthKind === 'learned' ? await learnedMouth(dirs.mouth) : {};
   const mouth = learned.model;
   const name = (fieldsOnly ? 'gan-fields' : detail === 'none' ? 'gan' : detail === 'mean' ? 'gan+mean' : 'gan+detail') + (mouthKind === 'procedural' ? '/procedural-mouth' : '');
   return {
@@ -156,29 +163,29 @@ export async function loadGanModel(seed: number, dir?: string, variant: GanVaria
 }
 
 /** Every model the evaluation knows, by name: a loader each. A trained model registers here. */
-export const EXPRESSION_MODELS: Readonly<Record<string, (seed: number) => Promise<ExpressionModel>>> = {
+export const EXPRESSION_MODELS: Readonly<Record<string, (seed: number, dirs: ModelDirs) => Promise<ExpressionModel>>> = {
   source: async () => sourceModel,
-  rig: async () => { const m = await learnedMouth(); return rigModelWith(m.model, m.note); },
+  rig: async (_seed, dirs) => { const m = await learnedMouth(dirs.mouth); return rigModelWith(m.model, m.note); },
   'rig/procedural-mouth': async () => rigModel,
-  gan: (seed) => loadGanModel(seed),
-  'gan-fields': (seed) => loadGanModel(seed, undefined, { fieldsOnly: true }),
-  'gan+mean': (seed) => loadGanModel(seed, undefined, { detail: 'mean' }),
-  'gan+mean/procedural-mouth': (seed) => loadGanModel(seed, undefined, { detail: 'mean', mouth: 'procedural' }),
-  'gan+detail': (seed) => loadGanModel(seed, undefined, { detail: 'gan' }),
+  gan: (seed, dirs) => loadGanModel(seed, dirs),
+  'gan-fields': (seed, dirs) => loadGanModel(seed, dirs, { fieldsOnly: true }),
+  'gan+mean': (seed, dirs) => loadGanModel(seed, dirs, { detail: 'mean' }),
+  'gan+mean/procedural-mouth': (seed, dirs) => loadGanModel(seed, dirs, { detail: 'mean', mouth: 'procedural' }),
+  'gan+detail': (seed, dirs) => loadGanModel(seed, dirs, { detail: 'gan' }),
 };
 
 /**
- * Loads models by name. A model that cannot load (no trained weights yet) is left out with the
- * reason; an unknown name is an error.
+ * Loads models by name, from `dirs` where given (else the shipped folders). A model that cannot
+ * load (no trained weights yet) is left out with the reason; an unknown name is an error.
  */
-export async function loadModels(names: readonly string[], seed: number): Promise<{ models: ExpressionModel[]; missing: { name: string; reason: string }[] }> {
+export async function loadModels(names: readonly string[], seed: number, dirs: ModelDirs = {}): Promise<{ models: ExpressionModel[]; missing: { name: string; reason: string }[] }> {
   const models: ExpressionModel[] = [];
   const missing: { name: string; reason: string }[] = [];
   for (const n of names) {
     const load = EXPRESSION_MODELS[n];
     if (!load) throw new EmoteBotError('bad-argument', `unknown model "${n}" (known: ${Object.keys(EXPRESSION_MODELS).join(', ')})`);
     try {
-      models.push(await load(seed));
+      models.push(await load(seed, dirs));
     } catch (e) {
       missing.push({ name: n, reason: e instanceof Error ? e.message : String(e) });
     }
