@@ -5,7 +5,8 @@ import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { EmoteBotError } from '../core/errors.ts';
 import { EXPRESSION_MODELS } from './models.ts';
-import { DEFAULT_FACES, DEFAULT_OPTIONS, DEFAULT_OUT, DEFAULT_REAL_DIR, runEvaluation } from './run.ts';
+import { chooseDevFaces, DEV_PARTITION_SEED, PART_DEV, readPart, writeDevFaces } from './dev-data.ts';
+import { DEFAULT_DEV_DATA, DEFAULT_FACES, DEFAULT_OPTIONS, DEFAULT_OUT, DEFAULT_REAL_DIR, excludedPeople, JUDGE_KINDS, type JudgeKind, PROJECT_ROOT, runEvaluation } from './run.ts';
 import { numberOption as num } from '../cli/options.ts';
 
 export const EVAL_HELP = `npm run eval -- [options]
@@ -28,6 +29,23 @@ Options
   --intensity <0..1>   expression intensity of the renders (default ${DEFAULT_OPTIONS.intensity})
   --seed <n>           seed for the photo sample and the animation runs (default ${DEFAULT_OPTIONS.seed})
   --anim-runs <n>      seeded animation runs (default ${DEFAULT_OPTIONS.animationRuns})
+  --judge <face-api|dev>  face-api (default): the independent judge above, only ever measured against;
+                       dev: EmoteBot's own dev classifier (emotebot train dev-classifier), a measure
+                       choices may be made from. Its bar is --per-emotion dev-part photos per emotion
+                       from each --dev-data set (not --real's val photos; --real none still skips it);
+                       identity is not measured
+  --dev-model <dir>    the dev classifier (default models/dev-classifier)
+  --dev-data <file>    a face dataset (.ebds) for the dev judge's bar and --dev-faces; repeat
+                       (default ${DEFAULT_DEV_DATA.map((f) => path.relative(PROJECT_ROOT, f)).join(', ')})
+  --dev-faces <n>      pick n neutral dev-part photos of distinct people (at least 200 px wide, none of
+                       --exclude-people), write them with a grey border to --dev-faces-dir and
+                       evaluate them (instead of --faces; reuse the folder later with --faces)
+  --dev-faces-dir <folder>  where --dev-faces writes (default reports/dev-faces-<n>-seed<seed>)
+  --exclude-people <folder|none>  people (by file name) never used as dev faces or dev photos
+                       (default scratch/eval-muxspace-neutral-34 when it exists: the judge's eval faces)
+  --expression-model <dir>, --detail-model <dir>, --mouth-model <dir>
+                       evaluate a candidate model folder (what "emotebot train ..." wrote) instead of
+                       the shipped one in models/; a folder that cannot load leaves its models out
   --quiet              no progress on stderr`;
 
 export interface EvalIo {
@@ -52,6 +70,15 @@ export async function evalMain(argv: string[], io: EvalIo = STDIO): Promise<numb
         intensity: { type: 'string' },
         seed: { type: 'string' },
         'anim-runs': { type: 'string' },
+        judge: { type: 'string' },
+        'dev-model': { type: 'string' },
+        'dev-data': { type: 'string', multiple: true },
+        'dev-faces': { type: 'string' },
+        'dev-faces-dir': { type: 'string' },
+        'exclude-people': { type: 'string' },
+        'expression-model': { type: 'string' },
+        'detail-model': { type: 'string' },
+        'mouth-model': { type: 'string' },
         quiet: { type: 'boolean', default: false },
         help: { type: 'boolean', short: 'h', default: false },
       },
@@ -60,19 +87,49 @@ export async function evalMain(argv: string[], io: EvalIo = STDIO): Promise<numb
     if (positionals.length) throw new EmoteBotError('bad-argument', `unexpected argument "${positionals[0]}" (see --help)`);
     const models = (values.models ?? DEFAULT_OPTIONS.models.join(',')).split(',').map((s) => s.trim()).filter(Boolean);
     for (const m of models) if (!EXPRESSION_MODELS[m]) throw new EmoteBotError('bad-argument', `--models: unknown model "${m}" (known: ${Object.keys(EXPRESSION_MODELS).join(', ')})`);
+    const judgeKind = (values.judge ?? 'face-api') as JudgeKind;
+    if (!JUDGE_KINDS.includes(judgeKind)) throw new EmoteBotError('bad-argument', `--judge must be ${JUDGE_KINDS.map((k) => `"${k}"`).join(' or ')}, got "${values.judge}"`);
+    const devData = values['dev-data']?.length ? values['dev-data'].map((f) => path.resolve(f)) : DEFAULT_DEV_DATA;
+    const exclude = values['exclude-people'] === 'none' ? null : values['exclude-people'] === undefined ? undefined : path.resolve(values['exclude-people']);
+    const seed = num('seed', values.seed, DEFAULT_OPTIONS.seed, 0, 2 ** 31 - 1, true);
+    const log = values.quiet ? () => {} : (l: string) => io.err(`eval: ${l}`);
+    let faces = values.faces?.length ? values.faces.map((f) => (f === 'bot' ? f : path.resolve(f))) : DEFAULT_FACES;
+    if (values['dev-faces'] !== undefined) {
+      if (values.faces?.length) throw new EmoteBotError('bad-argument', '--dev-faces picks the faces itself: give --dev-faces or --faces, not both');
+      const n = num('dev-faces', values['dev-faces'], 0, 1, 1000, true);
+      const dir = path.resolve(values['dev-faces-dir'] ?? path.join(PROJECT_ROOT, 'reports', `dev-faces-${n}-seed${seed}`));
+      const people = await excludedPeople(exclude);
+      const photos = [];
+      for (const f of devData) photos.push(...(await readPart(f, PART_DEV, DEV_PARTITION_SEED, people)).photos);
+      const chosen = chooseDevFaces(photos, n, seed, people);
+      if (chosen.length < n) log(`only ${chosen.length} dev faces of distinct people found (asked for ${n})`);
+      if (chosen.length === 0) throw new EmoteBotError('not-found', `--dev-faces: no neutral dev-part photo of a known person at least 200 px wide in ${devData.join(', ')}`);
+      const written = await writeDevFaces(chosen, dir);
+      io.out(`wrote ${written.length} dev faces to ${dir} (reuse them with --faces ${path.relative(process.cwd(), dir) || dir})`);
+      faces = [dir];
+    } else if (values['dev-faces-dir'] !== undefined) {
+      throw new EmoteBotError('bad-argument', '--dev-faces-dir goes with --dev-faces <n>');
+    }
     const out = values.out ?? DEFAULT_OUT;
     const started = performance.now();
     const { report, files } = await runEvaluation({
-      faces: values.faces?.length ? values.faces.map((f) => (f === 'bot' ? f : path.resolve(f))) : DEFAULT_FACES,
+      faces,
       out,
       realDir: values.real === 'none' ? null : path.resolve(values.real ?? DEFAULT_REAL_DIR),
       perEmotion: num('per-emotion', values['per-emotion'], DEFAULT_OPTIONS.perEmotion, 0, 10_000, true),
-      seed: num('seed', values.seed, DEFAULT_OPTIONS.seed, 0, 2 ** 31 - 1, true),
+      seed,
       size: num('size', values.size, DEFAULT_OPTIONS.size, 128, 1024, true),
       intensity: num('intensity', values.intensity, DEFAULT_OPTIONS.intensity, 0, 1),
       models,
       animationRuns: num('anim-runs', values['anim-runs'], DEFAULT_OPTIONS.animationRuns, 1, 100, true),
-      log: values.quiet ? () => {} : (l) => io.err(`eval: ${l}`),
+      judgeKind, devData, excludePeople: exclude,
+      modelDirs: {
+        ...(values['expression-model'] ? { expressions: path.resolve(values['expression-model']) } : {}),
+        ...(values['detail-model'] ? { detail: path.resolve(values['detail-model']) } : {}),
+        ...(values['mouth-model'] ? { mouth: path.resolve(values['mouth-model']) } : {}),
+      },
+      ...(values['dev-model'] ? { devModel: path.resolve(values['dev-model']) } : {}),
+      log,
     });
     const short = report.targets.filter((t) => t.met === false);
     io.out(`wrote ${files.summary}, ${files.json} and ${files.contactSheet} in ${((performance.now() - started) / 1000).toFixed(0)} s`);

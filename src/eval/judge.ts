@@ -83,6 +83,8 @@ export interface Judge {
   readonly name: string;
   /** Versions of the judge's parts, for the report. */
   readonly versions: Record<string, string>;
+  /** What the judge does to an image before it decides, for the report (default: JUDGE_PREPROCESSING.description). */
+  readonly preprocessing?: string;
   judge(image: JudgeImage, options?: JudgeOptions): Promise<Verdict>;
   /** Tensors held by tfjs (for leak checks). */
   numTensors(): number;

@@ -104,6 +104,8 @@ export interface EvalReport {
     perEmotion: number;
     realDir: string | null;
     animationRuns: number;
+    /** Candidate model folders evaluated instead of the shipped ones, when any. */
+    modelDirs?: { expressions?: string; detail?: string; mouth?: string };
   };
   judge: { name: string; versions: Record<string, string>; preprocessing: string; labels: JudgeLabel[]; notes: string[] };
   real: RealSection;
@@ -226,7 +228,10 @@ export function renderMarkdown(r: EvalReport): string {
   p('# EmoteBot evaluation', '');
   p(`${r.createdAt}. Faces: ${r.faces.map((f) => f.id).join(', ')}. Models: ${r.models.map((m) => m.name).join(', ')}. ` +
     `Size ${r.settings.size} px, intensity ${r.settings.intensity}, seed ${r.settings.seed}.`, '');
-  p(`Judge: ${r.judge.name} (${Object.entries(r.judge.versions).map(([k, v]) => `${k} ${v}`).join(', ')}), pretrained and never tuned here. ` +
+  const dirs = Object.entries(r.settings.modelDirs ?? {});
+  if (dirs.length) p(`Candidate models instead of the shipped ones: ${dirs.map(([k, v]) => `${k} from ${v}`).join(', ')}.`, '');
+  const dev = r.judge.name === 'dev';
+  p(`Judge: ${r.judge.name} (${Object.entries(r.judge.versions).map(([k, v]) => `${k} ${v}`).join(', ')}), ${dev ? 'EmoteBot\'s own dev classifier, trained on the datasets\' fit part' : 'pretrained and never tuned here'}. ` +
     `Preprocessing, fixed for every image: ${r.judge.preprocessing}.`, '');
   for (const n of r.judge.notes) p(`- ${n}`);
   p('');
@@ -236,7 +241,7 @@ export function renderMarkdown(r: EvalReport): string {
     p(`Not measured: ${r.real.notes.join('; ')}.`, '');
   } else {
     const srcNames = r.real.sources.map((s) => s.name);
-    p(`A seeded sample of up to ${r.real.perEmotion} photos per emotion from each set in ${r.real.dataDir}. ` +
+    p(`A seeded sample of up to ${r.real.perEmotion} photos per emotion from each set in ${r.real.dataDir}${dev ? ' (the dev part the classifier was chosen on, never its fit part)' : ''}. ` +
       'Accuracy is among photos where the judge found a face; "all" counts a miss as wrong.', '');
     p(row(['emotion', 'judge label', 'photos', 'face found', 'accuracy', 'accuracy (all)', ...srcNames.map((s) => `${s} accuracy`)]), rule(6 + srcNames.length));
     for (const x of r.real.rows) {
@@ -275,15 +280,18 @@ export function renderMarkdown(r: EvalReport): string {
     models.map((m) => `${m.name} ${pct(m.overall.stillDetected.detectionShare)} (${frac(m.overall.stillDetected.detected, m.overall.stillDetected.n)})`).join(', ') + '.', '');
 
   p('### Identity (photos only): face-descriptor distance between the face as it came in and the render', '');
-  p(row(['model', 'renders', 'mean', '90th percentile', 'max', `share under 0.6`]), rule(6));
-  for (const m of models) {
-    const id = m.overall.identity;
-    p(row([m.name, id.n, fix(id.mean), fix(id.p90), fix(id.max), pct(id.shareSame)]));
+  if (dev) p('Not measured: the dev judge gives no face descriptor.', '');
+  else {
+    p(row(['model', 'renders', 'mean', '90th percentile', 'max', `share under 0.6`]), rule(6));
+    for (const m of models) {
+      const id = m.overall.identity;
+      p(row([m.name, id.n, fix(id.mean), fix(id.p90), fix(id.max), pct(id.shareSame)]));
+    }
+    p('');
+    p(row(['emotion', ...models.map((m) => `${m.name} mean (p90)`)]), rule(1 + models.length));
+    for (let i = 0; i < EMOTIONS.length; i++) p(row([EMOTIONS[i]!, ...models.map((m) => `${fix(m.rows[i]!.identity.mean)} (${fix(m.rows[i]!.identity.p90)})`)]));
+    p('');
   }
-  p('');
-  p(row(['emotion', ...models.map((m) => `${m.name} mean (p90)`)]), rule(1 + models.length));
-  for (let i = 0; i < EMOTIONS.length; i++) p(row([EMOTIONS[i]!, ...models.map((m) => `${fix(m.rows[i]!.identity.mean)} (${fix(m.rows[i]!.identity.p90)})`)]));
-  p('');
 
   p('### Per face', '');
   p(row(['face', 'kind', 'judge on the source', ...models.map((m) => `${m.name}: judged labels by emotion`)]), rule(3 + models.length));

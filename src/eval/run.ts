@@ -4,6 +4,7 @@
  * contact-sheet.png). The judge only measures: nothing here feeds back into EmoteBot.
  */
 import { createHash } from 'node:crypto';
+import { existsSync } from 'node:fs';
 import { mkdir, readdir, stat, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { EMOTIONS } from '../core/emotions.ts';
@@ -15,8 +16,10 @@ import type { FaceDetector } from '../face/types.ts';
 import { defaultScript, measureAnimation, type AnimationFigures } from './animation.ts';
 import { createFaceApiJudge, JUDGE_LABELS, JUDGE_PREPROCESSING, judgeLabelFor, type Judge, type JudgeImage, type Verdict } from './judge.ts';
 import { addVerdict, descriptorDistance, emptyTally, identityStats, meanOf, mergeTallies, rates, type Tally } from './metrics.ts';
-import { type EvalFace, type ExpressionModel, loadModels, sourceModel } from './models.ts';
-import { sampleRealPhotos } from './real.ts';
+import { type EvalFace, type ExpressionModel, loadModels, type ModelDirs, sourceModel } from './models.ts';
+import { DEV_PARTITION_SEED, peopleInFolder, sampleDevPhotos } from './dev-data.ts';
+import { createDevJudge, readDevClassifier } from './dev-judge.ts';
+import { type RealSampleSet, sampleRealPhotos } from './real.ts';
 import {
   type Cell, checkReport, type EvalReport, type FaceEntry, type ModelRow, type ModelSection, type RateFigures, type RealRow, type RealSection,
   renderMarkdown, REPORT_SCHEMA, type TargetCheck,
@@ -41,11 +44,39 @@ export interface EvalOptions {
   intensity: number;
   models: string[];
   animationRuns: number;
+  /**
+   * Which judge looks: 'face-api' (default, the independent judge) or 'dev' (EmoteBot's own dev
+   * classifier, src/eval/dev-judge.ts; its bar is the datasets' dev-part photos, not realDir).
+   */
+  judgeKind?: JudgeKind;
+  /** The dev classifier's folder (default models/dev-classifier). */
+  devModel?: string;
+  /** Face datasets whose dev-part photos make the dev judge's bar (default DEFAULT_DEV_DATA). */
+  devData?: string[];
+  /** Seed of the fit/dev partition (default: the dev classifier's training seed, else DEV_PARTITION_SEED). */
+  devPartitionSeed?: number;
+  /** People (by file name) the dev judge's bar leaves out (default DEFAULT_EXCLUDE_PEOPLE when it exists). */
+  excludePeople?: string | null;
+  /** Candidate model folders evaluated instead of the shipped ones (models.ts ModelDirs). */
+  modelDirs?: ModelDirs;
   /** Progress lines (stderr in the CLI). */
   log?: (line: string) => void;
   /** Reuse an already loaded judge or detector (tests). */
   judge?: Judge;
   detector?: FaceDetector;
+}
+
+export type JudgeKind = 'face-api' | 'dev';
+export const JUDGE_KINDS: readonly JudgeKind[] = ['face-api', 'dev'];
+/** The datasets the dev judge's bar is drawn from. */
+export const DEFAULT_DEV_DATA = [path.join(PROJECT_ROOT, 'datasets/fer2013.ebds'), path.join(PROJECT_ROOT, 'datasets/muxspace.ebds')];
+/** The judge's evaluation faces: their people are never dev faces or dev photos. */
+export const DEFAULT_EXCLUDE_PEOPLE = path.join(PROJECT_ROOT, 'scratch/eval-muxspace-neutral-34');
+
+/** The people in options.excludePeople (or the default folder when it exists). */
+export async function excludedPeople(folder: string | null | undefined): Promise<Set<string>> {
+  const dir = folder === undefined ? (existsSync(DEFAULT_EXCLUDE_PEOPLE) ? DEFAULT_EXCLUDE_PEOPLE : null) : folder;
+  return dir ? peopleInFolder(dir) : new Set();
 }
 
 export const DEFAULT_OPTIONS: Omit<EvalOptions, 'faces' | 'out' | 'realDir'> = {
@@ -106,11 +137,20 @@ async function measureReal(options: EvalOptions, judge: CachedJudge, log: (l: st
     overall: { ...rateFigures(emptyTally()), meanAccuracy: null }, notes: [],
   });
   if (options.realDir === null) return { ...empty(), notes: ['skipped (--real none)'] };
-  let exists = false;
-  try { exists = (await stat(options.realDir)).isDirectory(); } catch { /* missing */ }
-  if (!exists) return { ...empty(), notes: [`skipped: ${options.realDir} not found (give the data folder with --real)`] };
-  const set = await sampleRealPhotos(options.realDir, options.perEmotion, options.seed);
-  if (set.samples.length === 0) return { ...empty(), sources: set.sources, notes: [...set.notes, `skipped: no labelled photos under ${options.realDir}`] };
+  let set: RealSampleSet;
+  let dataDir: string = options.realDir;
+  if (options.judgeKind === 'dev') {
+    // The dev judge is measured on the datasets' dev part (never fer2013/val or muxspace's val).
+    const files = options.devData ?? DEFAULT_DEV_DATA;
+    dataDir = `the dev part of ${files.map((f) => path.relative(PROJECT_ROOT, f) || f).join(', ')}`;
+    set = await sampleDevPhotos(files, options.perEmotion, options.seed, options.devPartitionSeed ?? DEV_PARTITION_SEED, await excludedPeople(options.excludePeople));
+  } else {
+    let exists = false;
+    try { exists = (await stat(options.realDir)).isDirectory(); } catch { /* missing */ }
+    if (!exists) return { ...empty(), notes: [`skipped: ${options.realDir} not found (give the data folder with --real)`] };
+    set = await sampleRealPhotos(options.realDir, options.perEmotion, options.seed);
+  }
+  if (set.samples.length === 0) return { ...empty(), dataDir, sources: set.sources, notes: [...set.notes, `skipped: no labelled photos in ${dataDir}`] };
   const tallies = new Map<string, Tally>(); // `${emotion}|${source}`
   let done = 0;
   const started = performance.now();
@@ -150,7 +190,7 @@ async function measureReal(options: EvalOptions, judge: CachedJudge, log: (l: st
   const contempt = rows.find((r) => r.emotion === 'contempt');
   if (contempt && contempt.n > 0) notes.push(`contempt: the judge has no contempt label; its ${contempt.n} photos are judged and shown in the confusion table but left out of every accuracy`);
   return {
-    status: 'measured', dataDir: options.realDir, perEmotion: options.perEmotion, sources: set.sources, rows,
+    status: 'measured', dataDir, perEmotion: options.perEmotion, sources: set.sources, rows,
     overall: { ...rateFigures(overall), meanAccuracy: meanOf(judged.map((r) => r.accuracy)) }, notes,
   };
 }
@@ -197,12 +237,9 @@ export interface EvalResult {
 export async function runEvaluation(options: EvalOptions): Promise<EvalResult> {
   const log = options.log ?? (() => {});
   const files = await expandFaces(options.faces);
-  const { models, missing } = await loadModels(options.models, options.seed);
+  const { models, missing } = await loadModels(options.models, options.seed, options.modelDirs ?? {});
   for (const m of missing) log(`model ${m.name} left out: ${m.reason}`);
   if (models.length === 0) throw new EmoteBotError('bad-argument', 'no model to evaluate');
-
-  log('loading the judge (face-api on wasm)');
-  const judge = new CachedJudge(options.judge ?? (await createFaceApiJudge()));
 
   let detector = options.detector ?? null;
   const getDetector = async () => {
@@ -213,12 +250,30 @@ export async function runEvaluation(options: EvalOptions): Promise<EvalResult> {
     return detector;
   };
 
+  const dev = options.judgeKind === 'dev';
+  let judgeImpl = options.judge;
+  if (!judgeImpl && dev) {
+    log(`loading the dev judge (${options.devModel ?? 'models/dev-classifier'})`);
+    let model;
+    try {
+      model = await readDevClassifier(options.devModel);
+    } catch (e) {
+      throw new EmoteBotError('model-invalid', `the dev classifier cannot be used (${e instanceof Error ? e.message : String(e)}); train it with emotebot train dev-classifier`);
+    }
+    judgeImpl = createDevJudge(model, await getDetector());
+    // The bar comes from the dev part of the split the classifier was trained with.
+    options = { ...options, devPartitionSeed: options.devPartitionSeed ?? model.manifest.training.seed };
+  }
+  if (!judgeImpl) log('loading the judge (face-api on wasm)');
+  const judge = new CachedJudge(judgeImpl ?? (await createFaceApiJudge()));
+
   // 1. The bar.
   const real = await measureReal(options, judge, log);
 
   // 2. Faces and renders.
   const { opened, skipped } = await openFaces(files, options, getDetector, log);
-  if (detector && !options.detector) (detector as FaceDetector).dispose();
+  // The dev judge keeps using the detector for every render.
+  if (detector && !options.detector && !dev) (detector as FaceDetector).dispose();
   if (opened.length === 0) throw new EmoteBotError('no-face', 'no face to evaluate (every --faces entry was left out)');
   const sheet = new ContactSheet();
   const cells: Cell[] = [];
@@ -281,16 +336,24 @@ export async function runEvaluation(options: EvalOptions): Promise<EvalResult> {
     settings: {
       faces: files, models: models.map((m) => m.name), size: options.size, intensity: options.intensity, seed: options.seed,
       perEmotion: options.perEmotion, realDir: options.realDir, animationRuns: options.animationRuns,
+      ...(options.modelDirs && Object.keys(options.modelDirs).length ? { modelDirs: { ...options.modelDirs } } : {}),
     },
     judge: {
-      name: judge.judge.name, versions: judge.judge.versions, preprocessing: JUDGE_PREPROCESSING.description, labels: [...JUDGE_LABELS],
-      notes: [
-        'the judge has no contempt label: contempt is reported as "no judge label" and left out of every accuracy',
-        'the judge is only measured against: no EmoteBot parameter is fitted, tuned or chosen from its outputs',
-      ],
+      name: judge.judge.name, versions: judge.judge.versions, preprocessing: judge.judge.preprocessing ?? JUDGE_PREPROCESSING.description, labels: [...JUDGE_LABELS],
+      notes: dev
+        ? [
+          'the dev judge has no contempt label: contempt is reported as "no judge label" and left out of every accuracy',
+          'the dev judge is EmoteBot\'s own classifier, trained on the datasets\' fit part and chosen on their dev part: a dev measure choices may be made from',
+          'identity is not measured: the dev judge gives no face descriptor',
+          'its bar is the datasets\' dev-part photos (the part its L2 strength was chosen on), not fer2013/val or muxspace\'s val',
+        ]
+        : [
+          'the judge has no contempt label: contempt is reported as "no judge label" and left out of every accuracy',
+          'the judge is only measured against: no EmoteBot parameter is fitted, tuned or chosen from its outputs',
+        ],
     },
     real, faces, models: modelSections, cells, animation,
-    targets: targetChecks(modelSections, animation, real),
+    targets: targetChecks(modelSections, animation, real, !dev),
     files: written,
     notes: [
       ...missing.map((m) => `model ${m.name} not evaluated: ${m.reason}`),
@@ -346,7 +409,7 @@ function modelSection(model: ExpressionModel, cells: readonly Cell[], real: Real
 const pct = (v: number | null) => (v === null ? 'n/a' : `${(v * 100).toFixed(0)}%`);
 
 /** What each figure should reach, and whether it does. */
-export function targetChecks(models: readonly ModelSection[], animation: readonly AnimationFigures[], real: RealSection): TargetCheck[] {
+export function targetChecks(models: readonly ModelSection[], animation: readonly AnimationFigures[], real: RealSection, identityMeasured = true): TargetCheck[] {
   const out: TargetCheck[] = [];
   for (const m of models) {
     if (m.name === 'source') continue; // the baseline is not held to targets
@@ -369,6 +432,11 @@ export function targetChecks(models: readonly ModelSection[], animation: readonl
       value: `${pct(det.detectionShare)} (${det.detected}/${det.n})`, met: det.n ? det.detected === det.n : null,
     });
     const id = m.overall.identity;
+    if (!identityMeasured) {
+      out.push({ what: `${m.name}: same person (photos)`, target: 'every render under 0.6', value: 'not measured (the judge gives no face descriptor)', met: null });
+      out.push({ what: `${m.name}: identity distance (photos)`, target: 'mean under 0.35', value: 'not measured (the judge gives no face descriptor)', met: null });
+      continue;
+    }
     out.push({ what: `${m.name}: same person (photos)`, target: 'every render under 0.6', value: id.n ? `${pct(id.shareSame)} under 0.6, mean ${id.mean?.toFixed(2)}, p90 ${id.p90?.toFixed(2)}` : 'no photo renders', met: id.n ? id.shareSame === 1 : null });
     out.push({ what: `${m.name}: identity distance (photos)`, target: 'mean under 0.35', value: id.n && id.mean !== null ? id.mean.toFixed(3) : 'no photo renders', met: id.n && id.mean !== null ? id.mean < 0.35 : null });
   }

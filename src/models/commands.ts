@@ -6,6 +6,7 @@
  *   detail      -> ./detail-commands.ts     (runTrainDetail, runEvalDetail)
  *   motion      -> ./motion-commands.ts     (runTrainMotion, runEvalMotion), when it exists
  *   mouth       -> ./mouth-commands.ts      (runTrainMouth; train only)
+ *   dev-classifier -> ./dev-classifier-commands.ts (runTrainDevClassifier; train only)
  */
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
@@ -16,7 +17,8 @@ export const MODEL_COMMANDS_HELP = `  emotebot train expressions --data <file.eb
   emotebot train detail --data <file.ebds>... [--out <dir>]      train the expression detail (wrinkles, folds, shading)
   emotebot eval detail --data <file.ebds>... [--model <dir>]      measure it on held-out faces beside the mean baseline
   emotebot train motion ... | emotebot eval motion ...            the motion model
-  emotebot train mouth --data <photos> --cache <file.ebds.cache> learn the mouth interior (teeth, cavity) from open mouths`;
+  emotebot train mouth --data <photos> --cache <file.ebds.cache> learn the mouth interior (teeth, cavity) from open mouths
+  emotebot train dev-classifier --data <file.ebds>... [--out <dir>] the dev measure's expression classifier (npm run eval -- --judge dev)`;
 
 interface MotionCommands {
   runTrainMotion(args: string[], io: Io): Promise<number>;
@@ -51,8 +53,16 @@ export async function runModelCommand(verb: 'train' | 'eval', args: string[], io
       const m = await import('./mouth-commands.ts');
       return m.runTrainMouth(rest, io);
     }
+    case 'dev-classifier': {
+      if (verb === 'eval') {
+        io.err('emotebot: the dev classifier is measured by its training (dev-part figures in its manifest); run it on renders with npm run eval -- --judge dev');
+        return 2;
+      }
+      const m = await import('./dev-classifier-commands.ts');
+      return m.runTrainDevClassifier(rest, io);
+    }
     default:
-      io.err(`emotebot: ${verb} ${what === undefined ? 'needs a model' : `"${what}" is not a model`}: "expressions", "detail", "motion" or "mouth" (see emotebot --help)`);
+      io.err(`emotebot: ${verb} ${what === undefined ? 'needs a model' : `"${what}" is not a model`}: "expressions", "detail", "motion", "mouth" or "dev-classifier" (see emotebot --help)`);
       return 2;
   }
 }

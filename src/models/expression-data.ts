@@ -13,6 +13,7 @@ import { subSeed } from '../core/rng.ts';
 import { LANDMARK_COUNT } from '../core/topology.ts';
 import { EmoteBotError } from '../core/errors.ts';
 import { readDataset, readSequences } from '../data/files.ts';
+import type { FaceDataset } from '../data/format.ts';
 import { UV_SIZE } from '../render/uv-texture.ts';
 
 /** Texels of one stored face texture. */
@@ -64,6 +65,25 @@ function hashUnit(seed: number, key: string): number {
   return subSeed(seed, key) / 4294967296;
 }
 
+/** The quality filter and a known emotion: whether face i of a dataset is used at all. */
+export function passesQuality(ds: FaceDataset, i: number, q: QualityFilter = DEFAULT_QUALITY): boolean {
+  const [yaw, pitch] = [ds.pose[i * 3]!, ds.pose[i * 3 + 1]!];
+  if (ds.score[i]! < q.minScore || ds.fitError[i]! > q.maxFitError || Math.abs(yaw) > q.maxYaw || Math.abs(pitch) > q.maxPitch) return false;
+  return EMOTIONS.includes(ds.emotion(i));
+}
+
+/**
+ * The part (PART_FIT, PART_DEV or PART_VAL) face i of a dataset belongs to: the train split is
+ * fit or dev by a seeded hash of its key, every other split is val. One person never sits in both
+ * fit and dev (the key is the identity when known); else the image's content hash, so duplicate
+ * images stay together; else its source path.
+ */
+export function partOf(ds: FaceDataset, i: number, seed: number, devShare = 0.1): number {
+  const hash = Array.from(ds.hash.subarray(i * 8, i * 8 + 8), (b) => b.toString(16).padStart(2, '0')).join('');
+  const key = ds.identity[i] ? `id:${ds.identity[i]}` : hash !== '0000000000000000' ? hash : ds.source[i]!;
+  return ds.splitName(i) === 'train' ? (hashUnit(seed, key) < devShare ? PART_DEV : PART_FIT) : PART_VAL;
+}
+
 export function meshRow(set: { mesh: Float32Array }, i: number): Float32Array {
   return set.mesh.subarray(i * N3, (i + 1) * N3);
 }
@@ -81,9 +101,7 @@ export async function loadFaceSets(files: readonly string[], o: { seed: number; 
     const keep: number[] = [];
     let dropped = 0;
     for (let i = 0; i < ds.count; i++) {
-      const [yaw, pitch] = [ds.pose[i * 3]!, ds.pose[i * 3 + 1]!];
-      if (ds.score[i]! < q.minScore || ds.fitError[i]! > q.maxFitError || Math.abs(yaw) > q.maxYaw || Math.abs(pitch) > q.maxPitch) { dropped++; continue; }
-      if (!EMOTIONS.includes(ds.emotion(i))) { dropped++; continue; }
+      if (!passesQuality(ds, i, q)) { dropped++; continue; }
       keep.push(i);
     }
     const mesh = new Float32Array(keep.length * N3);
@@ -93,11 +111,7 @@ export async function loadFaceSets(files: readonly string[], o: { seed: number; 
       mesh.set(ds.meshOf(i), k * N3);
       const e = ds.emotion(i);
       emotion.push(EMOTIONS.indexOf(e));
-      // One person never sits in both fit and dev (the key is the identity when known).
-      // Else the image's content hash, so duplicate images stay together.
-      const hash = Array.from(ds.hash.subarray(i * 8, i * 8 + 8), (b) => b.toString(16).padStart(2, '0')).join('');
-      const key = ds.identity[i] ? `id:${ds.identity[i]}` : hash !== '0000000000000000' ? hash : ds.source[i]!;
-      const p = ds.splitName(i) === 'train' ? (hashUnit(o.seed, key) < devShare ? PART_DEV : PART_FIT) : PART_VAL;
+      const p = partOf(ds, i, o.seed, devShare);
       part.push(p);
       const who = ds.identity[i] ? `${file}:${ds.identity[i]}` : '';
       if (who && !people.has(who)) people.set(who, people.size);

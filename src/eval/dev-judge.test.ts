@@ -1,0 +1,112 @@
+/**
+ * The dev judge and its data: the choice of dev faces (synthetic photo lists), the judge on the
+ * Mona Lisa fixture with a small synthetic classifier (the real one need not exist), and the
+ * eval CLI's --judge arguments. Needs neither ../shared/data nor the datasets.
+ */
+import { mkdtempSync, readdirSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import sharp from 'sharp';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { createRng } from '../core/rng.ts';
+import { createHumanDetector } from '../face/human-node.ts';
+import { readImageFile } from '../face/image.ts';
+import type { FaceDetector } from '../face/types.ts';
+import { encodeModel } from '../models/manifest.ts';
+import { evalMain } from './cli.ts';
+import { DEFAULT_FEATURES, DEFAULT_WINDOW, DEV_CLASSES, DEV_MODEL_NAME, DEV_MODEL_VERSION, devClassifierTensors, featureLength, loadDevClassifier } from './dev-classifier.ts';
+import { chooseDevFaces, type DatasetPhoto, personOfFile, writeDevFaces } from './dev-data.ts';
+import { createDevJudge } from './dev-judge.ts';
+
+const mona = path.resolve(import.meta.dirname, '../../test/fixtures/mona-lisa.jpg');
+const SIM = { scale: 1, rotation: [1, 0, 0, 0, -1, 0, 0, 0, -1], translation: [0, 0, 0] };
+
+function photo(file: string, identity: string, emotion: DatasetPhoto['emotion'] = 'neutral', width = 250): DatasetPhoto {
+  return { dataset: 'x.ebds', index: 0, file, emotion, identity, width, height: width, similarity: SIM };
+}
+
+describe('dev faces', () => {
+  const photos = [
+    photo('/d/neutral/Ann_Lee_0001.jpg', 'Ann_Lee'), photo('/d/neutral/Ann_Lee_0002.jpg', 'Ann_Lee'),
+    photo('/d/neutral/Bob_Graham_0001.jpg', 'Bob_Graham'), photo('/d/neutral/Cy_Young_0003.jpg', 'Cy_Young', 'neutral', 150),
+    photo('/d/happy/Dee_Dee_0001.jpg', 'Dee_Dee', 'happy'), photo('/d/neutral/Training_1.jpg', ''),
+    photo('/d/neutral/Eve_Ray_0001.jpg', 'Eve_Ray'), photo('/d/neutral/Fay_Wu_0001.jpg', 'Fay_Wu'),
+  ];
+
+  it('names the person of a file as the eval folder does', () => {
+    expect(personOfFile('Bob_Graham_0002.jpg')).toBe('Bob_Graham');
+    expect(personOfFile('/x/Hamza_Atiya_Muhsen_0001.jpg')).toBe('Hamza_Atiya_Muhsen');
+  });
+
+  it('picks neutral, wide enough photos of distinct known people, none excluded, the same for the same seed', () => {
+    const chosen = chooseDevFaces(photos, 10, 1, new Set(['Bob_Graham']));
+    const people = chosen.map((p) => p.identity).sort();
+    expect(people).toEqual(['Ann_Lee', 'Eve_Ray', 'Fay_Wu']);
+    expect(chooseDevFaces(photos, 2, 1)).toEqual(chooseDevFaces([...photos].reverse(), 2, 1));
+    expect(chooseDevFaces(photos, 2, 1)).toHaveLength(2);
+  });
+
+  it('writes each with a grey border of half its size on every side', async () => {
+    const dir = mkdtempSync(path.join(tmpdir(), 'devfaces-'));
+    const [out] = await writeDevFaces([{ ...photo(mona, 'Mona'), width: 0, height: 0 }], path.join(dir, 'faces'));
+    const src = await sharp(mona).metadata(), m = await sharp(out!).metadata();
+    expect(m.width).toBe(src.width! + 2 * Math.round(src.width! / 2));
+    expect(m.height).toBe(src.height! + 2 * Math.round(src.height! / 2));
+    const { data } = await sharp(out!).raw().toBuffer({ resolveWithObject: true });
+    expect(Math.abs(data[0]! - 128)).toBeLessThan(3);
+    expect(readdirSync(path.join(dir, 'faces'))).toEqual(['mona-lisa.jpg']);
+  });
+});
+
+describe('the dev judge', () => {
+  let detector: FaceDetector;
+  beforeAll(async () => { detector = await createHumanDetector(); });
+
+  it('finds the face, gives 7 probabilities and no descriptor; a blank image has no face', async () => {
+    const dims = featureLength(DEFAULT_WINDOW.size, DEFAULT_FEATURES);
+    const rng = createRng(2);
+    const softmax = {
+      classes: DEV_CLASSES.length, dims, mean: new Float32Array(dims), std: new Float32Array(dims).fill(1),
+      weights: Float32Array.from({ length: DEV_CLASSES.length * dims }, () => (rng() - 0.5) * 0.1), bias: new Float32Array(DEV_CLASSES.length),
+    };
+    const { manifest, weights } = await encodeModel({
+      name: DEV_MODEL_NAME, version: DEV_MODEL_VERSION, created: '2026-01-01T00:00:00Z',
+      architecture: { window: { ...DEFAULT_WINDOW }, features: { ...DEFAULT_FEATURES }, classes: [...DEV_CLASSES] },
+      training: { command: 'test', seed: 1, seconds: 0, data: {} }, metrics: {},
+    }, devClassifierTensors(softmax));
+    const judge = createDevJudge(await loadDevClassifier(manifest, weights), detector);
+    expect(judge.name).toBe('dev');
+    const v = await judge.judge(await readImageFile(mona));
+    expect(v.detected).toBe(true);
+    expect(v.descriptor).toBeNull();
+    expect(Object.values(v.expressions).reduce((a, b) => a + b, 0)).toBeCloseTo(1, 6);
+    expect(v.topProbability).toBe(Math.max(...Object.values(v.expressions)));
+    const again = await judge.judge(await readImageFile(mona));
+    expect(again.expressions).toEqual(v.expressions);
+    const blank = await judge.judge({ data: new Uint8Array(64 * 64 * 4).fill(200), width: 64, height: 64, channels: 4 });
+    expect(blank).toMatchObject({ detected: false, top: null, descriptor: null });
+  }, 60_000);
+});
+
+describe('npm run eval: --judge arguments', () => {
+  const run = async (args: string[]) => {
+    const err: string[] = [];
+    const code = await evalMain(args, { out: () => {}, err: (l) => err.push(l) });
+    return { code, err: err.join('\n') };
+  };
+  it.each([
+    [['--judge', 'human'], /--judge must be "face-api" or "dev"/],
+    [['--dev-faces-dir', 'x'], /goes with --dev-faces/],
+    [['--dev-faces', '2', '--faces', 'bot'], /not both/],
+    [['--dev-faces', '0'], /--dev-faces must be between/],
+  ])('refuses %j', async (args, message) => {
+    const r = await run(args);
+    expect(r.code).toBe(2);
+    expect(r.err).toMatch(message);
+  });
+  it('documents --judge in --help', async () => {
+    const out: string[] = [];
+    expect(await evalMain(['--help'], { out: (l) => out.push(l), err: () => {} })).toBe(0);
+    expect(out.join('\n')).toMatch(/--judge <face-api\|dev>/);
+  });
+});
