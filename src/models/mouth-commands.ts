@@ -52,6 +52,8 @@ Options
   --table <kind>   exemplar (default): per openness bin the luminance of the medoid real mouth,
                    teeth and cavity as one real mouth shows them; mean: the cell-by-cell mean
                    (smooth). Both are measured on the held-out people either way
+  --contrast <kind>  medoid (default): the exemplar keeps its own contrast; median: its spread of
+                   ln luminance is scaled to the median of the real mouths it stands for
   --limit <n>      read at most n photos (a quick look; default all)
   --quiet          no progress on stderr`;
 
@@ -67,7 +69,7 @@ export async function runTrainMouth(args: string[], io: Io): Promise<number> {
     args, allowPositionals: true,
     options: {
       data: { type: 'string', multiple: true }, cache: { type: 'string', multiple: true }, identity: { type: 'string', multiple: true }, out: { type: 'string', default: path.join('models', 'mouth-interior') },
-      report: { type: 'string', default: path.join('reports', 'mouth-interior') }, seed: { type: 'string' }, limit: { type: 'string' }, table: { type: 'string', default: 'exemplar' }, quiet: { type: 'boolean', default: false },
+      report: { type: 'string', default: path.join('reports', 'mouth-interior') }, seed: { type: 'string' }, limit: { type: 'string' }, table: { type: 'string', default: 'exemplar' }, contrast: { type: 'string', default: 'medoid' }, quiet: { type: 'boolean', default: false },
     },
   });
   if (positionals.length > 0) throw new EmoteBotError('bad-argument', `unexpected argument "${positionals[0]}" (see emotebot train mouth --help)`);
@@ -84,7 +86,9 @@ export async function runTrainMouth(args: string[], io: Io): Promise<number> {
   const t0 = performance.now();
   const table = values.table;
   if (table !== 'mean' && table !== 'exemplar') throw new EmoteBotError('bad-argument', `--table must be "exemplar" or "mean", got "${table}"`);
-  const o: MouthTrainOptions = { ...DEFAULT_MOUTH_TRAIN, seed, table };
+  const contrast = values.contrast;
+  if (contrast !== 'medoid' && contrast !== 'median') throw new EmoteBotError('bad-argument', `--contrast must be "medoid" or "median", got "${contrast}"`);
+  const o: MouthTrainOptions = { ...DEFAULT_MOUTH_TRAIN, seed, table, exemplarContrast: contrast };
   const lo = o.edges[0]!, hi = o.edges[o.edges.length - 1]!;
 
   const faces: MouthFace[] = [];
@@ -125,7 +129,7 @@ export async function runTrainMouth(args: string[], io: Io): Promise<number> {
       kind: o.table === 'exemplar'
         ? 'per openness bin, the luminance of the medoid real open mouth and the mean chroma (from data; no generator)'
         : 'per-openness-bin mean of real open mouths (a learned baseline from data; no generator)',
-      table: o.table, exemplarPool: o.exemplarPool,
+      table: o.table, exemplarPool: o.exemplarPool, exemplarContrast: o.exemplarContrast,
       cols: o.cols, rows: o.rows, bins: result.table.bins, edges: [...o.edges],
       grid: 'u along the mouth from landmark 78 (image left) to 308, each inner-lip point at its canonical x; v from the upper inner lip (0) to the lower (1)',
       colour: 'per channel, relative to the face\'s skin (cheek discs, middle half by luminance): luminance ratio (mean: of every face; exemplar: of the bin\'s medoid among exemplarPool seeded fit faces, by distance of ln luminance ratios) x chroma ratio (colour photos only; pooled over bins when a bin has fewer than minColourFaces)',

@@ -10,7 +10,7 @@ import { writeModelDir } from './files.ts';
 import { encodeModel, ModelError } from './manifest.ts';
 import { chooseMouth, readMouthModel } from './mouth-files.ts';
 import { createMouthSource, loadMouthModel, MOUTH_MODEL_NAME, MOUTH_MODEL_VERSION, type MouthModel } from './mouth-model.ts';
-import { conditionTable, DEFAULT_MOUTH_TRAIN, interiorContrast, medoid, type MouthFace, partOf, trainMouth } from './mouth-train.ts';
+import { conditionTable, DEFAULT_MOUTH_TRAIN, interiorContrast, medoid, type MouthFace, partOf, trainMouth, withContrast } from './mouth-train.ts';
 
 /** Seeded synthetic open mouths: upper third bright (teeth), the rest dark, brighter with openness. */
 function syntheticFaces(n: number, cols: number, rows: number): MouthFace[] {
@@ -64,6 +64,39 @@ describe('training the mouth interior', () => {
     expect(bottom[1]).toBeLessThan(0.4);
     expect(r.metrics.valFaces).toBeGreaterThan(10);
     expect(r.metrics.learnedMae).toBeLessThan(r.metrics.proceduralMae);
+  });
+});
+
+describe('the exemplar\'s contrast', () => {
+  it('withContrast scales the ln spread to the target and keeps the ln mean', () => {
+    const lum = Float64Array.from({ length: 32 }, (_, i) => 0.5 + 0.3 * Math.sin(i));
+    const lnMean = (x: ArrayLike<number>) => Array.from(x, Math.log).reduce((a, b) => a + b, 0) / x.length;
+    for (const target of [0.05, 0.4]) {
+      const out = withContrast(lum, target);
+      expect(interiorContrast(out)).toBeCloseTo(target, 6);
+      expect(lnMean(out)).toBeCloseTo(lnMean(lum), 6);
+    }
+    expect(Array.from(withContrast(new Float64Array(8).fill(0.7), 0.3))).toEqual(new Array(8).fill(0.7));
+  });
+  it('"median" gives each bin\'s exemplar the median contrast of its faces; "medoid" keeps the medoid\'s own', () => {
+    // Faces whose teeth stand out from the cavity by different amounts: the medoid is a middling one.
+    const faces = syntheticFaces(400, cols, rows).map((f, k) => {
+      const gain = 0.3 + (k % 10) * 0.15;
+      return { ...f, samples: Float32Array.from(f.samples, (x, i) => x * Math.exp(gain * Math.log(Math.max(x / f.skin[i % 3]!, 1e-3))) ) };
+    });
+    const base = { ...opts, valShare: 0 };
+    const medoidRun = trainMouth(faces, base), medianRun = trainMouth(faces, { ...base, exemplarContrast: 'median' });
+    const binLum = (t: typeof medoidRun.table, b: number) => { const n = rows * cols; return Float64Array.from({ length: n }, (_, i) => t.rgb[(b * n + i) * 3 + 1]!); };
+    for (let b = 0; b < medianRun.table.bins; b++) {
+      const spreads = faces.filter((f) => f.openness >= opts.edges[b]! && f.openness < opts.edges[b + 1]!)
+        .map((f) => interiorContrast(Float64Array.from({ length: rows * cols }, (_, i) => Math.min(0.299 * f.samples[i * 3]! + 0.587 * f.samples[i * 3 + 1]! + 0.114 * f.samples[i * 3 + 2]!, 4 * 255) / (0.299 * f.skin[0] + 0.587 * f.skin[1] + 0.114 * f.skin[2]))))
+        .sort((x, y) => x - y);
+      const median = spreads[Math.floor(spreads.length / 2)]!;
+      // Grey photos' chroma is 1, so the green channel carries the luminance ratio (up to the chroma's small cast).
+      expect(interiorContrast(binLum(medianRun.table, b))).toBeCloseTo(median, 1);
+    }
+    expect(Buffer.from(medoidRun.table.rgb.buffer).equals(Buffer.from(trainMouth(faces, base).table.rgb.buffer))).toBe(true);
+    expect(Buffer.from(medianRun.table.rgb.buffer).equals(Buffer.from(medoidRun.table.rgb.buffer))).toBe(false);
   });
 });
 

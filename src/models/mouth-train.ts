@@ -60,6 +60,13 @@ export interface MouthTrainOptions {
   table: 'mean' | 'exemplar';
   exemplarPool: number;
   /**
+   * The exemplar's contrast (spread of ln luminance over the cells): 'medoid', its own (the
+   * medoid of many mouths tends to be one of the flatter ones), or 'median', its ln luminance
+   * spread about its own mean scaled to the median spread of the faces it stands for, so the
+   * interior is as contrasted (teeth against cavity) as the typical real mouth of its bin.
+   */
+  exemplarContrast: 'medoid' | 'median';
+  /**
    * The emotions that get a table of their own (real mouths differ by emotion: surprised ones
    * show a dark cavity, happy ones teeth). Per bin, an emotion with at least `minConditionFaces`
    * fit faces there takes its own luminance (as `table` says: the medoid or the mean of its
@@ -78,7 +85,7 @@ export interface MouthTrainOptions {
 }
 
 export const DEFAULT_MOUTH_TRAIN: Omit<MouthTrainOptions, 'seed'> = {
-  cols: 32, rows: 16, edges: [0.08, 0.15, 0.25, 0.35, 1.0], valShare: 0.1, devShare: 0.1, minDevFaces: 10, minColourFaces: 40, table: 'exemplar', exemplarPool: 600,
+  cols: 32, rows: 16, edges: [0.08, 0.15, 0.25, 0.35, 1.0], valShare: 0.1, devShare: 0.1, minDevFaces: 10, minColourFaces: 40, table: 'exemplar', exemplarPool: 600, exemplarContrast: 'medoid',
   conditions: ['neutral', 'happy', 'sad', 'surprised', 'angry', 'fearful', 'disgusted', 'contempt'], minConditionFaces: 25,
 };
 
@@ -243,7 +250,7 @@ export function trainMouth(faces: readonly MouthFace[], o: MouthTrainOptions): M
     const own = c.colourFaces >= o.minColourFaces;
     c.chroma = own ? 'own' : 'pooled';
     const num = own ? chromaNum[b]! : poolNum, den = own ? chromaDen[b]! : poolDen;
-    const exemplar = lumRatios(medoid(fitByBin[b]!, o.exemplarPool, subSeed(o.seed, `mouth-exemplar-${b}`)), cells);
+    const exemplar = exemplarLum(fitByBin[b]!, cells, subSeed(o.seed, `mouth-exemplar-${b}`), o);
     for (let i = 0; i < cells; i++) {
       const lum = lumSum[b]![i]! / c.faces;
       for (let ch = 0; ch < 3; ch++) {
@@ -322,7 +329,7 @@ function conditionedTables(base: MouthTable, fitByBin: readonly MouthFace[][], e
       ok.push(true); fr.push(set);
       let lum: Float64Array;
       if (o.table === 'exemplar') {
-        lum = lumRatios(medoid(mine, o.exemplarPool, subSeed(o.seed, `mouth-exemplar-${b}-${emotion}`)), cells);
+        lum = exemplarLum(mine, cells, subSeed(o.seed, `mouth-exemplar-${b}-${emotion}`), o);
       } else {
         lum = new Float64Array(cells);
         for (const f of mine) { const l = lumRatios(f, cells); for (let i = 0; i < cells; i++) lum[i] = lum[i]! + l[i]! / mine.length; }
@@ -360,6 +367,26 @@ function measureConditions(base: MouthTable, c: ConditionedTables, val: readonly
 }
 
 type TrainingConditionMetrics = MouthTraining['conditionMetrics'];
+
+/**
+ * The exemplar's luminance ratios per cell: the medoid of `faces` (medoid below), with its
+ * contrast as o.exemplarContrast says (see MouthTrainOptions).
+ */
+function exemplarLum(faces: readonly MouthFace[], cells: number, seed: number, o: Pick<MouthTrainOptions, 'exemplarPool' | 'exemplarContrast'>): Float64Array {
+  const lum = lumRatios(medoid(faces, o.exemplarPool, seed), cells);
+  if (o.exemplarContrast === 'medoid') return lum;
+  const spreads = faces.map((f) => interiorContrast(lumRatios(f, cells))).sort((a, b) => a - b);
+  return withContrast(lum, spreads[Math.floor(spreads.length / 2)]!);
+}
+
+/** Luminance ratios whose ln spread about their ln mean is scaled to `target` (capped as lumRatios caps). */
+export function withContrast(lum: Float64Array, target: number): Float64Array {
+  const own = interiorContrast(lum);
+  if (!(own > 1e-6)) return Float64Array.from(lum);
+  const n = lum.length, logs = Array.from(lum, (v) => Math.log(Math.max(v, 1e-3)));
+  const mean = logs.reduce((a, b) => a + b, 0) / n, k = target / own;
+  return Float64Array.from(logs, (l) => Math.min(Math.exp(mean + (l - mean) * k), MAX_RATIO));
+}
 
 /** A face's luminance relative to its skin, per cell (capped as the mean's). */
 function lumRatios(f: MouthFace, cells: number): Float64Array {
