@@ -33,7 +33,8 @@ Options
                        dev: EmoteBot's own dev classifier (emotebot train dev-classifier), a measure
                        choices may be made from. Its bar is --per-emotion dev-part photos per emotion
                        from each --dev-data set (not --real's val photos; --real none still skips it);
-                       identity is not measured
+                       identity is not measured; also writes mean-crops.png (the judge's mean face
+                       crop per emotion, real dev photos beside each model's renders)
   --dev-model <dir>    the dev classifier (default models/dev-classifier)
   --dev-data <file>    a face dataset (.ebds) for the dev judge's bar and --dev-faces; repeat
                        (default ${DEFAULT_DEV_DATA.map((f) => path.relative(PROJECT_ROOT, f)).join(', ')})
@@ -132,7 +133,7 @@ export async function evalMain(argv: string[], io: EvalIo = STDIO): Promise<numb
       log,
     });
     const short = report.targets.filter((t) => t.met === false);
-    io.out(`wrote ${files.summary}, ${files.json} and ${files.contactSheet} in ${((performance.now() - started) / 1000).toFixed(0)} s`);
+    io.out(`wrote ${files.summary}, ${files.json}${files.meanCrops ? `, ${files.contactSheet} and ${files.meanCrops}` : ` and ${files.contactSheet}`} in ${((performance.now() - started) / 1000).toFixed(0)} s`);
     io.out(`${short.length} of ${report.targets.filter((t) => t.met !== null).length} targets not met${short.length ? ':' : ''}`);
     for (const t of short) io.out(`  ${t.what}: ${t.value} (target: ${t.target})`);
     return 0;

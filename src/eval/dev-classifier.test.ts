@@ -6,8 +6,8 @@ import { describe, expect, it } from 'vitest';
 import { createRng, gaussian } from '../core/rng.ts';
 import { encodeModel, ModelError } from '../models/manifest.ts';
 import {
-  classFigures, classifyFace, cropFace, cropFeatures, type CropWindow, DEFAULT_FEATURES, DEFAULT_WINDOW, DEV_CLASSES, DEV_MODEL_NAME, DEV_MODEL_VERSION,
-  devClassifierTensors, type FeatureSpec, featureLength, featureStats, hog, hogLength, loadDevClassifier, luminance, mirrorCrop, normaliseCrop,
+  classFigures, classifyFace, classifyFaceWithCrop, cropFace, cropFeatures, type CropWindow, DEFAULT_FEATURES, DEFAULT_WINDOW, DEV_CLASSES, DEV_MODEL_NAME, DEV_MODEL_VERSION,
+  devClassifierTensors, faceCrop, type FeatureSpec, featureLength, featureStats, hog, hogLength, loadDevClassifier, luminance, mirrorCrop, normaliseCrop,
   predictProba, predictStandardised, similarityRow, type SoftmaxModel, standardise, trainSoftmax,
 } from './dev-classifier.ts';
 
@@ -184,6 +184,11 @@ describe('the dev classifier as a versioned model', () => {
     expect(Object.keys(p)).toEqual([...DEV_CLASSES]);
     expect(Object.values(p).reduce((a, b) => a + b, 0)).toBeCloseTo(1, 9);
     expect(classifyFace(m, image, SIM)).toEqual(p);
+    // The crop it classified comes back with the same probabilities, and is the face's normalised crop.
+    const both = classifyFaceWithCrop(m, image, SIM);
+    expect(both.probabilities).toEqual(p);
+    expect(Array.from(both.crop)).toEqual(Array.from(faceCrop(image, SIM, window)));
+    expect(Array.from(both.crop)).toEqual(Array.from(normaliseCrop(cropFace(luminance(image), 100, 100, SIM, window))));
   });
 
   it('refuses changed weights, another model, and a manifest whose shapes do not fit', async () => {

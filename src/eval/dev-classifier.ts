@@ -244,10 +244,14 @@ export function cropFeatures(crop: Float32Array, size: number, spec: FeatureSpec
   return out;
 }
 
+/** The normalised crop of one face (window.size x window.size, row-major): what the features are computed from. */
+export function faceCrop(image: PixelImage, sim: FaceSimilarity, window: CropWindow = DEFAULT_WINDOW): Float32Array {
+  return normaliseCrop(cropFace(luminance(image), image.width, image.height, sim, window));
+}
+
 /** Crop, normalise, features: what the classifier sees of one face. */
 export function faceFeatures(image: PixelImage, sim: FaceSimilarity, window: CropWindow = DEFAULT_WINDOW, spec: FeatureSpec = DEFAULT_FEATURES): Float32Array {
-  const crop = normaliseCrop(cropFace(luminance(image), image.width, image.height, sim, window));
-  return cropFeatures(crop, window.size, spec);
+  return cropFeatures(faceCrop(image, sim, window), window.size, spec);
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -485,6 +489,15 @@ export async function loadDevClassifier(manifestJson: unknown, weights: Uint8Arr
 
 /** Probabilities per class of the face with this similarity in the image. */
 export function classifyFace(model: DevClassifier, image: PixelImage, sim: FaceSimilarity): Record<DevClass, number> {
-  const p = predictProba(model.softmax, faceFeatures(image, sim, model.window, model.features));
-  return Object.fromEntries(model.classes.map((c, i) => [c, p[i]!])) as Record<DevClass, number>;
+  return classifyFaceWithCrop(model, image, sim).probabilities;
+}
+
+/**
+ * Probabilities per class of the face with this similarity in the image, and the normalised crop
+ * they were computed from (model.window.size squared values, row-major).
+ */
+export function classifyFaceWithCrop(model: DevClassifier, image: PixelImage, sim: FaceSimilarity): { probabilities: Record<DevClass, number>; crop: Float32Array } {
+  const crop = faceCrop(image, sim, model.window);
+  const p = predictProba(model.softmax, cropFeatures(crop, model.window.size, model.features));
+  return { probabilities: Object.fromEntries(model.classes.map((c, i) => [c, p[i]!])) as Record<DevClass, number>, crop };
 }

@@ -62,7 +62,7 @@ describe('the dev judge', () => {
   let detector: FaceDetector;
   beforeAll(async () => { detector = await createHumanDetector(); });
 
-  it('finds the face, gives 7 probabilities and no descriptor; a blank image has no face', async () => {
+  it('finds the face, gives 7 probabilities, the crop it classified and no descriptor; a blank image has no face', async () => {
     const dims = featureLength(DEFAULT_WINDOW.size, DEFAULT_FEATURES);
     const rng = createRng(2);
     const softmax = {
@@ -79,12 +79,19 @@ describe('the dev judge', () => {
     const v = await judge.judge(await readImageFile(mona));
     expect(v.detected).toBe(true);
     expect(v.descriptor).toBeNull();
+    // The crop it classified: the canonical window, normalised (mean 0, standard deviation 1).
+    expect(v.crop).toHaveLength(DEFAULT_WINDOW.size ** 2);
+    const crop = Array.from(v.crop!), mean = crop.reduce((a, b) => a + b, 0) / crop.length;
+    expect(mean).toBeCloseTo(0, 4);
+    expect(crop.reduce((a, b) => a + (b - mean) ** 2, 0) / crop.length).toBeCloseTo(1, 3);
     expect(Object.values(v.expressions).reduce((a, b) => a + b, 0)).toBeCloseTo(1, 6);
     expect(v.topProbability).toBe(Math.max(...Object.values(v.expressions)));
     const again = await judge.judge(await readImageFile(mona));
     expect(again.expressions).toEqual(v.expressions);
+    expect(again.crop).toEqual(v.crop);
     const blank = await judge.judge({ data: new Uint8Array(64 * 64 * 4).fill(200), width: 64, height: 64, channels: 4 });
     expect(blank).toMatchObject({ detected: false, top: null, descriptor: null });
+    expect(blank.crop).toBeUndefined();
   }, 60_000);
 });
 

@@ -17,7 +17,7 @@ import { alignMesh } from '../data/align.ts';
 import { DEFAULT_RULE } from '../data/preprocess.ts';
 import type { FaceDetector } from '../face/types.ts';
 import { readModelDir } from '../models/files.ts';
-import { classifyFace, DEV_MODEL_NAME, DEV_MODEL_VERSIONS, type DevClassifier, devClassifierFromLoaded } from './dev-classifier.ts';
+import { classifyFaceWithCrop, DEV_MODEL_NAME, DEV_MODEL_VERSIONS, type DevClassifier, devClassifierFromLoaded } from './dev-classifier.ts';
 import { JUDGE_LABELS, type Judge, type JudgeLabel, topLabel } from './judge.ts';
 
 export const DEFAULT_DEV_MODEL_DIR = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..', 'models', 'dev-classifier');
@@ -51,11 +51,11 @@ export function createDevJudge(model: DevClassifier, detector: FaceDetector): Ju
       const face = faces[0];
       if (!face) return { detected: false, score: 0, expressions: EMPTY(), top: null, topProbability: 0, descriptor: null };
       const { similarity } = alignMesh(face.mesh);
-      const p = classifyFace(model, raster, similarity);
+      const { probabilities: p, crop } = classifyFaceWithCrop(model, raster, similarity);
       const expressions = EMPTY();
       for (const l of JUDGE_LABELS) expressions[l] = p[l];
       const top = topLabel(expressions);
-      return { detected: true, score: face.score, expressions, top, topProbability: expressions[top], descriptor: null };
+      return { detected: true, score: face.score, expressions, top, topProbability: expressions[top], descriptor: null, crop };
     },
   };
 }

@@ -64,6 +64,12 @@ export interface Verdict {
   topProbability: number;
   /** 128-D face descriptor (null when no face or not asked for). */
   descriptor: Float32Array | null;
+  /**
+   * The normalised luminance crop the judge classified (square, row-major; the dev judge's 48x48
+   * canonical window, src/eval/dev-classifier.ts), for judges that have one; absent otherwise
+   * (face-api) and when no face was found.
+   */
+  crop?: Float32Array;
 }
 
 export interface JudgeOptions {

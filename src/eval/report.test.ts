@@ -62,6 +62,7 @@ describe('report schema', () => {
       ['label without face', (r) => { r.cells[0]!.detected = false; }, /top label exactly when/],
       ['bad label', (r) => { (r.cells[0] as { top: string }).top = 'contempt'; }, /cells\[0\]\.top/],
       ['counts', (r) => { r.models[0]!.rows[0]!.correct = 5; }, /correct <= detected <= n/],
+      ['mean crops file', (r) => { (r.files as Record<string, unknown>).meanCrops = 3; }, /files\.meanCrops/],
     ];
     for (const [name, mutate, expected] of cases) {
       const r = smallReport();
@@ -77,5 +78,13 @@ describe('report schema', () => {
     for (const h of ['## 1. The bar', '## 2. Rendered faces', '### Identity', '## 3. Animation', '## 4. Targets']) expect(md).toContain(h);
     expect(md).not.toMatch(/NaN|undefined/);
     expect(md).toContain('| contempt | no judge label |');
+    expect(md).not.toContain('Mean crops');
+  });
+
+  it('names the mean-crops picture and says how to read it when there is one (dev judge)', () => {
+    const r = smallReport();
+    r.files.meanCrops = 'out/mean-crops.png';
+    expect(checkReport(r)).toEqual([]);
+    expect(renderMarkdown(r)).toMatch(/Mean crops: out\/mean-crops\.png \(.*mid grey = no change/);
   });
 });

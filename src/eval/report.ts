@@ -114,7 +114,8 @@ export interface EvalReport {
   cells: Cell[];
   animation: AnimationFigures[];
   targets: TargetCheck[];
-  files: { summary: string; json: string; contactSheet: string };
+  /** meanCrops: the dev judge's mean-crops picture (only with the dev judge). */
+  files: { summary: string; json: string; contactSheet: string; meanCrops?: string };
   notes: string[];
 }
 
@@ -200,6 +201,7 @@ export function checkReport(value: unknown): string[] {
     const r = value as EvalReport;
     const names = new Set(r.models.map((m) => m.name));
     const faces = new Set(r.faces.map((f) => f.id));
+    if ('meanCrops' in r.files && typeof r.files.meanCrops !== 'string') errors.push('report.files.meanCrops: expected a string');
     r.cells.forEach((c, i) => {
       if (!names.has(c.model)) errors.push(`report.cells[${i}].model: "${c.model}" is not in report.models`);
       if (!faces.has(c.face)) errors.push(`report.cells[${i}].face: "${c.face}" is not in report.faces`);
@@ -335,6 +337,11 @@ export function renderMarkdown(r: EvalReport): string {
   p('');
   p(`Contact sheet: ${r.files.contactSheet} (rows: face and model; columns: emotions; each cell labelled with the judge's top label and its probability, ` +
     'green when it is the emotion asked for, red when not, orange when no face was found, grey where the judge has no label).', '');
+  if (r.files.meanCrops) {
+    p(`Mean crops: ${r.files.meanCrops} (the dev judge's normalised luminance face crop, the one it classifies, averaged per emotion; rows: the real dev photos, each model's renders, ` +
+      'then each model minus the real photos; first column the mean neutral crop, then each emotion\'s mean minus the row\'s neutral, mid grey = no change, ' +
+      'darker = darker than neutral: a dark patch in a "model - real" row is something the renders darken, such as an open mouth, that real faces of that emotion do not).', '');
+  }
   if (r.notes.length) {
     p('## Notes', '');
     for (const n of r.notes) p(`- ${n}`);

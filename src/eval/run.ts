@@ -1,7 +1,8 @@
 /**
  * One evaluation run: the judge on real photos (the bar), every face at every emotion with
  * every model, the animation figures, then the report folder (summary.md, report.json,
- * contact-sheet.png). The judge only measures: nothing here feeds back into EmoteBot.
+ * contact-sheet.png, and with the dev judge mean-crops.png). The judge only measures: nothing
+ * here feeds back into EmoteBot.
  */
 import { createHash } from 'node:crypto';
 import { existsSync } from 'node:fs';
@@ -24,7 +25,8 @@ import {
   type Cell, checkReport, type EvalReport, type FaceEntry, type ModelRow, type ModelSection, type RateFigures, type RealRow, type RealSection,
   renderMarkdown, REPORT_SCHEMA, type TargetCheck,
 } from './report.ts';
-import { ContactSheet } from './sheet.ts';
+import { MeanCropSums, type MeanCropTable, meanCropTable, REAL_ROW } from './mean-crops.ts';
+import { ContactSheet, meanCropsPng } from './sheet.ts';
 
 export const PROJECT_ROOT = path.resolve(import.meta.dirname, '../..');
 /** The default face set: the Mona Lisa test fixture and the EmoteBot character. */
@@ -130,7 +132,11 @@ class CachedJudge {
   }
 }
 
-async function measureReal(options: EvalOptions, judge: CachedJudge, log: (l: string) => void): Promise<RealSection> {
+/**
+ * Measures the judge on real photos. With `crops`, every photo the judge found a face on adds the
+ * crop it classified (when the judge gives one) to the REAL_ROW means, counted as the tallies count.
+ */
+async function measureReal(options: EvalOptions, judge: CachedJudge, log: (l: string) => void, crops: MeanCropSums | null = null): Promise<RealSection> {
   const empty = (): RealSection => ({
     status: 'skipped', dataDir: options.realDir, perEmotion: options.perEmotion, sources: [],
     rows: EMOTIONS.map((e): RealRow => ({ emotion: e, judgeLabel: judgeLabelFor(e), ...rateFigures(emptyTally()), confusion: {}, bySource: {} })),
@@ -166,6 +172,7 @@ async function measureReal(options: EvalOptions, judge: CachedJudge, log: (l: st
       const t = tallies.get(key) ?? emptyTally();
       addVerdict(t, judgeLabelFor(s.emotion) ?? '(no judge label)', v.top);
       tallies.set(key, t);
+      if (crops && v.detected && v.crop) crops.add(REAL_ROW, s.emotion, v.crop);
     }
     done++;
     if (done % 50 === 0 || done === set.samples.length) log(`real photos: ${done}/${set.samples.length} (${((performance.now() - started) / 1000).toFixed(0)} s)`);
@@ -231,7 +238,9 @@ function sourceImage(face: EvalFace): Uint8ClampedArray {
 
 export interface EvalResult {
   report: EvalReport;
-  files: { summary: string; json: string; contactSheet: string };
+  files: { summary: string; json: string; contactSheet: string; meanCrops?: string };
+  /** The mean-crops table drawn in mean-crops.png (dev judge only). */
+  meanCrops?: MeanCropTable;
 }
 
 export async function runEvaluation(options: EvalOptions): Promise<EvalResult> {
@@ -267,8 +276,11 @@ export async function runEvaluation(options: EvalOptions): Promise<EvalResult> {
   if (!judgeImpl) log('loading the judge (face-api on wasm)');
   const judge = new CachedJudge(judgeImpl ?? (await createFaceApiJudge()));
 
+  // Mean crops (dev judge only): real photos and renders, counted as the accuracy tables count.
+  const crops = dev ? new MeanCropSums() : null;
+
   // 1. The bar.
-  const real = await measureReal(options, judge, log);
+  const real = await measureReal(options, judge, log, crops);
 
   // 2. Faces and renders.
   const { opened, skipped } = await openFaces(files, options, getDetector, log);
@@ -312,6 +324,7 @@ export async function runEvaluation(options: EvalOptions): Promise<EvalResult> {
             identityDistance: identity, expressions: { ...v.expressions },
           };
           cells.push(cell);
+          if (crops && v.detected && v.crop) crops.add(model.name, emotion, v.crop);
           await sheet.add(o.face.id, model.name, rgba, o.size, cell);
           done++;
           log(`renders: ${done}/${total} ${o.face.id} ${model.name} ${emotion}: ${v.detected ? `${v.top} ${v.topProbability.toFixed(2)}` : 'no face'}`);
@@ -329,7 +342,10 @@ export async function runEvaluation(options: EvalOptions): Promise<EvalResult> {
   // 4. The report.
   const modelSections = models.map((m) => modelSection(m, cells.filter((c) => c.model === m.name), real, faces));
   const out = path.resolve(options.out);
-  const written = { summary: path.join(out, 'summary.md'), json: path.join(out, 'report.json'), contactSheet: path.join(out, 'contact-sheet.png') };
+  const written: EvalResult['files'] = {
+    summary: path.join(out, 'summary.md'), json: path.join(out, 'report.json'), contactSheet: path.join(out, 'contact-sheet.png'),
+    ...(crops ? { meanCrops: path.join(out, 'mean-crops.png') } : {}),
+  };
   const report: EvalReport = {
     schema: REPORT_SCHEMA,
     createdAt: new Date().toISOString(),
@@ -368,8 +384,10 @@ export async function runEvaluation(options: EvalOptions): Promise<EvalResult> {
   await writeFile(written.json, JSON.stringify(report, null, 1) + '\n');
   await writeFile(written.summary, renderMarkdown(report));
   await writeFile(written.contactSheet, await sheet.png());
+  const meanCrops = crops ? meanCropTable(crops, models.map((m) => m.name)) : undefined;
+  if (meanCrops && written.meanCrops) await writeFile(written.meanCrops, await meanCropsPng(meanCrops));
   log(`judge calls: ${judge.calls}`);
-  return { report, files: written };
+  return { report, files: written, ...(meanCrops ? { meanCrops } : {}) };
 }
 
 function modelSection(model: ExpressionModel, cells: readonly Cell[], real: RealSection, faces: readonly FaceEntry[]): ModelSection {
