@@ -53,6 +53,10 @@ Options
   --rig-for <list>      emotions whose generated codes are replaced by the rig's prototype at run
                         time (comma-separated, e.g. sad,fearful); training and the measurement are
                         unchanged, the manifest says which and why
+  --shape <auto|class-mean|intensity-1>  which learned shape beyond the rig's fields ships: auto
+                        (default) chooses on the dev part with a landmark classifier; the others
+                        force one (e.g. when a dev measure on rendered images chose it); the
+                        landmark classifier's figures are recorded either way
   --identity-from <people|faces>  principal components of each named person's mean neutral face
                         (default; needs data that names people) or of every neutral face
   --quiet               no progress on stderr`;
@@ -96,7 +100,7 @@ export async function runTrainExpressions(args: string[], io: Io): Promise<numbe
     options: {
       data: { type: 'string', multiple: true }, videos: { type: 'string' }, out: { type: 'string', default: path.join('models', 'expression-gan') },
       report: { type: 'string', default: path.join('reports', 'expression-gan') }, seed: { type: 'string' }, steps: { type: 'string' },
-      'ablation-steps': { type: 'string' }, identity: { type: 'string' }, 'identity-from': { type: 'string' }, 'rig-for': { type: 'string' }, quiet: { type: 'boolean', default: false },
+      'ablation-steps': { type: 'string' }, identity: { type: 'string' }, 'identity-from': { type: 'string' }, 'rig-for': { type: 'string' }, shape: { type: 'string', default: 'auto' }, quiet: { type: 'boolean', default: false },
     },
   });
   if (positionals.length > 0) throw new EmoteBotError('bad-argument', `unexpected argument "${positionals[0]}" (see emotebot train expressions --help)`);
@@ -106,6 +110,8 @@ export async function runTrainExpressions(args: string[], io: Io): Promise<numbe
   const ablationSteps = numberOption('ablation-steps', values['ablation-steps'], 1000, 0, 1_000_000, true);
   const identity = numberOption('identity', values.identity, DEFAULT_SPACE.identityComponents, 0, 200, true);
   const quiet = values.quiet;
+  const shapeOption = values.shape;
+  if (shapeOption !== 'auto' && shapeOption !== 'class-mean' && shapeOption !== 'intensity-1') throw new EmoteBotError('bad-argument', `--shape must be "auto", "class-mean" or "intensity-1", got "${shapeOption}"`);
   const rigFor = (values['rig-for'] ?? '').split(',').map((x) => x.trim()).filter(Boolean);
   for (const e of rigFor) if (!GAN_EMOTIONS.includes(e as (typeof GAN_EMOTIONS)[number])) throw new EmoteBotError('bad-argument', `--rig-for: "${e}" is not one of ${GAN_EMOTIONS.join(', ')}`);
   const command = ['emotebot', 'train', 'expressions', ...args].map(quote).join(' ');
@@ -204,9 +210,10 @@ export async function runTrainExpressions(args: string[], io: Io): Promise<numbe
       classMean: partRecognisability(withShape(shape.classMean), faces, fitOnly, choiceClasses, PART_DEV, seed),
       fieldsOnly: partRecognisability(withShape(null), faces, fitOnly, choiceClasses, PART_DEV, seed),
     };
-    const shapeKind: 'intensityOne' | 'classMean' = shapeDev.classMean > shapeDev.intensityOne ? 'classMean' : 'intensityOne';
+    const shapeKind: 'intensityOne' | 'classMean' = shapeOption === 'class-mean' ? 'classMean' : shapeOption === 'intensity-1' ? 'intensityOne'
+      : shapeDev.classMean > shapeDev.intensityOne ? 'classMean' : 'intensityOne';
     const shapeFields = shapeKind === 'classMean' ? shape.classMean : shape.fields;
-    log(io, quiet, `emotebot: shape choice on the dev part (balanced recall, classifier on the fit part): at intensity 1 ${(shapeDev.intensityOne * 100).toFixed(1)}%, class mean ${(shapeDev.classMean * 100).toFixed(1)}%, fields only ${(shapeDev.fieldsOnly * 100).toFixed(1)}%; shipping the ${shapeKind === 'classMean' ? 'class mean' : 'line at intensity 1'}`);
+    log(io, quiet, `emotebot: shape choice on the dev part (balanced recall, classifier on the fit part): at intensity 1 ${(shapeDev.intensityOne * 100).toFixed(1)}%, class mean ${(shapeDev.classMean * 100).toFixed(1)}%, fields only ${(shapeDev.fieldsOnly * 100).toFixed(1)}%; shipping the ${shapeKind === 'classMean' ? 'class mean' : 'line at intensity 1'}${shapeOption === 'auto' ? '' : ` (--shape ${shapeOption})`}`);
     const provisional = createExpressionModel({ manifest: placeholderManifest(), space, generator: result.generator, learned, envelope, noiseScale: RUNTIME_NOISE_SCALE, shapeFields });
     const measured = await Progress.phase('measuring on held-out faces', measureAll(tf, prepared, provisional, rig.basis, seed), quiet);
     if (!quiet) io.err(measured.text);
@@ -221,7 +228,7 @@ export async function runTrainExpressions(args: string[], io: Io): Promise<numbe
           tensor: 'shape.residual',
           meaning: 'per emotion (conditions order), canonical cm, from the fit part: r is a face\'s departure from the mean neutral face (identity projected out) minus the rig fields at its own code minus the neutral faces\' mean of the same; the candidates are the residual at intensity 1 of a line through neutral, sum t r / sum t^2 (t the intensity labels), and the class mean of r; zero for emotions not learned',
           shipped: shapeKind === 'classMean' ? 'class mean' : 'line at intensity 1',
-          choice: { part: 'dev', measure: 'balanced recall of run-time codes at intensity 1 (as shipped: --rig-for emotions on the rig prototypes; fields plus the shape) on dev neutral faces, landmark classifier trained on the fit part alone', ...shapeDev },
+          choice: { part: 'dev', measure: 'balanced recall of run-time codes at intensity 1 (as shipped: --rig-for emotions on the rig prototypes; fields plus the shape) on dev neutral faces, landmark classifier trained on the fit part alone', ...shapeDev, ...(shapeOption === 'auto' ? {} : { forced: `--shape ${shapeOption}` }) },
           runtime: 'the rig adds sum_e a_e(code) shape_e, a_e >= 0 read by NNLS against this model\'s code for each emotion at intensity 1 (no noise), at most 1.2; photos lose the shape of the expression neutralisation takes out',
           figures: shape.figures,
         },

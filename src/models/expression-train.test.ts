@@ -93,3 +93,13 @@ describe('training the expression GAN (synthetic faces)', () => {
     expect(m[0]).toBe(0);
   });
 });
+
+describe('emotebot train expressions: --shape', () => {
+  it('refuses an unknown shape before reading any data, naming the choices', async () => {
+    const { runTrainExpressions } = await import('./expression-commands.ts');
+    const io = { out: () => {}, err: () => {} };
+    await expect(runTrainExpressions(['--data', '/nonexistent/x.ebds', '--shape', 'median', '--quiet'], io)).rejects.toThrow(/--shape must be "auto", "class-mean" or "intensity-1", got "median"/);
+    // A known shape gets as far as the data (which is missing here).
+    await expect(runTrainExpressions(['--data', '/nonexistent/x.ebds', '--shape', 'intensity-1', '--quiet'], io)).rejects.toThrow(/x\.ebds/);
+  });
+});
