@@ -387,6 +387,8 @@ export async function runEvaluation(options: EvalOptions): Promise<EvalResult> {
   const meanCrops = crops ? meanCropTable(crops, models.map((m) => m.name)) : undefined;
   if (meanCrops && written.meanCrops) await writeFile(written.meanCrops, await meanCropsPng(meanCrops));
   log(`judge calls: ${judge.calls}`);
+  // The dev judge's detector, loaded here, is done with now.
+  if (dev && detector && !options.detector) (detector as FaceDetector).dispose();
   return { report, files: written, ...(meanCrops ? { meanCrops } : {}) };
 }
 
