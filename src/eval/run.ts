@@ -258,6 +258,11 @@ export async function runEvaluation(options: EvalOptions): Promise<EvalResult> {
     }
     return detector;
   };
+  /** Releases the detector this run loaded (not one the caller gave); a later getDetector loads it again. */
+  const releaseDetector = () => {
+    if (detector && !options.detector) detector.dispose();
+    detector = options.detector ?? null;
+  };
 
   const dev = options.judgeKind === 'dev';
   let judgeImpl = options.judge;
@@ -284,8 +289,8 @@ export async function runEvaluation(options: EvalOptions): Promise<EvalResult> {
 
   // 2. Faces and renders.
   const { opened, skipped } = await openFaces(files, options, getDetector, log);
-  // The dev judge keeps using the detector for every render.
-  if (detector && !options.detector && !dev) (detector as FaceDetector).dispose();
+  // The face-api judge needs no detector from here on; the dev judge uses it for every render.
+  if (!dev) releaseDetector();
   if (opened.length === 0) throw new EmoteBotError('no-face', 'no face to evaluate (every --faces entry was left out)');
   const sheet = new ContactSheet();
   const cells: Cell[] = [];
@@ -387,8 +392,7 @@ export async function runEvaluation(options: EvalOptions): Promise<EvalResult> {
   const meanCrops = crops ? meanCropTable(crops, models.map((m) => m.name)) : undefined;
   if (meanCrops && written.meanCrops) await writeFile(written.meanCrops, await meanCropsPng(meanCrops));
   log(`judge calls: ${judge.calls}`);
-  // The dev judge's detector, loaded here, is done with now.
-  if (dev && detector && !options.detector) (detector as FaceDetector).dispose();
+  releaseDetector();
   return { report, files: written, ...(meanCrops ? { meanCrops } : {}) };
 }
 

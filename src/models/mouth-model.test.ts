@@ -10,7 +10,7 @@ import { writeModelDir } from './files.ts';
 import { encodeModel, ModelError } from './manifest.ts';
 import { chooseMouth, readMouthModel } from './mouth-files.ts';
 import { createMouthSource, loadMouthModel, MOUTH_MODEL_NAME, MOUTH_MODEL_VERSION, type MouthModel } from './mouth-model.ts';
-import { conditionTable, DEFAULT_MOUTH_TRAIN, interiorContrast, medoid, type MouthFace, partOf, trainMouth, withContrast } from './mouth-train.ts';
+import { conditionTable, DEFAULT_MOUTH_TRAIN, interiorContrast, medoid, type MouthFace, mouthPartOf, trainMouth, withContrast } from './mouth-train.ts';
 
 /** Seeded synthetic open mouths: upper third bright (teeth), the rest dark, brighter with openness. */
 function syntheticFaces(n: number, cols: number, rows: number): MouthFace[] {
@@ -149,7 +149,7 @@ describe('the per-emotion tables', () => {
     const o = { ...opts, minConditionFaces: 20, devShare: 0.2 };
     const angry = syntheticFaces(400, cols, rows).map((f, k) => {
       const identity = `angry-${k % 80}`;
-      const l = partOf(identity, o.seed, o.valShare, o.devShare) === 'fit' ? 1.4 : 0.15;
+      const l = mouthPartOf(identity, o.seed, o.valShare, o.devShare) === 'fit' ? 1.4 : 0.15;
       return { ...f, identity, emotion: 'angry' as const, samples: Float32Array.from(f.samples, (_, i) => l * f.skin[i % 3]!) };
     });
     const r = trainMouth([...faces, ...angry], o);

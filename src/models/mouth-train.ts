@@ -173,7 +173,7 @@ function mix32(h: number): number {
  * the same hash as before the dev part existed (its figures stay comparable); dev is drawn from
  * the rest with a second, mixed hash, devShare of all people on average.
  */
-export function partOf(identity: string, seed: number, valShare: number, devShare: number): 'val' | 'dev' | 'fit' {
+export function mouthPartOf(identity: string, seed: number, valShare: number, devShare: number): 'val' | 'dev' | 'fit' {
   if (subSeed(seed, `mouth-split/${identity}`) / 4294967296 < valShare) return 'val';
   const rest = 1 - valShare;
   return rest > 0 && mix32(subSeed(seed, `mouth-dev/${identity}`)) / 4294967296 < devShare / rest ? 'dev' : 'fit';
@@ -206,7 +206,7 @@ export function trainMouth(faces: readonly MouthFace[], o: MouthTrainOptions): M
   for (const f of faces) {
     const b = binOf(edges, f.openness);
     if (b < 0) { outside++; continue; }
-    const part = partOf(f.identity, o.seed, o.valShare, o.devShare);
+    const part = mouthPartOf(f.identity, o.seed, o.valShare, o.devShare);
     if (part === 'val') { val.push(f); counts[b]!.val++; if (f.colour) counts[b]!.valColour++; continue; }
     if (part === 'dev') { dev.push(f); continue; }
     if ((f.source ?? 0) > 0) { extraByBin[b]!.push(f); continue; }
@@ -291,14 +291,16 @@ function acceptConditions(base: MouthTable, c: ConditionedTables, dev: readonly 
     const kept = b.learnedMae < a.learnedMae;
     return { emotion, devFaces: n, allMae: a.learnedMae, ownMae: b.learnedMae, kept, reason: kept ? 'own table nearer its dev mouths' : 'all-faces table as near or nearer its dev mouths' };
   });
-  const keep = c.conditions.map((_, k) => k).filter((k) => acceptance[k]!.kept);
+  return { conditioned: keepConditions(c, (k) => acceptance[k]!.kept), acceptance };
+}
+
+/** The conditions (with their tables and counts) for which keep(k) holds, in order. */
+function keepConditions(c: ConditionedTables, keep: (k: number) => boolean): ConditionedTables {
+  const kept = c.conditions.map((_, k) => k).filter(keep);
   const n = c.rgb.length / Math.max(1, c.conditions.length);
-  const rgb = new Float32Array(keep.length * n);
-  keep.forEach((k, j) => rgb.set(c.rgb.subarray(k * n, (k + 1) * n), j * n));
-  return {
-    conditioned: { conditions: keep.map((k) => c.conditions[k]!), rgb, faces: keep.map((k) => c.faces[k]!), own: keep.map((k) => c.own[k]!), from: keep.map((k) => c.from[k]!) },
-    acceptance,
-  };
+  const rgb = new Float32Array(kept.length * n);
+  kept.forEach((k, j) => rgb.set(c.rgb.subarray(k * n, (k + 1) * n), j * n));
+  return { conditions: kept.map((k) => c.conditions[k]!), rgb, faces: kept.map((k) => c.faces[k]!), own: kept.map((k) => c.own[k]!), from: kept.map((k) => c.from[k]!) };
 }
 
 /**
@@ -344,10 +346,7 @@ function conditionedTables(base: MouthTable, fitByBin: readonly MouthFace[][], e
     faces.push(fk); own.push(ok); from.push(fr);
   });
   // An emotion that took no bin of its own is the all-faces table: not kept (the renderers use that table for it).
-  const kept = o.conditions.map((_, k) => k).filter((k) => own[k]!.some(Boolean));
-  const keptRgb = new Float32Array(kept.length * n);
-  kept.forEach((k, j) => keptRgb.set(rgb.subarray(k * n, (k + 1) * n), j * n));
-  return { conditions: kept.map((k) => o.conditions[k]!), rgb: keptRgb, faces: kept.map((k) => faces[k]!), own: kept.map((k) => own[k]!), from: kept.map((k) => from[k]!) };
+  return keepConditions({ conditions: o.conditions, rgb, faces, own, from }, (k) => own[k]!.some(Boolean));
 }
 
 function measureConditions(base: MouthTable, c: ConditionedTables, val: readonly MouthFace[], o: MouthTrainOptions): TrainingConditionMetrics {
