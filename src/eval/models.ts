@@ -113,12 +113,13 @@ export interface ModelDirs { expressions?: string; detail?: string; mouth?: stri
  * `emotebot render --expressions gan` uses it (its codes through the same rig, and a photo's own
  * expression taken out first, the learned mouth interior on photos). Loading fails when no trained
  * model is there. `fieldsOnly`: the codes through the fields alone; `mouth: 'procedural'`: the
- * procedural mouth interior instead of the learned one.
+ * procedural mouth interior instead of the learned one; `eyes: 'warp'`: the eye openings
+ * stretched by the warp instead of drawn as eyeballs under the lids (render/eyes.ts).
  */
-export interface GanVariant { detail?: 'none' | 'mean' | 'gan'; fieldsOnly?: boolean; mouth?: 'learned' | 'procedural' }
+export interface GanVariant { detail?: 'none' | 'mean' | 'gan'; fieldsOnly?: boolean; mouth?: 'learned' | 'procedural'; eyes?: 'rigid' | 'warp' }
 
 export async function loadGanModel(seed: number, dirs: ModelDirs = {}, variant: GanVariant = {}): Promise<ExpressionModel> {
-  const { detail = 'none', fieldsOnly = false, mouth: mouthKind = 'learned' } = variant;
+  const { detail = 'none', fieldsOnly = false, mouth: mouthKind = 'learned', eyes = 'rigid' } = variant;
   let choice;
   try {
     choice = await chooseExpressions('gan', seed, dirs.expressions);
@@ -134,7 +135,7 @@ export async function loadGanModel(seed: number, dirs: ModelDirs = {}, variant: 
   const detailModel = detail === 'none' ? null : await readDetailModel(dirs.detail);
   const learned = mouthKind === 'learned' ? await learnedMouth(dirs.mouth) : {};
   const mouth = learned.model;
-  const name = (fieldsOnly ? 'gan-fields' : detail === 'none' ? 'gan' : detail === 'mean' ? 'gan+mean' : 'gan+detail') + (mouthKind === 'procedural' ? '/procedural-mouth' : '');
+  const name = (fieldsOnly ? 'gan-fields' : detail === 'none' ? 'gan' : detail === 'mean' ? 'gan+mean' : 'gan+detail') + (mouthKind === 'procedural' ? '/procedural-mouth' : '') + (eyes === 'warp' ? '/warped-eyes' : '');
   return {
     name,
     description: fieldsOnly
@@ -142,12 +143,14 @@ export async function loadGanModel(seed: number, dirs: ModelDirs = {}, variant: 
       : (detail === 'none'
         ? 'learned expressions (src/models/expression-gan.ts, shipped in models/expression-gan/): generated codes through the rig\'s fields plus the learned shape beyond them; photos neutralised first; geometry only'
         : `the same, plus ${detail === 'mean' ? 'the per-emotion mean real detail (the baseline the detail model ships: its manifest says which, class mean or at intensity 1)' : 'generated detail'} (models/expression-detail/) laid on the face as shading; photos only`)
-      + (mouth ? '; the learned mouth interior (models/mouth-interior/)' : `; the procedural mouth interior${learned.note ? ` (${learned.note})` : ''}`),
+      + (mouth ? '; the learned mouth interior (models/mouth-interior/)' : `; the procedural mouth interior${learned.note ? ` (${learned.note})` : ''}`)
+      + (eyes === 'warp' ? '; the eye openings stretched by the warp (no eyeball pass)' : ''),
     open(face) {
       if (face.kind !== 'photo' && detailModel) return null; // detail is for photos; the character is measured once, as "gan"
       const renderer = face.kind === 'photo'
         ? createPhotoRenderer({ image: face.image, mesh: face.mesh }, rig, {
           ...(neutralise ? { neutralise } : {}),
+          ...(eyes === 'warp' ? { eyes: false } : {}),
           ...(mouth ? { mouth: createMouthSource(mouth, choice.emotionCode) } : {}),
           ...(detailModel ? { detail: createDetailLayer(detailModel, { kind: detail === 'mean' ? 'mean' : 'gan', codeFor: choice.emotionCode, seed }), photoExpression: choice.photoExpression } : {}),
         })
@@ -158,7 +161,7 @@ export async function loadGanModel(seed: number, dirs: ModelDirs = {}, variant: 
       };
     },
     // The motion is the same as "gan"'s: measured once.
-    ...(detail === 'none' && !fieldsOnly && mouthKind === 'learned' ? { codeFor } : {}),
+    ...(detail === 'none' && !fieldsOnly && mouthKind === 'learned' && eyes === 'rigid' ? { codeFor } : {}),
   };
 }
 
@@ -171,6 +174,7 @@ export const EXPRESSION_MODELS: Readonly<Record<string, (seed: number, dirs: Mod
   'gan-fields': (seed, dirs) => loadGanModel(seed, dirs, { fieldsOnly: true }),
   'gan+mean': (seed, dirs) => loadGanModel(seed, dirs, { detail: 'mean' }),
   'gan+mean/procedural-mouth': (seed, dirs) => loadGanModel(seed, dirs, { detail: 'mean', mouth: 'procedural' }),
+  'gan+mean/warped-eyes': (seed, dirs) => loadGanModel(seed, dirs, { detail: 'mean', eyes: 'warp' }),
   'gan+detail': (seed, dirs) => loadGanModel(seed, dirs, { detail: 'gan' }),
 };
 

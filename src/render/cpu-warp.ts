@@ -1,8 +1,9 @@
 /**
  * CPU rasteriser for the photo warp: affine texture mapping per triangle with bilinear
- * sampling, plus the mouth-interior pass. Pure typed-array code (runs in Node and workers).
+ * sampling, plus the eye and mouth-interior passes. Pure typed-array code (runs in Node and workers).
  * Images are RGBA, row-major, 4 bytes per pixel.
  */
+import { EYE_OPENING_TRIANGLES, type EyeSource, type EyeTarget, eyePixel } from './eyes.ts';
 import { mouthInteriorColour, type WarpGeometry } from './geometry.ts';
 import { chromaWeight, interiorColour, type MouthInterior } from './mouth-interior.ts';
 
@@ -123,4 +124,49 @@ export function paintMouth(dst: RgbaImage, geom: WarpGeometry, dstPts: ArrayLike
       }
     }
   }
+}
+
+/** Bilinear RGB sample of src at (sx, sy), pixel centres at +0.5, edges clamped. */
+function sampleRgb(src: RgbaImage, x: number, y: number, out: Float32Array, at: number): void {
+  const sw = src.width, sd = src.data, sxMax = sw - 1, syMax = src.height - 1;
+  let sx = x - 0.5, sy = y - 0.5;
+  if (!(sx > 0)) sx = 0; else if (sx > sxMax) sx = sxMax;
+  if (!(sy > 0)) sy = 0; else if (sy > syMax) sy = syMax;
+  const ix = sx | 0, iy = sy | 0, fx = sx - ix, fy = sy - iy;
+  const ix1 = ix < sxMax ? 4 : 0, iy1 = iy < syMax ? sw * 4 : 0;
+  const p00 = (iy * sw + ix) * 4, p10 = p00 + ix1, p01 = p00 + iy1, p11 = p01 + ix1;
+  const w00 = (1 - fx) * (1 - fy), w10 = fx * (1 - fy), w01 = (1 - fx) * fy, w11 = fx * fy;
+  for (let c = 0; c < 3; c++) out[at + c] = sd[p00 + c]! * w00 + sd[p10 + c]! * w10 + sd[p01 + c]! * w01 + sd[p11 + c]! * w11;
+}
+
+/**
+ * Draws each eye's opening again over the warp (render/eyes.ts): the eyeball rigid under the
+ * moving lids, sampled from src, the part the photo's lids hid drawn. `sources` are the photo's
+ * eyes (readEyes), `targets` this frame's (eyeTargets); an eye missing from either stays warped.
+ */
+export function paintEyes(src: RgbaImage, dst: RgbaImage, dstPts: ArrayLike<number>, sources: readonly (EyeSource | undefined)[], targets: readonly (EyeTarget | undefined)[]): void {
+  const dw = dst.width, dh = dst.height, dd = dst.data;
+  const st = newSetup();
+  const px = new Float32Array(9);
+  EYE_OPENING_TRIANGLES.forEach((tris, e) => {
+    const s = sources[e], t = targets[e];
+    if (!s || !t) return;
+    for (let i = 0; i < tris.length; i += 3) {
+      const a = tris[i]!, b = tris[i + 1]!, c = tris[i + 2]!;
+      const x0 = dstPts[a * 2]!, y0 = dstPts[a * 2 + 1]!;
+      if (!setupTriangle(x0, y0, dstPts[b * 2]!, dstPts[b * 2 + 1]!, dstPts[c * 2]!, dstPts[c * 2 + 1]!, dw, dh, st)) continue;
+      for (let y = st.minY; y <= st.maxY; y++) {
+        const py = y + 0.5 - y0;
+        for (let x = st.minX; x <= st.maxX; x++) {
+          const qx = x + 0.5 - x0;
+          const l1 = st.l1x * qx + st.l1y * py, l2 = st.l2x * qx + st.l2y * py;
+          if (l1 < -1e-6 || l2 < -1e-6 || l1 + l2 > 1 + 1e-6) continue;
+          if (!eyePixel(s, t, x + 0.5, y + 0.5, px)) continue;
+          sampleRgb(src, px[0]!, px[1]!, px, 6);
+          const m = px[2]!, o = (y * dw + x) * 4;
+          for (let ch = 0; ch < 3; ch++) dd[o + ch] = px[6 + ch]! * m + px[3 + ch]!;
+        }
+      }
+    }
+  });
 }

@@ -1,12 +1,14 @@
 /**
  * The CPU photo renderer: the photo warped by its moving mesh, the expression's detail laid on
- * the face as shading (render/detail.ts, when a detail layer is given), and the mouth interior
+ * the face as shading (render/detail.ts, when a detail layer is given), the eyes drawn as
+ * eyeballs under their lids (render/eyes.ts), and the mouth interior
  * painted where the lips part. The page's WebGL renderer draws the same (render/geometry.ts).
  */
 import type { ExpressionRig } from '../core/rig.ts';
 import type { FrameState } from '../motion/animator.ts';
-import { paintMouth, type RgbaImage, warpTriangles } from './cpu-warp.ts';
+import { paintEyes, paintMouth, type RgbaImage, warpTriangles } from './cpu-warp.ts';
 import { compositeDetail, type DetailLayer, type DetailMap, shadingFactors } from './detail.ts';
+import { type EyeTarget, eyeTargets, readEyes } from './eyes.ts';
 import { buildWarpGeometry, mouthGaps, mouthOpenness, targetPositions, type WarpGeometry } from './geometry.ts';
 import { estimateSkin, type MouthSource } from './mouth-interior.ts';
 import { type FacePoser, photoPoser } from './pose.ts';
@@ -36,6 +38,11 @@ export interface PhotoRendererOptions {
    * procedural interior of geometry.ts when absent.
    */
   mouth?: MouthSource;
+  /**
+   * The eyes as rigid eyeballs under the moving lids (render/eyes.ts), the default; false: the
+   * eye openings stretched by the warp like the rest of the face.
+   */
+  eyes?: boolean;
 }
 
 /**
@@ -68,6 +75,8 @@ export function createPhotoRenderer(photo: PhotoInput, rig: ExpressionRig, optio
   let factors = new Float32Array(0);
   let factorsOf: DetailMap | null = null, factorsVersion: number | undefined;
   const scratch = detail ? new Float32Array(width * height) : new Float32Array(0);
+  const eyes = options.eyes === false ? undefined : readEyes(photo.image, photo.mesh);
+  let eyesNow: (EyeTarget | undefined)[] | undefined;
 
   return {
     width, height, geometry, poser,
@@ -88,6 +97,10 @@ export function createPhotoRenderer(photo: PhotoInput, rig: ExpressionRig, optio
           factorsVersion = map.version;
         }
         compositeDetail(dst, target, factors, map.size, scratch);
+      }
+      if (eyes) {
+        eyesNow = eyeTargets(target, 2, eyesNow);
+        paintEyes(base, dst, target, eyes, eyesNow);
       }
       const open = mouthOpenness(geometry, target);
       if (open > 0) {
