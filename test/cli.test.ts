@@ -177,6 +177,7 @@ describe('emotebot render with bad input', () => {
       [['train', 'mouth', '--data', dir, '--cache', path.join(dir, 'none.cache'), '--identity', 'person'], /--identity must be "filename" or "none", got "person"/],
       [['train', 'mouth', '--data', dir, '--data', dir, '--data', dir, '--cache', 'a', '--cache', 'b', '--cache', 'c', '--identity', 'none', '--identity', 'none'], /once per --data/],
       [['render', '--face', mona, '--mouth', 'teeth', '--out', path.join(dir, 'x.png')], /mouth/],
+      [['render', '--face', mona, '--eyes', 'closed', '--out', path.join(dir, 'x.png')], /--eyes must be "rigid" or "warp", got "closed"/],
     ];
     for (const [args, message] of bad) {
       const r = await inProcess(args);

@@ -65,6 +65,9 @@ Render options
                        where the data has enough (a surprised mouth dark, an angry one with bared
                        teeth), in the photo's own skin light; "procedural" the hand-made teeth and
                        cavity (also the fallback, with a note, when the model cannot be loaded)
+  --eyes <rigid|warp>  on photos: "rigid" (default) the eyeball stays whole under moving lids (a
+                       widened eye shows more of it, a narrowed one covers it); "warp" the eye
+                       openings stretched with the face
   --quiet              no progress or notes on stderr
 
 Examples
@@ -92,6 +95,7 @@ async function render(args: string[], io: Io): Promise<number> {
       motion: { type: 'string', default: 'gru' },
       detail: { type: 'string', default: 'auto' },
       mouth: { type: 'string', default: 'learned' },
+      eyes: { type: 'string', default: 'rigid' },
       quiet: { type: 'boolean', default: false },
     },
   });
@@ -112,9 +116,10 @@ async function render(args: string[], io: Io): Promise<number> {
   const detailKind = parseDetailKind(values.detail);
   const detail = values.face === 'bot' ? null : await chooseDetail(detailKind, expressions.emotionCode, seed);
   const mouthKind = parseMouthKind(values.mouth);
+  if (values.eyes !== 'rigid' && values.eyes !== 'warp') throw new EmoteBotError('bad-argument', `--eyes must be "rigid" or "warp", got "${values.eyes}"`);
   const mouth = values.face === 'bot' ? {} : await chooseMouth(mouthKind);
   if (mouth.note && !quiet) io.err(`emotebot: ${mouth.note}`);
-  const { renderer, info } = await Progress.phase('analysing the photo', openFace(values.face, size, expressions.rig, undefined, { neutralise: expressions.neutralise, ...(detail ? { detail, photoExpression: expressions.photoExpression } : {}), ...(mouth.model ? { mouth: createMouthSource(mouth.model, expressions.emotionCode) } : {}) }), quiet);
+  const { renderer, info } = await Progress.phase('analysing the photo', openFace(values.face, size, expressions.rig, undefined, { neutralise: expressions.neutralise, ...(values.eyes === 'warp' ? { eyes: false } : {}), ...(detail ? { detail, photoExpression: expressions.photoExpression } : {}), ...(mouth.model ? { mouth: createMouthSource(mouth.model, expressions.emotionCode) } : {}) }), quiet);
   if (!quiet) for (const n of info.notes) io.err(`emotebot: ${n}`);
   await mkdir(path.dirname(path.resolve(values.out)), { recursive: true });
   const progress = new Progress('rendering', process.stderr, quiet);

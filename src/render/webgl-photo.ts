@@ -3,8 +3,10 @@
  * rule as the CPU renderer (photo-renderer.ts), drawn by the GPU (or SwiftShader). Per frame:
  * the still photo; the moving face, its skin multiplied by the expression's detail factors
  * (render/detail.ts, sampled from a small float texture in the canonical UV layout); the band
- * to the fixed ring and the mouth opening warped from the photo's own pixels; then the mouth
- * interior blended over the opening as it parts.
+ * to the fixed ring and the mouth opening warped from the photo's own pixels; each eye's opening
+ * drawn again as a rigid eyeball under the moving lids (render/eyes.ts, the photo's eyes read
+ * once from its pixels; unless `eyes: false`); then the mouth interior blended over the opening
+ * as it parts.
  *
  * Coordinates: vertex positions are photo pixels (x right, y down); the photo fills the canvas.
  */
@@ -12,6 +14,7 @@ import type { ExpressionRig } from '../core/rig.ts';
 import type { FrameState } from '../motion/animator.ts';
 import { CANONICAL_UVS, FACE_OVAL, LANDMARK_COUNT } from '../core/topology.ts';
 import { DETAIL_TRIANGLES, shadingFactors } from './detail.ts';
+import { EYE_OPENING_TRIANGLES, type EyeAxes, type EyeSource, type EyeTarget, eyeTargets, LID_BAND, readEyes, TABLE_N } from './eyes.ts';
 import { buildWarpGeometry, mouthGaps, mouthOpenness, targetPositions, type WarpGeometry } from './geometry.ts';
 import { binPosition, chromaWeight, estimateSkin, type MouthInterior, type MouthTable, tableTexels } from './mouth-interior.ts';
 import { type PhotoRendererOptions, restDetail } from './photo-renderer.ts';
@@ -31,17 +34,34 @@ export interface WebGlPhotoInput {
   skin?: readonly [number, number, number];
 }
 
-/** The skin colour of the photo for the learned interior: given, or read from its pixels. */
-function skinOf(photo: WebGlPhotoInput): [number, number, number] | undefined {
-  if (photo.skin) return [photo.skin[0], photo.skin[1], photo.skin[2]];
+/** An RGBA raster of the photo (row-major, 4 bytes per pixel). */
+interface PhotoPixels { data: Uint8ClampedArray; width: number; height: number }
+
+/**
+ * The photo's pixels, for what is read from them once (the skin, the eyes): ImageData
+ * directly, anything else drawn into a 2D OffscreenCanvas; undefined when they cannot be read.
+ */
+function pixelsOf(photo: WebGlPhotoInput): PhotoPixels | undefined {
   const img = photo.image;
-  if (typeof ImageData !== 'undefined' && img instanceof ImageData) return estimateSkin({ data: img.data, width: img.width, height: img.height, channels: 4 }, photo.mesh);
+  if (typeof ImageData !== 'undefined' && img instanceof ImageData) return { data: img.data, width: img.width, height: img.height };
   if (typeof OffscreenCanvas === 'undefined') return undefined;
-  const c = new OffscreenCanvas(photo.width, photo.height);
-  const ctx = c.getContext('2d');
-  if (!ctx) return undefined;
-  ctx.drawImage(img as CanvasImageSource, 0, 0, photo.width, photo.height);
-  return estimateSkin({ data: ctx.getImageData(0, 0, photo.width, photo.height).data, width: photo.width, height: photo.height, channels: 4 }, photo.mesh);
+  try {
+    const c = new OffscreenCanvas(photo.width, photo.height);
+    const ctx = c.getContext('2d');
+    if (!ctx) return undefined;
+    ctx.drawImage(img as CanvasImageSource, 0, 0, photo.width, photo.height);
+    return { data: ctx.getImageData(0, 0, photo.width, photo.height).data, width: photo.width, height: photo.height };
+  } catch {
+    // A canvas the page may not read (a cross-origin image): nothing is read from the pixels.
+    return undefined;
+  }
+}
+
+/** The skin colour of the photo for the learned interior: given, or read from its pixels. */
+function skinOf(photo: WebGlPhotoInput, pixels: () => PhotoPixels | undefined): [number, number, number] | undefined {
+  if (photo.skin) return [photo.skin[0], photo.skin[1], photo.skin[2]];
+  const px = pixels();
+  return px ? estimateSkin({ ...px, channels: 4 }, photo.mesh) : undefined;
 }
 
 export interface WebGlPhotoRenderer {
@@ -66,8 +86,10 @@ out vec2 v_tex;
 out float v_side;
 out float v_gap;
 out float v_mu;
+out vec2 v_dst;
 void main() {
   v_uv = a_src / u_size;
+  v_dst = a_dst;
   v_tex = a_tex;
   v_mu = a_mu;
   v_side = a_side;
@@ -149,6 +171,85 @@ void main() {
   colour = vec4(rgb, u_open * min(1.0, 0.35 + edge / 2.0));
 }`;
 
+/** A number as a GLSL float literal. */
+const glFloat = (x: number): string => (Number.isInteger(x) ? x.toFixed(1) : String(x));
+
+/**
+ * eyes.ts eyePixel and cpu-warp.ts paintEyes, per fragment: the eye's opening drawn again, the
+ * eyeball rigid under the moving lids. v_dst is the fragment's centre in the output (photo
+ * pixels); u_src* / u_dst* are the photo's and the frame's eye frames (origin, axes, unit in
+ * pixels) and lid tables. Outside the frame's opening (eyePixel false) the plain warp pixel.
+ */
+const EYE_FRAGMENT = `#version 300 es
+precision highp float;
+precision highp int;
+const int TABLE_N = ${TABLE_N};
+const float LID_BAND = ${glFloat(LID_BAND)};
+uniform vec2 u_size;
+uniform sampler2D u_photo;
+uniform vec2 u_srcO;
+uniform vec2 u_srcE1;
+uniform vec2 u_srcE2;
+uniform float u_srcW;
+uniform vec2 u_dstO;
+uniform vec2 u_dstE1;
+uniform vec2 u_dstE2;
+uniform float u_dstW;
+uniform float u_srcTop[TABLE_N];
+uniform float u_srcBottom[TABLE_N];
+uniform float u_dstTop[TABLE_N];
+uniform float u_dstBottom[TABLE_N];
+uniform vec3 u_iris;
+uniform vec3 u_sclera;
+uniform float u_scleraWeight;
+in vec2 v_uv;
+in vec2 v_tex;
+in float v_side;
+in float v_gap;
+in float v_mu;
+in vec2 v_dst;
+out vec4 colour;
+float tableAt(float t[TABLE_N], float u) {
+  float s = clamp(u, 0.0, 1.0) * float(TABLE_N - 1);
+  int i = min(int(floor(s)), TABLE_N - 2);
+  float f = s - float(i);
+  return t[i] + (t[i + 1] - t[i]) * f;
+}
+void main() {
+  colour = vec4(texture(u_photo, v_uv).rgb, 1.0);
+  vec2 d = v_dst - u_dstO;
+  float u = dot(d, u_dstE1) / u_dstW, v = dot(d, u_dstE2) / u_dstW;
+  if (u < 0.0 || u > 1.0) return;
+  float T = tableAt(u_dstTop, u), B = tableAt(u_dstBottom, u);
+  if (v < T || v > B) return;
+  float t = tableAt(u_srcTop, u), b = tableAt(u_srcBottom, u);
+  float h = max(0.0, min(LID_BAND, (b - t) / 3.0));
+  float k = h > 0.0 ? min(1.0, max(0.0, B - T) / (2.0 * h)) : 1.0;
+  float sv, mul = 1.0;
+  vec3 add = vec3(0.0);
+  if (v < T + k * h) {
+    sv = t + (k > 0.0 ? (v - T) / k : 0.0);
+  } else if (v > B - k * h) {
+    sv = b - (k > 0.0 ? (B - v) / k : 0.0);
+  } else {
+    float px = 1.0 / max(u_dstW, 1e-6);
+    float lo = t + h, ev = v - max(0.0, B - k * h - (b - h));
+    sv = max(ev, lo);
+    float w = clamp((lo - ev) / px, 0.0, 1.0);
+    if (w > 0.0) {
+      float ii = clamp((u_iris.z - length(vec2(u - u_iris.x, ev - u_iris.y))) / px + 0.5, 0.0, 1.0);
+      float below = max(0.0, v - (T + k * h));
+      float strip = clamp(((lo - (T + k * h)) / px - 1.5) / 3.0, 0.0, 1.0);
+      float s = strip * u_scleraWeight * (1.0 - ii) * (1.0 - 0.5 * exp(-below / 0.05));
+      float shade = 1.0 - 0.3 * exp(-below / 0.04);
+      mul = 1.0 - w + w * (1.0 - s) * shade;
+      add = w * s * shade * u_sclera;
+    }
+  }
+  vec2 sp = u_srcO + u_srcW * (u * u_srcE1 + sv * u_srcE2);
+  colour = vec4(texture(u_photo, sp / u_size).rgb * mul + add / 255.0, 1.0);
+}`;
+
 function compile(gl: WebGL2RenderingContext, type: number, src: string): WebGLShader {
   const sh = gl.createShader(type);
   if (!sh) throw new Error('WebGL could not create a shader');
@@ -183,7 +284,7 @@ function program(gl: WebGL2RenderingContext, fragment: string): WebGLProgram {
   const vs = compile(gl, gl.VERTEX_SHADER, VERTEX), fs = compile(gl, gl.FRAGMENT_SHADER, fragment);
   gl.attachShader(p, vs);
   gl.attachShader(p, fs);
-  // One attribute layout for both programs, so one vertex array serves every pass.
+  // One attribute layout for every program, so one vertex array serves every pass.
   ['a_dst', 'a_src', 'a_side', 'a_gap', 'a_tex', 'a_mu'].forEach((name, i) => gl.bindAttribLocation(p, i, name));
   gl.linkProgram(p);
   gl.deleteShader(vs);
@@ -223,10 +324,27 @@ export function createWebGlPhotoRenderer(gl: WebGL2RenderingContext, photo: WebG
   const detail = options.detail;
   let factors = new Float32Array(0);
 
+  // The photo's pixels, read once (when something needs them) for the skin and the eyes.
+  let pixelsRead = false, pixels: PhotoPixels | undefined;
+  const pixelsNow = (): PhotoPixels | undefined => {
+    if (!pixelsRead) { pixels = pixelsOf(photo); pixelsRead = true; }
+    return pixels;
+  };
+  // The learned mouth interior's photo skin.
+  const mouth = options.mouth, skin = mouth ? skinOf(photo, pixelsNow) : undefined;
+  // The photo's eyes (render/eyes.ts), for the eye pass; none when it is off or the pixels cannot be read.
+  const eyePx = options.eyes === false ? undefined : pixelsNow();
+  const eyes: (EyeSource | undefined)[] | undefined = eyePx ? readEyes(eyePx, photo.mesh) : undefined;
+  const eyesOn = eyes?.some((e) => e !== undefined) ?? false;
+  let eyesNow: (EyeTarget | undefined)[] | undefined;
+
   const photoProgram = program(gl, PHOTO_FRAGMENT);
   const mouthProgram = program(gl, MOUTH_FRAGMENT);
+  const eyeProgram = eyesOn ? program(gl, EYE_FRAGMENT) : null;
   const photoU = uniforms(gl, photoProgram, ['u_size', 'u_photo', 'u_detail', 'u_detailOn']);
   const mouthU = uniforms(gl, mouthProgram, ['u_size', 'u_invWidth', 'u_open', 'u_learned', 'u_table', 'u_grid', 'u_bins', 'u_skin', 'u_chroma']);
+  const eyeU = eyeProgram ? uniforms(gl, eyeProgram, ['u_size', 'u_photo', 'u_srcO', 'u_srcE1', 'u_srcE2', 'u_srcW', 'u_dstO', 'u_dstE1', 'u_dstE2', 'u_dstW',
+    'u_srcTop', 'u_srcBottom', 'u_dstTop', 'u_dstBottom', 'u_iris', 'u_sclera', 'u_scleraWeight']) : null;
 
   const vao = gl.createVertexArray();
   gl.bindVertexArray(vao);
@@ -245,7 +363,8 @@ export function createWebGlPhotoRenderer(gl: WebGL2RenderingContext, photo: WebG
   const texBuf = buffer(uv, 4, 2, gl.STATIC_DRAW);
   const muBuf = buffer(mu, 5, 1, gl.STATIC_DRAW);
   // One index buffer: background quad; the triangles that carry detail (as the CPU's
-  // compositeDetail); the rest of the warp (eye openings, the band to the ring); the mouth.
+  // compositeDetail); the rest of the warp (eye openings, the band to the ring); the mouth;
+  // each eye's opening again, for the eye pass.
   const quad = [corners, corners + 1, corners + 2, corners + 2, corners + 1, corners + 3];
   const key = (a: number, b: number, c: number) => [a, b, c].sort((x, y) => x - y).join(',');
   const detailKeys = new Set<string>();
@@ -255,11 +374,16 @@ export function createWebGlPhotoRenderer(gl: WebGL2RenderingContext, photo: WebG
     const a = geometry.triangles[t]!, b = geometry.triangles[t + 1]!, c = geometry.triangles[t + 2]!;
     (detailKeys.has(key(a, b, c)) ? faceTris : restTris).push(a, b, c);
   }
-  const indices = new Uint16Array(quad.length + geometry.triangles.length + geometry.mouthTriangles.length);
+  const eyesStart = quad.length + geometry.triangles.length + geometry.mouthTriangles.length;
+  const eyeRanges: { start: number; count: number }[] = [];
+  let eyeEnd = eyesStart;
+  for (const tris of EYE_OPENING_TRIANGLES) { eyeRanges.push({ start: eyeEnd, count: tris.length }); eyeEnd += tris.length; }
+  const indices = new Uint16Array(eyeEnd);
   indices.set(quad);
   indices.set(faceTris, quad.length);
   indices.set(restTris, quad.length + faceTris.length);
   indices.set(geometry.mouthTriangles, quad.length + geometry.triangles.length);
+  EYE_OPENING_TRIANGLES.forEach((tris, e) => indices.set(tris, eyeRanges[e]!.start));
   const indexBuf = gl.createBuffer();
   gl.bindBuffer(gl.ELEMENT_ARRAY_BUFFER, indexBuf);
   gl.bufferData(gl.ELEMENT_ARRAY_BUFFER, indices, gl.STATIC_DRAW);
@@ -273,8 +397,7 @@ export function createWebGlPhotoRenderer(gl: WebGL2RenderingContext, photo: WebG
   // The detail factors (exp of the shading), one float channel, filtered like the CPU's bilinear sample.
   const detailTexture = linearTexture(gl);
   let detailSize = 0;
-  // The learned mouth interior's table (RGBA16F, filtered like the CPU's bilinear sample), and the photo's skin.
-  const mouth = options.mouth, skin = mouth ? skinOf(photo) : undefined;
+  // The learned mouth interior's table (RGBA16F, filtered like the CPU's bilinear sample).
   let uploadedTable: MouthTable | null = null, uploadedTableVersion: number | undefined;
   const tableTexture = linearTexture(gl);
   let uploaded: { size: number; shading: Float32Array; version?: number } | null = null, uploadedVersion: number | undefined;
@@ -330,7 +453,35 @@ export function createWebGlPhotoRenderer(gl: WebGL2RenderingContext, photo: WebG
       gl.uniform1f(photoU.u_detailOn, map ? 1 : 0);
       gl.drawElements(gl.TRIANGLES, restStart - faceStart, gl.UNSIGNED_SHORT, faceStart * 2);
       gl.uniform1f(photoU.u_detailOn, 0);
-      gl.drawElements(gl.TRIANGLES, indices.length - restStart, gl.UNSIGNED_SHORT, restStart * 2);
+      gl.drawElements(gl.TRIANGLES, eyesStart - restStart, gl.UNSIGNED_SHORT, restStart * 2);
+
+      if (eyes && eyeProgram && eyeU) {
+        // Each eye's opening again: the eyeball rigid under the lids (cpu-warp.ts paintEyes), opaque.
+        eyesNow = eyeTargets(target, 2, eyesNow);
+        gl.useProgram(eyeProgram);
+        gl.uniform2f(eyeU.u_size, width, height);
+        gl.uniform1i(eyeU.u_photo, 0);
+        const axes = (o: WebGLUniformLocation | null, e1: WebGLUniformLocation | null, e2: WebGLUniformLocation | null, w: WebGLUniformLocation | null, a: EyeAxes) => {
+          gl.uniform2f(o, a.ox, a.oy);
+          gl.uniform2f(e1, a.e1x, a.e1y);
+          gl.uniform2f(e2, a.e2x, a.e2y);
+          gl.uniform1f(w, a.w);
+        };
+        eyeRanges.forEach(({ start, count }, e) => {
+          const s = eyes[e], t = eyesNow?.[e];
+          if (!s || !t || count === 0) return;
+          axes(eyeU.u_srcO, eyeU.u_srcE1, eyeU.u_srcE2, eyeU.u_srcW, s.axes);
+          axes(eyeU.u_dstO, eyeU.u_dstE1, eyeU.u_dstE2, eyeU.u_dstW, t.axes);
+          gl.uniform1fv(eyeU.u_srcTop, s.top);
+          gl.uniform1fv(eyeU.u_srcBottom, s.bottom);
+          gl.uniform1fv(eyeU.u_dstTop, t.top);
+          gl.uniform1fv(eyeU.u_dstBottom, t.bottom);
+          gl.uniform3f(eyeU.u_iris, s.iris[0], s.iris[1], s.iris[2]);
+          gl.uniform3f(eyeU.u_sclera, s.sclera[0], s.sclera[1], s.sclera[2]);
+          gl.uniform1f(eyeU.u_scleraWeight, s.scleraWeight);
+          gl.drawElements(gl.TRIANGLES, count, gl.UNSIGNED_SHORT, start * 2);
+        });
+      }
 
       if (open > 0) {
         const interior: MouthInterior | undefined = mouth && skin ? { table: mouth.tableFor(frame), skin } : undefined;
@@ -361,7 +512,7 @@ export function createWebGlPhotoRenderer(gl: WebGL2RenderingContext, photo: WebG
         gl.enable(gl.BLEND);
         // The canvas stays opaque: colour blends, alpha is kept.
         gl.blendFuncSeparate(gl.SRC_ALPHA, gl.ONE_MINUS_SRC_ALPHA, gl.ZERO, gl.ONE);
-        gl.drawElements(gl.TRIANGLES, indices.length - mouthStart, gl.UNSIGNED_SHORT, mouthStart * 2);
+        gl.drawElements(gl.TRIANGLES, eyesStart - mouthStart, gl.UNSIGNED_SHORT, mouthStart * 2);
         gl.disable(gl.BLEND);
       }
       gl.bindVertexArray(null);
@@ -376,6 +527,7 @@ export function createWebGlPhotoRenderer(gl: WebGL2RenderingContext, photo: WebG
       gl.deleteTexture(detailTexture);
       gl.deleteProgram(photoProgram);
       gl.deleteProgram(mouthProgram);
+      if (eyeProgram) gl.deleteProgram(eyeProgram);
     },
   };
 }

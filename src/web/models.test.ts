@@ -60,4 +60,12 @@ describe('the page\'s learned mouth interior', () => {
     expect(broken.photoOptions(1).mouth).toBeUndefined();
     expect(broken.notes.join(' ')).toMatch(/mouth interior could not be loaded.*SHA-256/);
   });
+
+  it('turns the eye pass off only when asked (?eyes=warp)', async () => {
+    serveModels();
+    expect((await loadPageModels(BASE, { expressions: 'rig', motion: 'ease', detail: 'none' })).photoOptions(1).eyes).toBeUndefined();
+    const warp = await loadPageModels(BASE, { expressions: 'rig', motion: 'ease', detail: 'none', eyes: 'warp' });
+    expect(warp.photoOptions(1).eyes).toBe(false);
+    expect(warp.photoOptions(1).mouth).toBeDefined();
+  });
 });

@@ -49,7 +49,7 @@ async function fetchModel(base: string, name: string): Promise<{ manifest: unkno
   return { manifest, weights: new Uint8Array(await w.arrayBuffer()) };
 }
 
-export async function loadPageModels(base: string, choice: { expressions: 'gan' | 'rig'; motion: 'gru' | 'ease'; detail: 'auto' | 'gan' | 'mean' | 'none'; mouth?: 'learned' | 'procedural' }): Promise<PageModels> {
+export async function loadPageModels(base: string, choice: { expressions: 'gan' | 'rig'; motion: 'gru' | 'ease'; detail: 'auto' | 'gan' | 'mean' | 'none'; mouth?: 'learned' | 'procedural'; eyes?: 'rigid' | 'warp' }): Promise<PageModels> {
   const notes: string[] = [];
   let shipped: string[] = [];
   try {
@@ -116,6 +116,11 @@ export async function loadPageModels(base: string, choice: { expressions: 'gan' 
     } else {
       notes.push(`The learned mouth interior could not be loaded (${String(mouth.reason instanceof Error ? mouth.reason.message : mouth.reason)}); photos show the procedural one.`);
     }
+  }
+  if (choice.eyes === 'warp') {
+    // The eye openings stretched with the face instead of the eyeball pass (render/eyes.ts).
+    const photoOptions = out.photoOptions;
+    out.photoOptions = (seed) => ({ ...photoOptions(seed), eyes: false });
   }
   return out;
 }

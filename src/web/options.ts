@@ -1,5 +1,5 @@
 /**
- * Page options from the query string (for demos and tests): ?seed=7&idle=0&blinks=0&expressions=rig&motion=ease&detail=mean&mouth=procedural.
+ * Page options from the query string (for demos and tests): ?seed=7&idle=0&blinks=0&expressions=rig&motion=ease&detail=mean&mouth=procedural&eyes=warp.
  */
 export interface PageOptions {
   seed: number;
@@ -14,6 +14,8 @@ export interface PageOptions {
   detail: 'auto' | 'gan' | 'mean' | 'none';
   /** The mouth interior on photos: learned from real open mouths (default) or procedural (?mouth=procedural). */
   mouth: 'learned' | 'procedural';
+  /** The eyes on photos: rigid eyeballs under moving lids (default) or stretched with the face (?eyes=warp). */
+  eyes: 'rigid' | 'warp';
 }
 
 function num(params: URLSearchParams, name: string, def: number, lo: number, hi: number): number {
@@ -34,5 +36,6 @@ export function pageOptions(search: string): PageOptions {
     motion: p.get('motion') === 'ease' ? 'ease' : 'gru',
     detail: ((d) => (d === 'gan' || d === 'mean' || d === 'none' ? d : 'auto'))(p.get('detail')),
     mouth: p.get('mouth') === 'procedural' ? 'procedural' : 'learned',
+    eyes: p.get('eyes') === 'warp' ? 'warp' : 'rigid',
   };
 }

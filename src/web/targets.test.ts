@@ -37,8 +37,9 @@ describe('page helpers', () => {
 
   it('reads page options from the query string, clamped', () => {
     // No blink rate given: the motion runtime's own (the learned one measured it from video).
-    expect(pageOptions('')).toEqual({ seed: 1, idle: 0.5, blinksPerMinute: undefined, expressions: 'gan', motion: 'gru', detail: 'auto', mouth: 'learned' });
-    expect(pageOptions('?seed=7&idle=0&blinks=0&expressions=rig&motion=ease&detail=mean&mouth=procedural')).toEqual({ seed: 7, idle: 0, blinksPerMinute: 0, expressions: 'rig', motion: 'ease', detail: 'mean', mouth: 'procedural' });
+    expect(pageOptions('')).toEqual({ seed: 1, idle: 0.5, blinksPerMinute: undefined, expressions: 'gan', motion: 'gru', detail: 'auto', mouth: 'learned', eyes: 'rigid' });
+    expect(pageOptions('?seed=7&idle=0&blinks=0&expressions=rig&motion=ease&detail=mean&mouth=procedural&eyes=warp')).toEqual({ seed: 7, idle: 0, blinksPerMinute: 0, expressions: 'rig', motion: 'ease', detail: 'mean', mouth: 'procedural', eyes: 'warp' });
+    expect(pageOptions('?eyes=closed').eyes).toBe('rigid');
     expect(pageOptions('?mouth=teeth').mouth).toBe('learned');
     expect(pageOptions('?detail=none').detail).toBe('none');
     expect(pageOptions('?detail=gan').detail).toBe('gan');

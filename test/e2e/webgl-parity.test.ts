@@ -10,13 +10,14 @@ import { chromium, type BrowserContext, type Page } from 'playwright-core';
 import sharp from 'sharp';
 import { build } from 'vite';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createExpressionRig } from '../../src/core/rig.ts';
+import { ACTION_UNITS, createExpressionRig } from '../../src/core/rig.ts';
 import { createHumanDetector } from '../../src/face/human-node.ts';
 import { readImageFile } from '../../src/face/image.ts';
 import { preparePhoto, type PreparedPhoto } from '../../src/face/photo.ts';
 import type { FrameState } from '../../src/motion/animator.ts';
 import { apexFrame } from '../../src/pipeline/render-job.ts';
 import { type DetailMap, faceDetailMask } from '../../src/render/detail.ts';
+import { readEyes } from '../../src/render/eyes.ts';
 import { fixedMouth, type MouthTable } from '../../src/render/mouth-interior.ts';
 import { createPhotoRenderer } from '../../src/render/photo-renderer.ts';
 import { startPageServer, type PageServer } from '../../src/server/server.ts';
@@ -64,16 +65,20 @@ describe('WebGL2 and CPU photo renderers agree', () => {
       return j === 0 ? 1.3 : (c === 0 ? 0.2 + 0.6 * (i / (MC - 1)) : c === 1 ? 0.1 + 0.3 * bin : 0.15);
     }),
   };
-  const frames: [string, FrameState, DetailMap?, MouthTable?][] = [
+  // Surprise with the upper lids fully raised (AU5 = 1): the eyes widen, so the eye pass (render/eyes.ts) draws sclera above the iris.
+  const wide = apexFrame([{ weights: { surprised: 1 }, intensity: 1, start: 0, duration: null }]);
+  wide.code[ACTION_UNITS.indexOf('AU5')] = 1;
+  const frames: [string, FrameState, DetailMap?, MouthTable?, 'eyes'?][] = [
     ['neutral', apexFrame([])],
     ['happy', apexFrame([{ weights: { happy: 1 }, intensity: 1, start: 0, duration: null }])],
     ['surprised', apexFrame([{ weights: { surprised: 1 }, intensity: 1, start: 0, duration: null }])],
     ['blink, head turned', { ...apexFrame([{ weights: { sad: 1 }, intensity: 0.7, start: 0, duration: null }]), blinkLeft: 1, blinkRight: 1, pose: { yaw: 0.08, pitch: -0.04, roll: 0.03, lift: 0.01, gazeX: 0, gazeY: 0 } }],
     ['surprised with detail', apexFrame([{ weights: { surprised: 1 }, intensity: 1, start: 0, duration: null }]), stripes],
     ['surprised with the learned mouth', apexFrame([{ weights: { surprised: 1 }, intensity: 1, start: 0, duration: null }]), undefined, mouthTable],
+    ['eyes wide open', wide, undefined, undefined, 'eyes'],
   ];
 
-  for (const [name, frame, detail, mouth] of frames) {
+  for (const [name, frame, detail, mouth, eyes] of frames) {
     it(`${name}: the same pixels up to rasterisation`, async () => {
       const cpu = createPhotoRenderer(photo, createExpressionRig(), { ...(detail ? { detail: { name: 'test', detailFor: () => detail } } : {}), ...(mouth ? { mouth: fixedMouth(mouth) } : {}) }).render(frame);
       // Pixels the learned interior paints (else this case would compare two procedural frames).
@@ -82,6 +87,15 @@ describe('WebGL2 and CPU photo renderers agree', () => {
         const plain = createPhotoRenderer(photo, createExpressionRig()).render(frame);
         for (let i = 0; i < cpu.length; i += 4) if (Math.abs(cpu[i]! - plain[i]!) > 8) mouthPixels.push(i);
         expect(mouthPixels.length).toBeGreaterThan(100);
+      }
+      // Pixels the eye pass changes (else this case would compare two warped frames): the
+      // photo's two eyes are read, and the widened lids show more eyeball than the warp does.
+      const eyePixels: number[] = [];
+      if (eyes) {
+        expect(readEyes(photo.image, photo.mesh).filter((e) => e !== undefined)).toHaveLength(2);
+        const warped = createPhotoRenderer(photo, createExpressionRig(), { eyes: false }).render(frame);
+        for (let i = 0; i < cpu.length; i += 4) if (Math.max(Math.abs(cpu[i]! - warped[i]!), Math.abs(cpu[i + 1]! - warped[i + 1]!), Math.abs(cpu[i + 2]! - warped[i + 2]!)) > 8) eyePixels.push(i);
+        expect(eyePixels.length).toBeGreaterThan(30);
       }
       if (detail) {
         // The detail changes the face (else this case would compare two plain frames); the mask
@@ -120,6 +134,13 @@ describe('WebGL2 and CPU photo renderers agree', () => {
         // inside the mouth too, the two renderers agree.
         const off = mouthPixels.filter((i) => Math.max(Math.abs(cpu[i]! - gl[i]!), Math.abs(cpu[i + 1]! - gl[i + 1]!), Math.abs(cpu[i + 2]! - gl[i + 2]!)) > 40).length;
         expect(off / mouthPixels.length).toBeLessThan(0.05);
+      }
+      if (eyes) {
+        // Inside the eyes too: the page draws the eyeballs as the CPU does (a page without the
+        // eye pass would miss every one of these pixels by more than 8).
+        const off = eyePixels.filter((i) => Math.max(Math.abs(cpu[i]! - gl[i]!), Math.abs(cpu[i + 1]! - gl[i + 1]!), Math.abs(cpu[i + 2]! - gl[i + 2]!)) > 8).length;
+        console.log(`parity ${name}: ${eyePixels.length} pixels drawn by the eye pass, ${off} of them differ by more than 8`);
+        expect(off / eyePixels.length).toBeLessThan(0.1);
       }
     });
   }
