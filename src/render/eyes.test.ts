@@ -70,6 +70,13 @@ describe('eye frames', () => {
     // The two eyes are mirror images: the same opening at the same u.
     expect(tableAt(eyes[0]!.bottom, 0.5) - tableAt(eyes[0]!.top, 0.5)).toBeCloseTo(tableAt(eyes[1]!.bottom, 0.5) - tableAt(eyes[1]!.top, 0.5), 2);
   });
+  it('read a table linearly between samples, clamped at the ends, and never NaN', () => {
+    const t = Float32Array.from({ length: 16 }, (_, i) => i);
+    expect(tableAt(t, 0.5)).toBeCloseTo(7.5, 6);
+    expect(tableAt(t, -1)).toBe(0);
+    expect(tableAt(t, 2)).toBe(15);
+    expect(tableAt(t, Number.NaN)).toBe(0);
+  });
   it('map eye coordinates back to the same image point', () => {
     const ax = eyes[1]!.axes;
     for (const [x, y] of [[100, 90], [140.5, 101.25], [0, 0]] as const) {

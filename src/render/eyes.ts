@@ -130,9 +130,9 @@ function lidTable(ax: EyeAxes, pts: ArrayLike<number>, stride: number, line: rea
   return out;
 }
 
-/** A table's value at u (linear between samples, clamped at the ends). */
+/** A table's value at u (linear between samples, clamped at the ends; NaN reads as 0). */
 export function tableAt(t: ArrayLike<number>, u: number): number {
-  const s = Math.min(Math.max(u, 0), 1) * (TABLE_N - 1);
+  const s = (u > 0 ? Math.min(u, 1) : 0) * (TABLE_N - 1);
   const i = Math.min(Math.floor(s), TABLE_N - 2), f = s - i;
   return t[i]! + (t[i + 1]! - t[i]!) * f;
 }
@@ -247,9 +247,9 @@ export function eyeTargets(pts: ArrayLike<number>, stride: number, out?: (EyeTar
  */
 export function eyePixel(src: EyeSource, dst: EyeTarget, x: number, y: number, out: Float32Array): boolean {
   const [u, v] = toEye(dst.axes, x, y);
-  if (u < 0 || u > 1) return false;
+  if (!(u >= 0 && u <= 1)) return false;
   const T = tableAt(dst.top, u), B = tableAt(dst.bottom, u);
-  if (v < T || v > B) return false;
+  if (!(v >= T && v <= B)) return false;
   const t = tableAt(src.top, u), b = tableAt(src.bottom, u);
   const h = Math.max(0, Math.min(LID_BAND, (b - t) / 3));
   const k = h > 0 ? Math.min(1, Math.max(0, B - T) / (2 * h)) : 1;
