@@ -83,6 +83,9 @@ async function photoBenches(): Promise<void> {
   const shipped = createPhotoRenderer(photo, expressions.rig, { ...(expressions.neutralise ? { neutralise: expressions.neutralise } : {}), ...(mouth.model ? { mouth: createMouthSource(mouth.model, expressions.emotionCode) } : {}) });
   const surprised = { ...apex, code: expressions.emotionCode('surprised') };
   rows.push({ name: 'CPU photo warp at 512x512, learned shape and learned mouth, open mouth', value: timeLoop(() => shipped.render(surprised, out), 2), unit: 'frames/s', target: '>= 100 frames/s' });
+  // The eye pass's cost (render/eyes.ts): the same frame with the eye openings only warped.
+  const warpedEyes = createPhotoRenderer(photo, expressions.rig, { ...(expressions.neutralise ? { neutralise: expressions.neutralise } : {}), ...(mouth.model ? { mouth: createMouthSource(mouth.model, expressions.emotionCode) } : {}), eyes: false });
+  rows.push({ name: 'the same without the eye pass (--eyes warp)', value: timeLoop(() => warpedEyes.render(surprised, out), 2), unit: 'frames/s', target: '(for comparison)' });
   const shape = expressions.model?.shape;
   if (shape) {
     const moved = new Float64Array(468 * 3);

@@ -272,11 +272,11 @@ export function eyePixel(src: EyeSource, dst: EyeTarget, x: number, y: number, o
       const [iu, iv, ir] = src.iris;
       const ii = Math.min(1, Math.max(0, (ir - Math.hypot(u - iu, ev - iv)) / px + 0.5));
       const below = Math.max(0, v - (T + k * h));
-      // A strip under 1.5 pixels (a lid that barely moved) only continues the photo: a thin
-      // line of sclera there reads as a seam, not as an eye.
+      // A strip under 1.5 pixels (a lid that barely moved) only continues the photo, unshaded:
+      // a thin line of sclera or shadow there reads as a seam, not as an eye.
       const strip = Math.min(1, Math.max(0, ((lo - (T + k * h)) / px - 1.5) / 3));
       const s = strip * src.scleraWeight * (1 - ii) * (1 - 0.5 * Math.exp(-below / 0.05));
-      const shade = 1 - 0.3 * Math.exp(-below / 0.04);
+      const shade = 1 - 0.3 * strip * Math.exp(-below / 0.04);
       mul = 1 - w + w * (1 - s) * shade;
       for (let c = 0; c < 3; c++) out[3 + c] = w * s * shade * src.sclera[c]!;
     }

@@ -241,7 +241,7 @@ void main() {
       float below = max(0.0, v - (T + k * h));
       float strip = clamp(((lo - (T + k * h)) / px - 1.5) / 3.0, 0.0, 1.0);
       float s = strip * u_scleraWeight * (1.0 - ii) * (1.0 - 0.5 * exp(-below / 0.05));
-      float shade = 1.0 - 0.3 * exp(-below / 0.04);
+      float shade = 1.0 - 0.3 * strip * exp(-below / 0.04);
       mul = 1.0 - w + w * (1.0 - s) * shade;
       add = w * s * shade * u_sclera;
     }
