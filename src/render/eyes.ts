@@ -151,11 +151,11 @@ function meanOfRank(data: ArrayLike<number>, px: number[], from: number, to: num
 
 /**
  * Reads both eyes of a photo: frames and lids from its mesh (468 x (x, y[, z]) at `stride`,
- * pixels), the iris and eyeball colours from its pixels. The iris is the darkest window of
- * its diameter along the opening, centred within 0.3..0.7 of the eye (its centre: the
- * darkness-weighted one inside that window),
- * its centre 0.9 radii above the lower lid there (where lower lids meet the iris). The sclera
- * is the mean of the brighter half of the opening outside the iris. An eye too small to read
+ * pixels), the iris and the sclera's colour from its pixels. The iris: along the eye, the
+ * darkest window one iris wide with its centre within 0.3..0.7 of the eye (portraits look
+ * ahead), then the darkness-weighted centre inside that window; across, 0.9 radii above the
+ * lower lid there (lower lids meet the iris). The sclera's colour is the mean of the brighter
+ * half of the opening outside the iris. An eye too small to read
  * (under 4 pixels wide), too narrow (MIN_OPENING: what shows is lid and lashes) or without
  * pixels in the image is left out (undefined): the warp draws it as before.
  */
