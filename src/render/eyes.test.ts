@@ -24,7 +24,7 @@ function faceMesh(lift = 0): Float32Array {
  * Skin (180) with both eye openings painted: sclera (235) and, in the right eye, a dark iris
  * (40) of 0.05 eye widths around u 0.5, half way between the lids: clear of both lids' bands.
  */
-function eyeImage(mesh: Float32Array): { image: RgbaImage; iris: [number, number] } {
+function eyeImage(mesh: Float32Array, iris = { u: 0.5, r: 0.05 }, darkCorner = 0): { image: RgbaImage; iris: [number, number] } {
   const data = new Uint8ClampedArray(W * W * 4).fill(255);
   for (let p = 0; p < W * W; p++) data.fill(180, p * 4, p * 4 + 3);
   const [right] = readEyes({ data, width: W, height: W }, mesh);
@@ -38,10 +38,13 @@ function eyeImage(mesh: Float32Array): { image: RgbaImage; iris: [number, number
     if (e !== 0) return;
     for (let y = 0; y < W; y++) for (let x = 0; x < W; x++) {
       const [u, v] = toEye(ax, x + 0.5, y + 0.5);
-      if (Math.hypot(u - 0.5, v - mid) < 0.05 && v > tableAt(right!.top, u) && v < tableAt(right!.bottom, u)) data.fill(40, (y * W + x) * 4, (y * W + x) * 4 + 3);
+      const inOpening = v > tableAt(right!.top, u) && v < tableAt(right!.bottom, u);
+      if (inOpening && Math.hypot(u - iris.u, v - mid) < iris.r) data.fill(40, (y * W + x) * 4, (y * W + x) * 4 + 3);
+      // A shadowed inner corner, darker than the iris.
+      if (inOpening && u > 1 - darkCorner) data.fill(15, (y * W + x) * 4, (y * W + x) * 4 + 3);
     }
   });
-  return { image: { data, width: W, height: W }, iris: [0.5, mid] };
+  return { image: { data, width: W, height: W }, iris: [iris.u, mid] };
 }
 
 /** The right eye's opening pixels in an output image: how many are dark (iris) and the rows they span. */
@@ -87,14 +90,19 @@ describe('eye frames', () => {
 });
 
 describe('reading the photo\'s eyes', () => {
-  it('finds the iris where it is darkest and reads the sclera and iris colours', () => {
+  it('finds the iris where it is darkest and reads the sclera\'s colour', () => {
     const mesh = faceMesh();
-    const { image, iris } = eyeImage(mesh);
+    const { image, iris } = eyeImage(mesh, { u: 0.5, r: 0.17 });
     const [right] = readEyes(image, mesh);
-    expect(right!.iris[0]).toBeGreaterThan(iris[0] - 0.06);
-    expect(right!.iris[0]).toBeLessThan(iris[0] + 0.06);
+    expect(Math.abs(right!.iris[0] - iris[0])).toBeLessThanOrEqual(0.05);
     expect(right!.sclera[0]).toBeGreaterThan(220);
     expect(right!.scleraWeight).toBe(1);
+  });
+  it('finds an iris looking aside, and not the dark corner beside it', () => {
+    const mesh = faceMesh();
+    const { image } = eyeImage(mesh, { u: 0.38, r: 0.17 }, 0.2);
+    const [right] = readEyes(image, mesh);
+    expect(Math.abs(right!.iris[0] - 0.38)).toBeLessThanOrEqual(0.03);
   });
   it('leaves out an eye too small to read', () => {
     const tiny = faceMesh().map((v, k) => (k % 3 === 2 ? v : 128 + (v - 128) * 0.05));

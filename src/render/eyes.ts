@@ -32,6 +32,8 @@ import {
 export const TABLE_N = 16;
 /** Width of the band that moves with each lid, in eye widths (at most a third of the opening there). */
 export const LID_BAND = 0.07;
+/** The ring around a candidate iris that it is compared with: out to 1.5 iris radii. */
+const RING = 1.5;
 /** The narrowest eye the pass draws (its widest opening, in eye widths); a narrower one is left to the warp. */
 export const MIN_OPENING = 0.12;
 /** The iris radius, in eye widths (an iris of 11.7 mm in an opening of about 30 mm between the corners). */
@@ -151,12 +153,12 @@ function meanOfRank(data: ArrayLike<number>, px: number[], from: number, to: num
 
 /**
  * Reads both eyes of a photo: frames and lids from its mesh (468 x (x, y[, z]) at `stride`,
- * pixels), the iris and the sclera's colour from its pixels. The iris: along the eye, the
- * darkest window one iris wide with its centre within 0.3..0.7 of the eye (portraits look
- * ahead), then the darkness-weighted centre inside that window; across, 0.9 radii above the
- * lower lid there (lower lids meet the iris). The sclera's colour is the mean of the brighter
- * half of the opening outside the iris. An eye too small to read
- * (under 4 pixels wide), too narrow (MIN_OPENING: what shows is lid and lashes) or without
+ * pixels), the iris and the sclera's colour from its pixels. The iris is the disc one iris
+ * across, 0.9 radii above the lower lid (lower lids meet the iris), whose pixels are darkest
+ * against the ring of opening around it (out to 1.5 radii), its centre within 0.3..0.7 of the
+ * eye (portraits look ahead) in steps of 0.02. The sclera's colour is the mean of the brighter
+ * half of the opening outside the iris. An eye too small to read (under 4 pixels wide), too
+ * narrow (MIN_OPENING: what shows is lid and lashes) or without
  * pixels in the image is left out (undefined): the warp draws it as before.
  */
 export function readEyes(image: Rgba, mesh: ArrayLike<number>, stride = 3): (EyeSource | undefined)[] {
@@ -166,8 +168,7 @@ export function readEyes(image: Rgba, mesh: ArrayLike<number>, stride = 3): (Eye
     if (!ax || ax.w < 4) return undefined;
     const top = lidTable(ax, mesh, stride, upper, new Float32Array(TABLE_N));
     const bottom = lidTable(ax, mesh, stride, lower, new Float32Array(TABLE_N));
-    // Pixels of the opening between the lid bands, by column of the frame.
-    const cols = 20, colSum = new Float64Array(cols), colN = new Float64Array(cols);
+    // Pixels of the opening between the lid bands.
     const inside: { o: number; u: number; v: number }[] = [];
     const xs: number[] = [], ys: number[] = [];
     for (const p of [...upper, ...lower]) { xs.push(mesh[p * stride]!); ys.push(mesh[p * stride + 1]!); }
@@ -181,32 +182,27 @@ export function readEyes(image: Rgba, mesh: ArrayLike<number>, stride = 3): (Eye
         if (v < t + band || v > b - band) continue;
         const o = (y * image.width + x) * 4;
         inside.push({ o, u, v });
-        const c = Math.min(cols - 1, Math.floor(u * cols));
-        colSum[c] = colSum[c]! + luma(image.data, o); colN[c] = colN[c]! + 1;
       }
     }
     let open = 0;
     for (let i = 0; i < TABLE_N; i++) open = Math.max(open, bottom[i]! - top[i]!);
     if (inside.length < 4 || open < MIN_OPENING) return undefined;
-    // The darkest window one iris wide.
-    const win = Math.max(1, Math.round(2 * IRIS_RADIUS * cols));
-    let best = Infinity, bestC = cols / 2;
-    // Portraits look ahead: the window's centre stays within 0.3..0.7 of the eye (a dark corner is not the iris).
-    for (let c = Math.round(0.3 * cols - win / 2); c <= Math.round(0.7 * cols - win / 2); c++) {
-      let s = 0, n = 0;
-      for (let k = c; k < c + win; k++) { s += colSum[k]!; n += colN[k]!; }
-      if (n > 0 && s / n < best) { best = s / n; bestC = c + win / 2; }
+    // The iris: the disc (radius IRIS_RADIUS, 0.9 radii above the lower lid) whose pixels are
+    // darkest against the ring of opening around it, its centre within 0.3..0.7 of the eye
+    // (portraits look ahead).
+    let iu = 0.5, best = Infinity;
+    for (let uc = 0.3; uc <= 0.7 + 1e-9; uc += 0.02) {
+      const vc = tableAt(bottom, uc) - 0.9 * IRIS_RADIUS;
+      let si = 0, ni = 0, so = 0, no = 0;
+      for (const p of inside) {
+        const l = luma(image.data, p.o), d2 = (p.u - uc) ** 2 + (p.v - vc) ** 2;
+        if (d2 < IRIS_RADIUS * IRIS_RADIUS) { si += l; ni++; } else if (d2 < RING * RING * IRIS_RADIUS * IRIS_RADIUS) { so += l; no++; }
+      }
+      if (ni < 3 || no < 3) continue;
+      const score = si / ni - so / no;
+      if (score < best) { best = score; iu = uc; }
     }
-    // The darkness-weighted centre of that window.
-    let sw = 0, su = 0;
-    const c0 = Math.max(0, Math.round(bestC - win / 2));
-    for (let k = c0; k < Math.min(cols, c0 + win); k++) {
-      if (colN[k]! === 0) continue;
-      const d = Math.max(0, best * 1.5 - colSum[k]! / colN[k]!) ** 2;
-      sw += d; su += d * (k + 0.5);
-    }
-    if (sw > 0) bestC = su / sw;
-    const iu = bestC / cols, iv = tableAt(bottom, iu) - 0.9 * IRIS_RADIUS;
+    const iv = tableAt(bottom, iu) - 0.9 * IRIS_RADIUS;
     const r2 = IRIS_RADIUS * IRIS_RADIUS;
     const outIris = inside.filter((p) => (p.u - iu) ** 2 + (p.v - iv) ** 2 > 1.21 * r2).map((p) => p.o);
     const sclera = meanOfRank(image.data, outIris.length >= 3 ? outIris : inside.map((p) => p.o), 0.5, 1);
