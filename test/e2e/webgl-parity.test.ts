@@ -105,9 +105,10 @@ describe('WebGL2 and CPU photo renderers agree', () => {
         for (let i = 0; i < cpu.length; i += 4) if (Math.abs(cpu[i]! - plain[i]!) > 8) changed++;
         expect(changed / (cpu.length / 4)).toBeGreaterThan(0.04);
       }
-      const gl = await page.evaluate(({ rgba, size, mesh, frame, detail, mouth }) => window.renderGl(rgba, size, mesh, frame, detail, mouth),
+      // The eyes case hands the page an ImageBitmap, as the page's analysis does (its pixels read through a canvas).
+      const gl = await page.evaluate(({ rgba, size, mesh, frame, detail, mouth, bitmap }) => window.renderGl(rgba, size, mesh, frame, detail, mouth, bitmap),
         { rgba: Array.from(photo.image.data), size: SIZE, mesh: Array.from(photo.mesh), frame: { ...frame, code: Array.from(frame.code) as unknown as Float64Array }, detail: detail ? { size: detail.size, shading: Array.from(detail.shading) } : undefined,
-          mouth: mouth ? { cols: mouth.cols, rows: mouth.rows, bins: mouth.bins, openness: Array.from(mouth.openness), rgb: Array.from(mouth.rgb) } : undefined });
+          mouth: mouth ? { cols: mouth.cols, rows: mouth.rows, bins: mouth.bins, openness: Array.from(mouth.openness), rgb: Array.from(mouth.rgb) } : undefined, bitmap: eyes === 'eyes' });
       expect(gl).toHaveLength(cpu.length);
       let sum = 0, far = 0, moved = 0;
       const base = photo.image.data;

@@ -8,17 +8,20 @@ import { createWebGlPhotoRenderer } from '../../../src/render/webgl-photo.ts';
 
 declare global {
   interface Window {
-    renderGl(rgba: number[], size: number, mesh: number[], frame: FrameState, detail?: { size: number; shading: number[] }, mouth?: { cols: number; rows: number; bins: number; openness: number[]; rgb: number[] }): number[];
+    renderGl(rgba: number[], size: number, mesh: number[], frame: FrameState, detail?: { size: number; shading: number[] }, mouth?: { cols: number; rows: number; bins: number; openness: number[]; rgb: number[] }, bitmap?: boolean): Promise<number[]>;
   }
 }
 
-window.renderGl = (rgba, size, mesh, frame, detail, mouth) => {
+window.renderGl = async (rgba, size, mesh, frame, detail, mouth, bitmap) => {
   const canvas = document.getElementById('c') as HTMLCanvasElement;
   canvas.width = size;
   canvas.height = size;
   const gl = canvas.getContext('webgl2', { alpha: false, antialias: false, premultipliedAlpha: false, preserveDrawingBuffer: true });
   if (!gl) throw new Error('no WebGL2');
-  const image = new ImageData(new Uint8ClampedArray(rgba), size, size);
+  const data = new ImageData(new Uint8ClampedArray(rgba), size, size);
+  // With `bitmap`, the photo as the page hands it over (an ImageBitmap from the analysis worker),
+  // so what the renderer reads from its pixels (the eyes) goes through a canvas.
+  const image = bitmap ? await createImageBitmap(data) : data;
   const map = detail ? { size: detail.size, shading: Float32Array.from(detail.shading) } : null;
   const table = mouth ? { ...mouth, openness: Float32Array.from(mouth.openness), rgb: Float32Array.from(mouth.rgb) } : undefined;
   // With a mouth: a first frame drawn with a darker table, then the source gives the real one (as
