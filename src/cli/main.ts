@@ -110,13 +110,13 @@ async function render(args: string[], io: Io): Promise<number> {
   if (!quiet) for (const m of say.messages) io.err(`emotebot: ${m}`);
   const duration = values.duration === undefined ? Math.max(3, minimumDuration(say.targets)) : num('duration', values.duration, 3, 0.5, 60);
 
+  if (values.eyes !== 'rigid' && values.eyes !== 'warp') throw new EmoteBotError('bad-argument', `--eyes must be "rigid" or "warp", got "${values.eyes}"`);
   if (values.motion !== 'gru' && values.motion !== 'ease') throw new EmoteBotError('bad-argument', `--motion must be "gru" or "ease", got "${values.motion}"`);
   const motion = values.motion === 'gru' && !values.out.toLowerCase().endsWith('.png') ? await learnedMotion() : undefined;
   const expressions = await chooseExpressions(values.expressions, seed);
   const detailKind = parseDetailKind(values.detail);
   const detail = values.face === 'bot' ? null : await chooseDetail(detailKind, expressions.emotionCode, seed);
   const mouthKind = parseMouthKind(values.mouth);
-  if (values.eyes !== 'rigid' && values.eyes !== 'warp') throw new EmoteBotError('bad-argument', `--eyes must be "rigid" or "warp", got "${values.eyes}"`);
   const mouth = values.face === 'bot' ? {} : await chooseMouth(mouthKind);
   if (mouth.note && !quiet) io.err(`emotebot: ${mouth.note}`);
   const { renderer, info } = await Progress.phase('analysing the photo', openFace(values.face, size, expressions.rig, undefined, { neutralise: expressions.neutralise, ...(values.eyes === 'warp' ? { eyes: false } : {}), ...(detail ? { detail, photoExpression: expressions.photoExpression } : {}), ...(mouth.model ? { mouth: createMouthSource(mouth.model, expressions.emotionCode) } : {}) }), quiet);
