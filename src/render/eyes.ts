@@ -8,9 +8,10 @@
  * - between the bands, the eyeball is taken from the photo rigidly: the similarity transform
  *   that carries the eye's two corners from the frame to the photo, so the iris keeps its size
  *   and shape whatever the lids do;
- * - where the lids now uncover what the photo hid (above the photo's upper lid, below its lower
- *   lid), the eyeball is drawn: the iris where the estimated iris circle continues, the sclera
- *   elsewhere, in the colours read from the photo's own eye, shaded under the upper lid.
+ * - where a raised upper lid uncovers what the photo hid, the eyeball is drawn: the photo's iris
+ *   continued where its estimated circle goes on, the sclera in the colour read from the
+ *   photo's own eye elsewhere, shaded under the lid. A lower lid that drops carries the eyeball
+ *   down with it (nothing is drawn below); one that rises covers it.
  *
  * At the photo's own lid positions every pixel maps to itself: the eyes are unchanged at rest.
  *
