@@ -92,12 +92,18 @@ export function targetPositions(geom: WarpGeometry, movedMesh: ArrayLike<number>
 
 /**
  * How far the mouth shows its interior, 0..1: the lip gap beyond the photo's own gap,
- * relative to the mouth width. The same rule in every renderer.
+ * relative to the mouth width. A photo whose mouth is open (its gap over 8% of the mouth's
+ * width, fully from 15%) keeps its own interior, stretched, for the share of the gap it already
+ * showed (its gap / this gap): its own teeth stay under the interior laid on. The same rule in
+ * every renderer.
  */
 export function mouthOpenness(geom: WarpGeometry, target: ArrayLike<number>): number {
   const gap = Math.hypot(target[13 * 2]! - target[14 * 2]!, target[13 * 2 + 1]! - target[14 * 2 + 1]!);
   const extra = gap - geom.sourceLipGap;
-  return Math.min(Math.max(extra / (0.06 * geom.sourceMouthWidth + 1e-6), 0), 1);
+  const ramp = extra / (0.06 * geom.sourceMouthWidth + 1e-6);
+  const o = Math.min(Math.max((geom.sourceLipGap / Math.max(geom.sourceMouthWidth, 1e-6) - 0.08) / 0.07, 0), 1);
+  const keep = o * o * (3 - 2 * o) * (geom.sourceLipGap / Math.max(gap, 1e-6));
+  return Math.min(Math.max(Math.min(ramp, 1 - keep), 0), 1);
 }
 
 /**

@@ -3,7 +3,7 @@ import { ACTION_UNITS, AU_COUNT, createExpressionRig } from '../core/rig.ts';
 import { CANONICAL_POSITIONS, LANDMARK_COUNT, LIPS_INNER_LOWER, LIPS_INNER_UPPER, MOUTH_TRIANGLES } from '../core/topology.ts';
 import type { FrameState } from '../motion/animator.ts';
 import { paintMouth } from './cpu-warp.ts';
-import { buildWarpGeometry, mouthGaps, targetPositions } from './geometry.ts';
+import { buildWarpGeometry, mouthGaps, mouthOpenness, targetPositions } from './geometry.ts';
 import {
   binPosition, checkTable, chromaWeight, estimateSkin, fixedMouth, interiorColour, lipOpenness, lookupMouth, MOUTH_U, type MouthTable, sampleMouthGrid,
 } from './mouth-interior.ts';
@@ -188,5 +188,30 @@ describe('the learned interior on the photo renderer', () => {
     paintMouth(b, geom, target, gaps, mw, 1, { table: table(), skin: [200, 150, 100] });
     expect(Buffer.from(a.data).equals(Buffer.from(b.data))).toBe(false);
     expect(frame.time).toBe(0);
+  });
+});
+
+describe('how much interior is laid on (mouthOpenness)', () => {
+  // faceMesh(open) moves the lower inner lip down by `open` pixels.
+  const at = (photoOpen: number, frameOpen: number) => {
+    const geom = buildWarpGeometry(faceMesh(photoOpen), W, W);
+    const target = targetPositions(geom, faceMesh(frameOpen));
+    const gap = Math.hypot(target[13 * 2]! - target[14 * 2]!, target[13 * 2 + 1]! - target[14 * 2 + 1]!);
+    return { open: mouthOpenness(geom, target), geom, gap };
+  };
+  it('is 0 until the lips part beyond the photo\'s, and 1 once a closed mouth has opened', () => {
+    expect(at(0, 0).open).toBe(0);
+    expect(at(12, 8).open).toBe(0);
+    // (The canonical face's lips are a little apart: -5 px closes them.)
+    const closed = at(-5, 30);
+    expect(closed.geom.sourceLipGap / closed.geom.sourceMouthWidth).toBeLessThan(0.08);
+    expect(closed.open).toBe(1);
+  });
+  it('leaves a photo\'s own open mouth the share of the gap it already showed', () => {
+    const open = at(12, 36);
+    expect(open.geom.sourceLipGap / open.geom.sourceMouthWidth).toBeGreaterThan(0.15);
+    expect(open.open).toBeCloseTo(1 - open.geom.sourceLipGap / open.gap, 6);
+    expect(open.open).toBeLessThan(0.75);
+    expect(open.open).toBeGreaterThan(at(12, 24).open);
   });
 });
