@@ -28,6 +28,7 @@
 import {
   CANONICAL_TRIANGLES, EYE_TRIANGLES, LEFT_EYE_LOWER, LEFT_EYE_UPPER, RIGHT_EYE_LOWER, RIGHT_EYE_UPPER,
 } from '../core/topology.ts';
+import { meanByLuminance } from './mouth-interior.ts';
 
 /** Samples per lid table. */
 export const TABLE_N = 16;
@@ -142,16 +143,6 @@ export function tableAt(t: ArrayLike<number>, u: number): number {
 
 const luma = (d: ArrayLike<number>, o: number) => 0.299 * d[o]! + 0.587 * d[o + 1]! + 0.114 * d[o + 2]!;
 
-/** Mean RGB of the pixels at offsets `px` ranked `from`..`to` (fractions) by luminance. */
-function meanOfRank(data: ArrayLike<number>, px: number[], from: number, to: number): [number, number, number] {
-  const order = px.slice().sort((a, b) => luma(data, a) - luma(data, b) || a - b);
-  const lo = Math.min(order.length - 1, Math.floor(order.length * from)), hi = Math.max(lo + 1, Math.ceil(order.length * to));
-  let r = 0, g = 0, b = 0;
-  for (let k = lo; k < hi; k++) { const o = order[k]!; r += data[o]!; g += data[o + 1]!; b += data[o + 2]!; }
-  const n = hi - lo;
-  return [r / n, g / n, b / n];
-}
-
 /**
  * Reads both eyes of a photo: frames and lids from its mesh (468 x (x, y[, z]) at `stride`,
  * pixels), the iris and the sclera's colour from its pixels. The iris is the disc one iris
@@ -163,14 +154,13 @@ function meanOfRank(data: ArrayLike<number>, px: number[], from: number, to: num
  * pixels in the image is left out (undefined): the warp draws it as before.
  */
 export function readEyes(image: Rgba, mesh: ArrayLike<number>, stride = 3): (EyeSource | undefined)[] {
-  return EYE_CONTOURS.map(({ upper, lower }) => {
-    const mid = (upper.length - 1) >> 1;
-    const ax = axesOf(mesh, stride, upper[0]!, upper[upper.length - 1]!, lower[mid]!, upper[mid]!);
-    if (!ax || ax.w < 4) return undefined;
-    const top = lidTable(ax, mesh, stride, upper, new Float32Array(TABLE_N));
-    const bottom = lidTable(ax, mesh, stride, lower, new Float32Array(TABLE_N));
-    // Pixels of the opening between the lid bands.
-    const inside: { o: number; u: number; v: number }[] = [];
+  const frames = eyeTargets(mesh, stride);
+  return EYE_CONTOURS.map(({ upper, lower }, e) => {
+    const frame = frames[e];
+    if (!frame || frame.axes.w < 4) return undefined;
+    const { axes: ax, top, bottom } = frame;
+    // Pixels of the opening between the lid bands, with their luminance.
+    const inside: { o: number; u: number; v: number; l: number }[] = [];
     const xs: number[] = [], ys: number[] = [];
     for (const p of [...upper, ...lower]) { xs.push(mesh[p * stride]!); ys.push(mesh[p * stride + 1]!); }
     const x0 = Math.max(0, Math.floor(Math.min(...xs))), x1 = Math.min(image.width - 1, Math.ceil(Math.max(...xs)));
@@ -182,7 +172,7 @@ export function readEyes(image: Rgba, mesh: ArrayLike<number>, stride = 3): (Eye
         const t = tableAt(top, u), b = tableAt(bottom, u), band = Math.min(LID_BAND, (b - t) / 3);
         if (v < t + band || v > b - band) continue;
         const o = (y * image.width + x) * 4;
-        inside.push({ o, u, v });
+        inside.push({ o, u, v, l: luma(image.data, o) });
       }
     }
     let open = 0;
@@ -196,8 +186,8 @@ export function readEyes(image: Rgba, mesh: ArrayLike<number>, stride = 3): (Eye
       const vc = tableAt(bottom, uc) - 0.9 * IRIS_RADIUS;
       let si = 0, ni = 0, so = 0, no = 0;
       for (const p of inside) {
-        const l = luma(image.data, p.o), d2 = (p.u - uc) ** 2 + (p.v - vc) ** 2;
-        if (d2 < IRIS_RADIUS * IRIS_RADIUS) { si += l; ni++; } else if (d2 < RING * RING * IRIS_RADIUS * IRIS_RADIUS) { so += l; no++; }
+        const d2 = (p.u - uc) ** 2 + (p.v - vc) ** 2;
+        if (d2 < IRIS_RADIUS * IRIS_RADIUS) { si += p.l; ni++; } else if (d2 < RING * RING * IRIS_RADIUS * IRIS_RADIUS) { so += p.l; no++; }
       }
       if (ni < 3 || no < 3) continue;
       const score = si / ni - so / no;
@@ -206,7 +196,8 @@ export function readEyes(image: Rgba, mesh: ArrayLike<number>, stride = 3): (Eye
     const iv = tableAt(bottom, iu) - 0.9 * IRIS_RADIUS;
     const r2 = IRIS_RADIUS * IRIS_RADIUS;
     const outIris = inside.filter((p) => (p.u - iu) ** 2 + (p.v - iv) ** 2 > 1.21 * r2).map((p) => p.o);
-    const sclera = meanOfRank(image.data, outIris.length >= 3 ? outIris : inside.map((p) => p.o), 0.5, 1);
+    // (Offsets in raster order: ties fall as before.)
+    const sclera = meanByLuminance(image.data, outIris.length >= 3 ? outIris : inside.map((p) => p.o), 0.5, 1);
     const scleraWeight = Math.min(1, Math.max(0, (open - 0.15) / 0.1));
     return { axes: ax, top, bottom, iris: [iu, iv, IRIS_RADIUS], sclera, scleraWeight };
   });

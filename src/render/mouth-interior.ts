@@ -181,9 +181,18 @@ export function estimateSkin(image: Raster, mesh: ArrayLike<number>, stride = 3)
     }
   }
   if (px.length === 0) return undefined;
+  return meanByLuminance(data, px, 0.25, 0.75);
+}
+
+/**
+ * Mean RGB of the pixels at offsets `px` (into `data`, RGB first at each offset) ranked from
+ * `from` to `to` (fractions, 0 darkest) by luminance, ties in the order given; at least one
+ * pixel. `px` must not be empty.
+ */
+export function meanByLuminance(data: ArrayLike<number>, px: readonly number[], from: number, to: number): [number, number, number] {
   const lum = px.map((o) => luma(data[o]!, data[o + 1]!, data[o + 2]!));
   const order = px.map((_, i) => i).sort((a, b) => lum[a]! - lum[b]! || a - b);
-  const lo = Math.floor(order.length * 0.25), hi = Math.max(lo + 1, Math.ceil(order.length * 0.75));
+  const lo = Math.min(order.length - 1, Math.floor(order.length * from)), hi = Math.max(lo + 1, Math.ceil(order.length * to));
   let sr = 0, sg = 0, sb = 0;
   for (let k = lo; k < hi; k++) {
     const o = px[order[k]!]!;
