@@ -65,7 +65,7 @@ export interface ShapeResidualOptions {
   fields: ArrayLike<number>;
   /** Per slot: the expression model's code for that emotion at intensity 1 (null: never read). */
   apexCodes: readonly (ArrayLike<number> | null)[];
-  /** Amounts are read up to this, so a strong code does not push the face beyond what data showed. Default 1.2. */
+  /** Amounts are read up to this, so a strong code does not push the face beyond what data showed. Default 2 (intensity 1 reads as its apex gain, up to about 1.5, plus a sample's noise). */
   maxAmount?: number;
 }
 
@@ -74,7 +74,7 @@ export function createShapeResidual(o: ShapeResidualOptions): ShapeResidual {
   if (o.fields.length !== slots * N3) throw new Error(`shape residual fields need ${slots} x ${N3} numbers, got ${o.fields.length}`);
   for (const c of o.apexCodes) if (c && c.length !== AU_COUNT) throw new Error(`an apex code needs ${AU_COUNT} numbers`);
   const fields = Float64Array.from(o.fields);
-  const maxAmount = o.maxAmount ?? 1.2;
+  const maxAmount = o.maxAmount ?? 2;
   // A slot with no field is never read (its amount would only take from the others).
   const used = o.apexCodes.map((c, k) => (c && fields.subarray(k * N3, (k + 1) * N3).some((v) => v !== 0) ? c : null));
   // The ridge scaled to the codes' size, so an apex reads as 1 (to about 0.1%) however large codes are.

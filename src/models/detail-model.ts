@@ -134,11 +134,11 @@ export async function loadDetailModel(manifestJson: unknown, weights: Uint8Array
 export interface DetailLayerOptions {
   /** 'gan': the generator (default); 'mean': the per-emotion mean baseline. */
   kind?: 'gan' | 'mean';
-  /** The active expression model's code per emotion at intensity 1 (codeFor({ [e]: 1 }, 1)). */
+  /** The active expression model's code per emotion at the intensity the detail was learned at (ExpressionModel.referenceCode: intensity 1 before the apex gain). */
   codeFor: (emotion: Emotion) => Float64Array;
   /** Seeds the expression noise ze (one face keeps its folds for the whole session). */
   seed: number;
-  /** Amounts are read up to this (a strong code does not push detail beyond what data showed). Default 1.2. */
+  /** Amounts are read up to this (a strong code does not push detail beyond what data showed). Default 2 (intensity 1 reads as its apex gain, up to about 1.5, plus a sample's noise). */
   maxAmount?: number;
 }
 
@@ -149,7 +149,7 @@ export interface DetailLayerOptions {
  */
 export function createDetailLayer(model: DetailModel, o: DetailLayerOptions): DetailLayer & { amounts(frame: FrameState): Float64Array; fromRest(code: ArrayLike<number>): void } {
   const kind = o.kind ?? 'gan';
-  const maxAmount = o.maxAmount ?? 1.2;
+  const maxAmount = o.maxAmount ?? 2;
   const slots = GAN_EMOTIONS.length;
   const read = createAmountReader(GAN_EMOTIONS.map((e, k) => (model.learned[k] ? o.codeFor(e) : null)));
   const rng = createRng(subSeed(o.seed, 'detail-noise'));

@@ -27,7 +27,7 @@ import { type FaceSet, indicesOf, loadClips, loadFaceSets, PART_DEV, PART_FIT, P
 import { type EvalReport, evaluateExpressions, frechetScore, measuredEmotions, partRecognisability, rawIdentitySpace, realAccuracy, type SpaceFigures, spaceFigures, trainLandmarkClassifier } from './expression-eval.ts';
 import { KEEP_WHEN_NEUTRALISING, readExpressionModel } from './expression-files.ts';
 import { createExpressionModel, createNeutraliser, EXPRESSION_MODEL_NAME, EXPRESSION_MODEL_VERSION, type ExpressionModel, expressionRigFor, GAN_EMOTIONS, modelTensors } from './expression-gan.ts';
-import { buildSpaceFromFaces, codeEnvelope, DEFAULT_SPACE, type Directions, ganDataOf, intensityLabels, learnedEmotions, MIN_LEARNED_FACES, readAllCodes, shapeResidualFields, type SpaceChoice } from './expression-pipeline.ts';
+import { apexGains, buildSpaceFromFaces, codeEnvelope, DEFAULT_APEX_PERCENTILE, DEFAULT_SPACE, type Directions, ganDataOf, intensityLabels, learnedEmotions, MIN_LEARNED_FACES, readAllCodes, shapeResidualFields, type SpaceChoice } from './expression-pipeline.ts';
 import { evalTable, ganLossPng, gridPng, reportFolder, spaceTable, validationPng } from './expression-report.ts';
 import { useWasmBackend } from './expression-tf.ts';
 import { DEFAULT_GAN_CONFIG, type GanConfig, type TrainResult, trainGan } from './expression-train.ts';
@@ -57,6 +57,8 @@ Options
                         (default) chooses on the dev part with a landmark classifier; the others
                         force one (e.g. when a dev measure on rendered images chose it); the
                         landmark classifier's figures are recorded either way
+  --apex-percentile <p>  what intensity 1 stands for: the p-quantile of real faces of each emotion
+                        along its clearest faces' mean (default ${DEFAULT_APEX_PERCENTILE}; see apexGains)
   --identity-from <people|faces>  principal components of each named person's mean neutral face
                         (default; needs data that names people) or of every neutral face
   --quiet               no progress on stderr`;
@@ -100,7 +102,7 @@ export async function runTrainExpressions(args: string[], io: Io): Promise<numbe
     options: {
       data: { type: 'string', multiple: true }, videos: { type: 'string' }, out: { type: 'string', default: path.join('models', 'expression-gan') },
       report: { type: 'string', default: path.join('reports', 'expression-gan') }, seed: { type: 'string' }, steps: { type: 'string' },
-      'ablation-steps': { type: 'string' }, identity: { type: 'string' }, 'identity-from': { type: 'string' }, 'rig-for': { type: 'string' }, shape: { type: 'string', default: 'auto' }, quiet: { type: 'boolean', default: false },
+      'ablation-steps': { type: 'string' }, identity: { type: 'string' }, 'identity-from': { type: 'string' }, 'rig-for': { type: 'string' }, 'apex-percentile': { type: 'string' }, shape: { type: 'string', default: 'auto' }, quiet: { type: 'boolean', default: false },
     },
   });
   if (positionals.length > 0) throw new EmoteBotError('bad-argument', `unexpected argument "${positionals[0]}" (see emotebot train expressions --help)`);
@@ -110,6 +112,7 @@ export async function runTrainExpressions(args: string[], io: Io): Promise<numbe
   const ablationSteps = numberOption('ablation-steps', values['ablation-steps'], 1000, 0, 1_000_000, true);
   const identity = numberOption('identity', values.identity, DEFAULT_SPACE.identityComponents, 0, 200, true);
   const quiet = values.quiet;
+  const apexPercentile = numberOption('apex-percentile', values['apex-percentile'], DEFAULT_APEX_PERCENTILE, 0.5, 0.999, false);
   const shapeOption = values.shape;
   if (shapeOption !== 'auto' && shapeOption !== 'class-mean' && shapeOption !== 'intensity-1') throw new EmoteBotError('bad-argument', `--shape must be "auto", "class-mean" or "intensity-1", got "${shapeOption}"`);
   const rigFor = (values['rig-for'] ?? '').split(',').map((x) => x.trim()).filter(Boolean);
@@ -214,6 +217,9 @@ export async function runTrainExpressions(args: string[], io: Io): Promise<numbe
       : shapeDev.classMean > shapeDev.intensityOne ? 'classMean' : 'intensityOne';
     const shapeFields = shapeKind === 'classMean' ? shape.classMean : shape.fields;
     log(io, quiet, `emotebot: shape choice on the dev part (balanced recall, classifier on the fit part): at intensity 1 ${(shapeDev.intensityOne * 100).toFixed(1)}%, class mean ${(shapeDev.classMean * 100).toFixed(1)}%, fields only ${(shapeDev.fieldsOnly * 100).toFixed(1)}%; shipping the ${shapeKind === 'classMean' ? 'class mean' : 'line at intensity 1'}${shapeOption === 'auto' ? '' : ` (--shape ${shapeOption})`}`);
+    // How far intensity 1 goes (from the fit part; the measurement below is the generator's own intensity 1).
+    const apexGain = apexGains(faces, codes, intensity, apexPercentile);
+    log(io, quiet, `emotebot: intensity 1 at the ${(apexPercentile * 100).toFixed(1)}th percentile of real faces: gains ${GAN_EMOTIONS.map((e, k) => `${e} ${apexGain[k]!.toFixed(3)}`).join(', ')}`);
     const provisional = createExpressionModel({ manifest: placeholderManifest(), space, generator: result.generator, learned, envelope, noiseScale: RUNTIME_NOISE_SCALE, shapeFields });
     const measured = await Progress.phase('measuring on held-out faces', measureAll(tf, prepared, provisional, rig.basis, seed), quiet);
     if (!quiet) io.err(measured.text);
@@ -229,8 +235,15 @@ export async function runTrainExpressions(args: string[], io: Io): Promise<numbe
           meaning: 'per emotion (conditions order), canonical cm, from the fit part: r is a face\'s departure from the mean neutral face (identity projected out) minus the rig fields at its own code minus the neutral faces\' mean of the same; the candidates are the residual at intensity 1 of a line through neutral, sum t r / sum t^2 (t the intensity labels), and the class mean of r; zero for emotions not learned',
           shipped: shapeKind === 'classMean' ? 'class mean' : 'line at intensity 1',
           choice: { part: 'dev', measure: 'balanced recall of run-time codes at intensity 1 (as shipped: --rig-for emotions on the rig prototypes; fields plus the shape) on dev neutral faces, landmark classifier trained on the fit part alone', ...shapeDev, ...(shapeOption === 'auto' ? {} : { forced: `--shape ${shapeOption}` }) },
-          runtime: 'the rig adds sum_e a_e(code) shape_e, a_e >= 0 read by NNLS against this model\'s code for each emotion at intensity 1 (no noise), at most 1.2; photos lose the shape of the expression neutralisation takes out',
+          runtime: 'the rig adds sum_e a_e(code) shape_e, a_e >= 0 read by NNLS against this model\'s reference code for each emotion (intensity 1, no noise, before the apex gain), at most 2; photos lose the shape of the expression neutralisation takes out',
           figures: shape.figures,
+        },
+        apex: {
+          tensor: 'code.apexGain',
+          percentile: apexPercentile,
+          gains: Object.fromEntries(GAN_EMOTIONS.map((e, k) => [e, apexGain[k]])),
+          meaning: `per emotion (conditions order), from the fit part: the ${apexPercentile} quantile of every face of the emotion projected on the unit direction of its clearest faces' mean code (intensity label >= 0.8) minus the neutral mean, over that mean's length; 1 under ${MIN_LEARNED_FACES} faces, never under 1. Run-time codes are the generator's (or the rig prototype's) times this, so intensity 1 stands for that percentile of real faces rather than the clearest tenth's mean (about the 90th); the detail layer, the mouth and the learned shape read amounts against the codes before it`,
+          measured: 'metrics.evaluation and the shape choice measure the generator before the gains',
         },
       },
       training: {
@@ -246,7 +259,7 @@ export async function runTrainExpressions(args: string[], io: Io): Promise<numbe
         intensity: intensityModel,
       },
       metrics: { evaluation: slimEval(measured.report), space: measured.space, monaLisa: mona },
-    }, modelTensors(space, result.generator, envelope, shapeFields));
+    }, modelTensors(space, result.generator, envelope, shapeFields, apexGain));
     await writeModelDir(values.out, manifest, weights);
 
     // The report.
@@ -288,7 +301,7 @@ function architectureOf(c: GanConfig, space: ExpressionSpace, learned: boolean[]
     generator: `softplus(N(zn) + t E(e, t, ze)) x code.scale; E: [${GAN_EMOTIONS.length} emotion weights, intensity t, ${c.noiseDim} ze] -> ${c.generatorHidden.join(' -> ')} (leaky ReLU 0.2) -> ${AU_COUNT}; N: ${c.nuisanceDim} zn -> ${c.nuisanceHidden.join(' -> ')} -> ${AU_COUNT}`,
     discriminator: `[code / code.scale, ${GAN_EMOTIONS.length} emotion weights, intensity] -> ${c.discriminatorHidden.join(' -> ')} (leaky ReLU 0.2) -> logit (not shipped)`,
     code: { units: ACTION_UNITS, meaning: 'rig action-unit activations read by NNLS against the mean neutral face, identity projected out' },
-    runtime: 'code(e, t, ze) = G(e, t, ze, zn=0) - G(e, 0, ze, zn=0); blends mix per-emotion codes with shared noise; emotions not learned use the rig prototype x t',
+    runtime: 'code(e, t, ze) = g_e (G(e, t, ze, zn=0) - G(e, 0, ze, zn=0)), g_e the apex gain (code.apexGain); blends mix per-emotion codes with shared noise; emotions not learned use the rig prototype x t x g_e',
     learned: GAN_EMOTIONS.filter((_, k) => runtime[k]),
     fallback: Object.fromEntries(GAN_EMOTIONS.filter((_, k) => !runtime[k]).map((e) => [e, learned[GAN_EMOTIONS.indexOf(e)]
       ? 'rig prototype at run time (--rig-for): the generator learned this emotion, but its codes were not recognisable on the held-out faces when that was decided; the val figures for it in metrics.evaluation are the generator\'s, not what ships'

@@ -27,7 +27,7 @@ export interface ExpressionChoice {
   model?: ExpressionModel;
   /** The code a photo shows, taken out by `neutralise` (for the detail layer's rest). */
   photoExpression?: (canonical: Float64Array) => Float64Array;
-  /** The typical code of one emotion at intensity 1 (no noise): what the detail layer reads amounts against. */
+  /** The typical code of one emotion at the generator's intensity 1 (no noise, before the apex gain): what the detail layer and the mouth read amounts against. */
   emotionCode: (emotion: Emotion) => Float64Array;
   /** The rig every renderer of these codes uses: the fields, plus the learned model's shape beyond them. */
   rig: ExpressionRig;
@@ -44,8 +44,7 @@ export async function chooseExpressions(kind: string, seed: number, dir?: string
     if (e instanceof ModelError) throw new EmoteBotError('model-invalid', `the learned expressions cannot be used: ${e.message} (--expressions rig uses the hand-written rig)`);
     throw e;
   }
-  const typical = new Float64Array(model.generator.noiseDim);
-  return { kind: 'gan', model, codeFor: createGanExpressions(model, seed), neutralise: createNeutraliser(model), photoExpression: createPhotoExpression(model), emotionCode: (e) => model.code({ [e]: 1 }, 1, typical), rig: expressionRigFor(model) };
+  return { kind: 'gan', model, codeFor: createGanExpressions(model, seed), neutralise: createNeutraliser(model), photoExpression: createPhotoExpression(model), emotionCode: (e) => model.referenceCode(e), rig: expressionRigFor(model) };
 }
 
 export { KEEP_WHEN_NEUTRALISING } from './expression-gan.ts';

@@ -42,12 +42,15 @@ const toyShape = (() => {
   return f;
 })();
 
-async function packed(generator: GeneratorWeights, version = EXPRESSION_MODEL_VERSION, learned = GAN_EMOTIONS.filter((e) => e !== 'contempt'), env = envelope, shape: Float32Array | null = version >= 2 ? toyShape : null) {
+/** Apex gains for the toy model (conditions order; contempt, a rig prototype here, keeps 1). */
+const toyGains = Float32Array.from([1.25, 1, 1.5, 1.1, 1.05, 1.3, 1]);
+
+async function packed(generator: GeneratorWeights, version = EXPRESSION_MODEL_VERSION, learned = GAN_EMOTIONS.filter((e) => e !== 'contempt'), env = envelope, shape: Float32Array | null = version >= 2 ? toyShape : null, gains: ArrayLike<number> | null = version >= 3 ? toyGains : null) {
   return encodeModel({
     name: EXPRESSION_MODEL_NAME, version, created: '2026-11-21',
     architecture: { conditions: GAN_EMOTIONS, noiseDim: generator.noiseDim, nuisanceDim: generator.nuisanceDim, expressionLayers: generator.expression.length, nuisanceLayers: generator.nuisance.length, learned },
     training: { command: 'test', seed: 1, seconds: 0, data: {} }, metrics: {},
-  }, modelTensors(space, generator, env, shape));
+  }, modelTensors(space, generator, env, shape, gains));
 }
 
 async function toyModel(seed = 5): Promise<ExpressionModel> {
@@ -129,8 +132,10 @@ describe('the learned shape beyond the rig (version 2)', () => {
     const apex = new Float64Array(model.generator.noiseDim);
     const slot = GAN_EMOTIONS.indexOf('surprised');
     const field = toyShape.subarray(slot * N3, (slot + 1) * N3);
-    // At the apex the amounts are this emotion's alone, 1, and the shape is its field.
-    const top = model.code({ surprised: 1 }, 1, apex);
+    // At the reference apex the amounts are this emotion's alone, 1, and the shape is its field.
+    const top = model.referenceCode('surprised');
+    const gained = model.code({ surprised: 1 }, 1, apex);
+    for (let a = 0; a < AU_COUNT; a++) expect(gained[a]!).toBeCloseTo(toyGains[slot]! * top[a]!, 12);
     const amounts = model.shape!.amounts(top);
     expect(amounts[slot]!).toBeCloseTo(1, 2);
     amounts.forEach((a, k) => { if (k !== slot) expect(a).toBeLessThan(0.01); });
@@ -166,6 +171,52 @@ describe('the learned shape beyond the rig (version 2)', () => {
     await expect(loadExpressionModel(none.manifest, none.weights)).rejects.toThrow(/lacks its shape residual/);
     const model = await toyModel();
     expect(() => createExpressionModel({ ...model, shapeFields: toyShape.subarray(0, N3 * 3) })).toThrow(/shape residual needs 7 x 1404/);
+  });
+});
+
+describe('how far intensity 1 goes (version 3)', () => {
+  it('scales each emotion\'s code by its gain, learned or prototype, and its reference code not', async () => {
+    const model = await toyModel();
+    expect(Array.from(model.apexGain)).toEqual(Array.from(toyGains));
+    const z = [0.4, -0.2, 1, 0];
+    const plain = createExpressionModel({ ...model, apexGain: null });
+    for (const e of GAN_EMOTIONS) {
+      const k = GAN_EMOTIONS.indexOf(e);
+      for (const t of [0.3, 1]) {
+        const a = model.code({ [e]: 1 }, t, z), b = plain.code({ [e]: 1 }, t, z);
+        for (let u = 0; u < AU_COUNT; u++) expect(a[u]!).toBeCloseTo(toyGains[k]! * b[u]!, 12);
+      }
+      expect(Array.from(model.referenceCode(e))).toEqual(Array.from(plain.code({ [e]: 1 }, 1, new Float64Array(model.generator.noiseDim))));
+    }
+    // A blend mixes the gained codes; a rig prototype takes its gain too.
+    const blend = model.code({ happy: 0.5, surprised: 0.5 }, 1, z), h = model.code({ happy: 1 }, 1, z), s = model.code({ surprised: 1 }, 1, z);
+    for (let u = 0; u < AU_COUNT; u++) expect(blend[u]!).toBeCloseTo(0.5 * h[u]! + 0.5 * s[u]!, 12);
+    const strongContempt = createExpressionModel({ ...model, apexGain: [1, 1, 1, 1, 1, 1, 1.4] });
+    const proto = codeFromEmotions({ contempt: 1 }, 0.5), c = strongContempt.code({ contempt: 1 }, 0.5, z);
+    for (let u = 0; u < AU_COUNT; u++) expect(c[u]!).toBeCloseTo(1.4 * proto[u]!, 12);
+  });
+
+  it('moves what was learned at the generator\'s intensity 1 by the gain: the learned shape reads it as its amount', async () => {
+    const model = await toyModel();
+    const slot = GAN_EMOTIONS.indexOf('surprised');
+    const amounts = model.shape!.amounts(model.code({ surprised: 1 }, 1, new Float64Array(model.generator.noiseDim)));
+    expect(amounts[slot]!).toBeCloseTo(toyGains[slot]!, 2);
+  });
+
+  it('loads version 2 with gains of 1, refuses version 3 without its gains or with gains out of range', async () => {
+    const v2 = await packed(randomGenerator(5), 2);
+    expect(Array.from((await loadExpressionModel(v2.manifest, v2.weights)).apexGain)).toEqual(new Array(GAN_EMOTIONS.length).fill(1));
+    const none = await packed(randomGenerator(5), 3, undefined, envelope, toyShape, null);
+    await expect(loadExpressionModel(none.manifest, none.weights)).rejects.toThrow(/lacks its apex gains/);
+    const weak = await packed(randomGenerator(5), 3, undefined, envelope, toyShape, [1, 1, 0.5, 1, 1, 1, 1]);
+    await expect(loadExpressionModel(weak.manifest, weak.weights)).rejects.toThrow(/apex gains must be 7 numbers from 1 to 3/);
+    const g = randomGenerator(5);
+    const tensors = modelTensors(space, g, envelope, toyShape, toyGains).map((t) => (t.name === 'code.apexGain' ? { ...t, shape: [2], data: [1, 1] } : t));
+    const { name, version, created, architecture, training, metrics } = none.manifest;
+    const wrong = await encodeModel({ name, version, created, architecture, training, metrics }, tensors);
+    await expect(loadExpressionModel(wrong.manifest, wrong.weights)).rejects.toThrow(/apex gains must be 7 numbers/);
+    const model = await toyModel();
+    expect(() => createExpressionModel({ ...model, apexGain: [1, 1, 1, Number.NaN, 1, 1, 1] })).toThrow(/apex gains need 7 positive numbers/);
   });
 });
 

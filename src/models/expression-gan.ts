@@ -28,6 +28,13 @@
  * Version 2 adds the learned shape beyond the rig's fields (`shape`, core/shape-residual.ts):
  * per emotion, the mean of what real faces of it do that the fields at their own codes leave
  * out, added by the rig in proportion to the emotion amounts the code shows.
+ *
+ * Version 3 adds how far intensity 1 goes (`code.apexGain`, expression-pipeline.ts apexGains):
+ * per emotion, code(e, t, ze) above is multiplied by g_e, which puts intensity 1 at a percentile
+ * of real faces of e (92.5th as shipped) where the generator's intensity 1 is the mean of the
+ * clearest tenth. What was learned at the generator's intensity 1 (the detail layer, the mouth,
+ * the learned shape) reads its amounts against `referenceCode`, the code before the gain, so
+ * it follows the gain.
  */
 import { type Emotion, type EmotionWeights } from '../core/emotions.ts';
 import { createCodeReader, type ExpressionSpace, neutraliseFace } from '../core/expression-space.ts';
@@ -38,9 +45,9 @@ import { LANDMARK_COUNT } from '../core/topology.ts';
 import { decodeModel, ModelError, type LoadedModel } from './manifest.ts';
 
 export const EXPRESSION_MODEL_NAME = 'expression-gan';
-/** 2: with the learned shape residual (`shape.residual`); 1 (no residual) still loads. */
-export const EXPRESSION_MODEL_VERSION = 2;
-export const EXPRESSION_MODEL_VERSIONS: readonly number[] = [1, EXPRESSION_MODEL_VERSION];
+/** 3: with the apex gains (`code.apexGain`); 2 (shape residual, no gains) and 1 (neither) still load, with gains of 1. */
+export const EXPRESSION_MODEL_VERSION = 3;
+export const EXPRESSION_MODEL_VERSIONS: readonly number[] = [1, 2, EXPRESSION_MODEL_VERSION];
 
 /** The generator's condition slots: every emotion but neutral (neutral is intensity 0). */
 export const GAN_EMOTIONS = ['happy', 'sad', 'surprised', 'angry', 'fearful', 'disgusted', 'contempt'] as const satisfies readonly Emotion[];
@@ -135,6 +142,12 @@ export interface ExpressionModel {
    */
   readonly noiseScale: number;
   /**
+   * Per GAN_EMOTIONS slot, how much stronger intensity 1 is than the generator's intensity 1 (the
+   * clearest tenth's mean): every code `code` gives is scaled by it, emotion by emotion. 1s for
+   * models before version 3.
+   */
+  readonly apexGain: Float64Array;
+  /**
    * The learned shape beyond the rig's fields (core/shape-residual.ts): per GAN_EMOTIONS slot,
    * what real faces of the emotion do that the fields cannot, read off the code at run time. Null
    * for models without it (version 1). Renderers get it through `expressionRigFor(model)`.
@@ -144,8 +157,14 @@ export interface ExpressionModel {
   readonly shapeFields: Float32Array | null;
   /** Raw code (data space) of one emotion at an intensity for a latent [ze, zn]. */
   raw(emotion: GanEmotion, intensity: number, z: ArrayLike<number>, out?: Float64Array): Float64Array;
-  /** The code relative to the face's neutral for a blend at an intensity and expression noise ze (0 at intensity 0; zn = 0). */
+  /** The code relative to the face's neutral for a blend at an intensity and expression noise ze (0 at intensity 0; zn = 0), with the apex gains. */
   code(weights: EmotionWeights, intensity: number, z: ArrayLike<number>, out?: Float64Array): Float64Array;
+  /**
+   * One emotion's typical code (no noise) at the generator's intensity 1, before the apex gain:
+   * the code what was learned from the clearest tenth of real faces (detail, mouth, learned
+   * shape) stands for, so amounts read against it are g_e at intensity 1.
+   */
+  referenceCode(emotion: Emotion): Float64Array;
 }
 
 const rigPrototypes = new Map<GanEmotion, Float64Array>(GAN_EMOTIONS.map((e) => [e, codeFromEmotions({ [e]: 1 }, 1)]));
@@ -160,52 +179,61 @@ export function createExpressionModel(parts: {
   noiseScale?: number;
   /** GAN_EMOTIONS.length x MESH_DIM learned shape residual fields (absent: none). */
   shapeFields?: Float32Array | null;
+  /** Per GAN_EMOTIONS slot, the apex gain (absent: 1s). */
+  apexGain?: ArrayLike<number> | null;
 }): ExpressionModel {
   const { generator } = parts;
+  const apexGain = Float64Array.from(parts.apexGain ?? GAN_EMOTIONS.map(() => 1));
+  if (apexGain.length !== GAN_EMOTIONS.length || !apexGain.every((g) => Number.isFinite(g) && g > 0)) throw new ModelError(`the expression model's apex gains need ${GAN_EMOTIONS.length} positive numbers`);
+  const unit = new Float64Array(GAN_EMOTIONS.length).fill(1);
   const shapeFields = parts.shapeFields ?? null;
   if (shapeFields && shapeFields.length !== GAN_EMOTIONS.length * MESH_DIM) throw new ModelError(`the expression model's shape residual needs ${GAN_EMOTIONS.length} x ${MESH_DIM} numbers`);
   const oneHot = GAN_EMOTIONS.map((_, k) => Float64Array.from(GAN_EMOTIONS, (__, j) => (j === k ? 1 : 0)));
   const hi = new Float64Array(AU_COUNT), lo = new Float64Array(AU_COUNT);
   const raw = (emotion: GanEmotion, intensity: number, z: ArrayLike<number>, out = new Float64Array(AU_COUNT)) =>
     generatorForward(generator, oneHot[GAN_EMOTIONS.indexOf(emotion)]!, intensity, z, out);
+  /** The blend's code with the given per-emotion gains, kept inside the envelope. */
+  const codeWith = (gain: Float64Array, weights: EmotionWeights, intensity: number, z: ArrayLike<number>, out: Float64Array): Float64Array => {
+    out.fill(0);
+    const k = Number.isFinite(intensity) ? Math.min(Math.max(intensity, 0), 1) : 0;
+    let sum = 0;
+    for (const e of GAN_EMOTIONS) sum += Math.max(0, weights[e] ?? 0) || 0;
+    if (sum === 0 || k === 0) return out;
+    // As codeFromEmotions: weights summing under 1 weaken the expression, over 1 are normalised.
+    const t = k * Math.min(sum, 1);
+    const ze = Array.from({ length: generator.noiseDim }, (_, j) => z[j] ?? 0);
+    GAN_EMOTIONS.forEach((e, slot) => {
+      const w = gain[slot]! * (Math.max(0, weights[e] ?? 0) || 0) / sum;
+      if (w === 0) return;
+      if (!parts.learned[slot]) {
+        const p = rigPrototypes.get(e)!;
+        for (let a = 0; a < AU_COUNT; a++) out[a] = out[a]! + w * t * p[a]!;
+        return;
+      }
+      // z holds ze only (zn defaults to 0: the typical face).
+      raw(e, t, ze, hi);
+      raw(e, 0, ze, lo);
+      for (let a = 0; a < AU_COUNT; a++) out[a] = out[a]! + w * (hi[a]! - lo[a]!);
+    });
+    // Never beyond what real faces showed (about 2% of random blends touch the range by a few hundredths).
+    const env = parts.envelope;
+    for (let a = 0; a < AU_COUNT; a++) out[a] = Math.min(Math.max(out[a]!, Math.min(env.lo[a]!, 0)), Math.max(env.hi[a]!, 0));
+    return out;
+  };
+  const typical = new Float64Array(generator.noiseDim);
   const model: ExpressionModel = {
     ...parts,
     noiseScale: parts.noiseScale ?? 1,
+    apexGain,
     shape: null,
     shapeFields,
     raw,
-    code(weights, intensity, z, out = new Float64Array(AU_COUNT)) {
-      out.fill(0);
-      const k = Number.isFinite(intensity) ? Math.min(Math.max(intensity, 0), 1) : 0;
-      let sum = 0;
-      for (const e of GAN_EMOTIONS) sum += Math.max(0, weights[e] ?? 0) || 0;
-      if (sum === 0 || k === 0) return out;
-      // As codeFromEmotions: weights summing under 1 weaken the expression, over 1 are normalised.
-      const t = k * Math.min(sum, 1);
-      const ze = Array.from({ length: generator.noiseDim }, (_, j) => z[j] ?? 0);
-      GAN_EMOTIONS.forEach((e, slot) => {
-        const w = (Math.max(0, weights[e] ?? 0) || 0) / sum;
-        if (w === 0) return;
-        if (!parts.learned[slot]) {
-          const p = rigPrototypes.get(e)!;
-          for (let a = 0; a < AU_COUNT; a++) out[a] = out[a]! + w * t * p[a]!;
-          return;
-        }
-        // z holds ze only (zn defaults to 0: the typical face).
-        raw(e, t, ze, hi);
-        raw(e, 0, ze, lo);
-        for (let a = 0; a < AU_COUNT; a++) out[a] = out[a]! + w * (hi[a]! - lo[a]!);
-      });
-      // Never beyond what real faces showed (about 2% of random blends touch the range by a few hundredths).
-      const env = parts.envelope;
-      for (let a = 0; a < AU_COUNT; a++) out[a] = Math.min(Math.max(out[a]!, Math.min(env.lo[a]!, 0)), Math.max(env.hi[a]!, 0));
-      return out;
-    },
+    code: (weights, intensity, z, out = new Float64Array(AU_COUNT)) => codeWith(apexGain, weights, intensity, z, out),
+    referenceCode: (emotion) => codeWith(unit, { [emotion]: 1 }, 1, typical, new Float64Array(AU_COUNT)),
   };
   if (!shapeFields) return model;
-  // The residual is read against the model's own apex codes (no noise): each emotion at intensity 1.
-  const apex = new Float64Array(generator.noiseDim);
-  const shape = createShapeResidual({ fields: shapeFields, apexCodes: GAN_EMOTIONS.map((e) => model.code({ [e]: 1 }, 1, apex)) });
+  // The residual is read against the reference codes: each emotion at the generator's intensity 1, no noise.
+  const shape = createShapeResidual({ fields: shapeFields, apexCodes: GAN_EMOTIONS.map((e) => model.referenceCode(e))});
   return { ...model, shape };
 }
 
@@ -260,7 +288,7 @@ export function createPhotoExpression(model: ExpressionModel): (canonical: Float
 export interface ModelTensor { name: string; shape: number[]; data: ArrayLike<number> }
 
 /** The tensors of a model (what encodeModel writes). */
-export function modelTensors(space: ExpressionSpace, generator: GeneratorWeights, envelope: { lo: ArrayLike<number>; hi: ArrayLike<number> }, shapeFields?: ArrayLike<number> | null): ModelTensor[] {
+export function modelTensors(space: ExpressionSpace, generator: GeneratorWeights, envelope: { lo: ArrayLike<number>; hi: ArrayLike<number> }, shapeFields?: ArrayLike<number> | null, apexGain?: ArrayLike<number> | null): ModelTensor[] {
   const t: ModelTensor[] = [
     { name: 'space.mean', shape: [MESH_DIM], data: space.mean },
     { name: 'space.identity', shape: [space.identityCount, MESH_DIM], data: space.identity },
@@ -271,6 +299,7 @@ export function modelTensors(space: ExpressionSpace, generator: GeneratorWeights
     { name: 'code.envelopeHi', shape: [AU_COUNT], data: envelope.hi },
   ];
   if (shapeFields) t.push({ name: 'shape.residual', shape: [GAN_EMOTIONS.length, MESH_DIM], data: shapeFields });
+  if (apexGain) t.push({ name: 'code.apexGain', shape: [GAN_EMOTIONS.length], data: apexGain });
   return [...t, ...generatorTensors(generator)];
 }
 
@@ -339,6 +368,11 @@ export function expressionModelFromLoaded(m: LoadedModel): ExpressionModel {
   if (m.manifest.version >= 2 && !hasShape) throw new ModelError('the expression model (version 2) lacks its shape residual (shape.residual)');
   const shapeFields = hasShape ? m.tensor('shape.residual') : null;
   if (shapeFields && shapeFields.length !== GAN_EMOTIONS.length * MESH_DIM) throw new ModelError('the expression model\'s shape residual does not hold one 468-point field per emotion');
+  // Version 3 carries the apex gains; before it, intensity 1 is the generator's own (gains of 1).
+  const hasGain = m.manifest.tensors.some((t) => t.name === 'code.apexGain');
+  if (m.manifest.version >= 3 && !hasGain) throw new ModelError('the expression model (version 3) lacks its apex gains (code.apexGain)');
+  const apexGain = hasGain ? m.tensor('code.apexGain') : null;
+  if (apexGain && (apexGain.length !== GAN_EMOTIONS.length || !apexGain.every((g) => Number.isFinite(g) && g >= 1 && g <= 3))) throw new ModelError(`the expression model's apex gains must be ${GAN_EMOTIONS.length} numbers from 1 to 3`);
   return createExpressionModel({
     manifest: m.manifest,
     space: { mean, identity, identityCount, identityVariance, neutralCode: f64('space.neutralCode'), basis: rigBasis() },
@@ -347,6 +381,7 @@ export function expressionModelFromLoaded(m: LoadedModel): ExpressionModel {
     envelope: { lo: f64('code.envelopeLo'), hi: f64('code.envelopeHi') },
     noiseScale,
     shapeFields,
+    apexGain,
   });
 }
 

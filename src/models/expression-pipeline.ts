@@ -257,6 +257,47 @@ export function codeEnvelope(faces: FaceSet, codes: Float32Array, space: Express
   return { lo, hi };
 }
 
+/** The percentile of real faces that intensity 1 stands for by default (apexGains). */
+export const DEFAULT_APEX_PERCENTILE = 0.925;
+
+/**
+ * How far intensity 1 goes, per GAN emotion, from the fit part. The generator's intensity 1 is
+ * the clearest tenth of real faces, and their mean code sits near the 90th percentile of the
+ * emotion's faces along its own direction: a mean of faces that each show the emotion their own
+ * way is milder than most of them. The gain puts intensity 1 at the given percentile instead:
+ * the `percentile` quantile of every fit face of e projected on the unit direction of m_e (the
+ * mean code of its faces with intensity label >= 0.8, minus the neutral faces' mean code),
+ * divided by |m_e|. 1 for emotions with fewer than `minFaces` fit faces (their percentile would be
+ * a handful of faces) and never under 1 (intensity 1 never weakens). GAN_EMOTIONS order.
+ */
+export function apexGains(faces: FaceSet, codes: Float32Array, intensity: Float32Array, percentile: number = DEFAULT_APEX_PERCENTILE, minFaces: number = MIN_LEARNED_FACES): Float64Array {
+  if (!(percentile > 0 && percentile < 1)) throw new Error(`the apex percentile must lie strictly between 0 and 1, got ${percentile}`);
+  const meanCode = (idx: readonly number[]): Float64Array => {
+    const m = new Float64Array(AU_COUNT);
+    for (const i of idx) for (let a = 0; a < AU_COUNT; a++) m[a] = m[a]! + codes[i * AU_COUNT + a]! / idx.length;
+    return m;
+  };
+  const neutral = indicesOf(faces, PART_FIT, 'neutral');
+  const gains = new Float64Array(GAN_EMOTIONS.length).fill(1);
+  if (neutral.length === 0) return gains;
+  const n = meanCode(neutral);
+  GAN_EMOTIONS.forEach((e, k) => {
+    const idx = indicesOf(faces, PART_FIT, e);
+    const clear = idx.filter((i) => intensity[i]! >= 0.8);
+    if (idx.length < minFaces || clear.length === 0) return;
+    const m = meanCode(clear).map((v, a) => v - n[a]!);
+    const len2 = m.reduce((s, v) => s + v * v, 0);
+    if (!(len2 > 0)) return;
+    const along = idx.map((i) => {
+      let s = 0;
+      for (let a = 0; a < AU_COUNT; a++) s += (codes[i * AU_COUNT + a]! - n[a]!) * m[a]!;
+      return s / len2;
+    }).sort((x, y) => x - y);
+    gains[k] = Math.max(1, along[Math.min(along.length - 1, Math.floor(percentile * along.length))]!);
+  });
+  return gains;
+}
+
 /**
  * The learned shape beyond the rig's fields (core/shape-residual.ts), from the fit part. A face's
  * residual is what the fields at its own code leave of its departure from the mean neutral face

@@ -92,8 +92,8 @@ export async function loadPageModels(base: string, choice: { expressions: 'gan' 
   let emotionCode = (e: Emotion) => codeFromEmotions({ [e]: 1 }, 1);
   let photoExpression: ((canonical: Float64Array) => Float64Array) | undefined;
   if (gan.status === 'fulfilled' && out.expressions === 'gan') {
-    const model = gan.value, typical = new Float64Array(model.generator.noiseDim);
-    emotionCode = (e) => model.code({ [e]: 1 }, 1, typical);
+    const model = gan.value;
+    emotionCode = (e) => model.referenceCode(e);
     // The photo's own expression, as the neutralisation reads it: detail is drawn relative to it.
     photoExpression = createPhotoExpression(model);
   }
