@@ -4,7 +4,7 @@ import { createExpressionRig, AU_COUNT } from '../core/rig.ts';
 import { faceSetFromSynthetic, PART_DEV, PART_FIT } from './expression-data.ts';
 import { frechetScore } from './expression-eval.ts';
 import { createExpressionModel, EXPRESSION_MODEL_NAME, EXPRESSION_MODEL_VERSION, GAN_EMOTIONS, loadExpressionModel, modelTensors } from './expression-gan.ts';
-import { buildSpaceFromFaces, codeEnvelope, DEFAULT_SPACE, ganDataOf, intensityLabels, learnedEmotions, readAllCodes, shapeResidualFields } from './expression-pipeline.ts';
+import { apexGains, buildSpaceFromFaces, codeEnvelope, DEFAULT_SPACE, ganDataOf, intensityLabels, learnedEmotions, readAllCodes, shapeResidualFields } from './expression-pipeline.ts';
 import { syntheticFaces } from './expression-synthetic.ts';
 import { useWasmBackend } from './expression-tf.ts';
 import { DEFAULT_GAN_CONFIG, type GanConfig, mirrorCode, trainGan } from './expression-train.ts';
@@ -54,14 +54,16 @@ describe('training the expression GAN (synthetic faces)', () => {
     // Synthetic faces are made by the rig's fields alone: the shape beyond them is small (noise).
     const shape = shapeResidualFields(faces, codes, intensity, space, learned);
     for (const [e, f] of Object.entries(shape.figures)) expect(f.rms, e).toBeLessThan(0.05);
+    const apexGain = apexGains(faces, codes, intensity);
+    for (const g of apexGain) expect(g >= 1 && g < 3).toBe(true);
     const { manifest, weights } = await encodeModel({
       name: EXPRESSION_MODEL_NAME, version: EXPRESSION_MODEL_VERSION, created: 'test',
       architecture: { conditions: GAN_EMOTIONS, noiseDim: r.generator.noiseDim, nuisanceDim: r.generator.nuisanceDim, expressionLayers: r.generator.expression.length, nuisanceLayers: r.generator.nuisance.length, learned: GAN_EMOTIONS.filter((_, k) => learned[k]) },
       training: { command: 'test', seed: 3, seconds: 0, data: {} }, metrics: {},
-    }, modelTensors(space, r.generator, envelope, shape.fields));
+    }, modelTensors(space, r.generator, envelope, shape.fields, apexGain));
     const model = await loadExpressionModel(manifest, weights);
     expect(model.shape).not.toBeNull();
-    const direct = createExpressionModel({ manifest, space, generator: r.generator, learned, envelope });
+    const direct = createExpressionModel({ manifest, space, generator: r.generator, learned, envelope, apexGain });
     const rng = createRng(9);
     for (let k = 0; k < 200; k++) {
       const z = Array.from({ length: model.generator.noiseDim }, () => gaussian(rng));
