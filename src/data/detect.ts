@@ -43,6 +43,6 @@ export async function detectInRaster(detector: FaceDetector, raster: RasterImage
     status: 'ok',
     width: raster.width,
     height: raster.height,
-    faces: faces.map((f) => ({ box: boxToSource(f.box, g), score: f.score, mesh: meshToSource(f.mesh, g) })),
+    faces: faces.map((f) => ({ box: boxToSource(f.box, g), score: f.score, mesh: meshToSource(f.mesh, g), ...(f.descriptor ? { descriptor: f.descriptor } : {}) })),
   };
 }

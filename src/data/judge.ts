@@ -13,6 +13,8 @@ export interface FoundFace {
   score: number;
   /** 468 x xyz in source-image pixels (x right, y down, z on the detector's depth scale). */
   mesh: Float32Array;
+  /** The detector's face descriptor, when it gives one (DetectedFace.descriptor). */
+  descriptor?: Float32Array;
 }
 
 /** What detection found in one image or frame. Faces largest first. */

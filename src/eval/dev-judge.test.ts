@@ -16,7 +16,8 @@ import { encodeModel } from '../models/manifest.ts';
 import { evalMain } from './cli.ts';
 import { DEFAULT_FEATURES, DEFAULT_WINDOW, DEV_CLASSES, DEV_MODEL_NAME, DEV_MODEL_VERSION, devClassifierTensors, featureLength, loadDevClassifier } from './dev-classifier.ts';
 import { chooseDevFaces, type DatasetPhoto, personOfFile, writeDevFaces } from './dev-data.ts';
-import { createDevJudge } from './dev-judge.ts';
+import { createDevJudge, readDevClassifier } from './dev-judge.ts';
+import { descriptorDistance } from './metrics.ts';
 
 const mona = path.resolve(import.meta.dirname, '../../test/fixtures/mona-lisa.jpg');
 const SIM = { scale: 1, rotation: [1, 0, 0, 0, -1, 0, 0, 0, -1], translation: [0, 0, 0] };
@@ -92,6 +93,29 @@ describe('the dev judge', () => {
     const blank = await judge.judge({ data: new Uint8Array(64 * 64 * 4).fill(200), width: 64, height: 64, channels: 4 });
     expect(blank).toMatchObject({ detected: false, top: null, descriptor: null });
     expect(blank.crop).toBeUndefined();
+  }, 60_000);
+
+  it('gives the face-description embedding of its detector when asked, the same for the same image, further for another face', async () => {
+    const describing = await createHumanDetector({ describe: true });
+    const judge = createDevJudge(await readDevClassifier(), describing);
+    const image = await readImageFile(mona);
+    const a = await judge.judge(image, { descriptor: true });
+    expect(a.descriptor).toBeInstanceOf(Float32Array);
+    expect(a.descriptor!.length).toBeGreaterThan(100);
+    expect(a.descriptor!.every(Number.isFinite)).toBe(true);
+    expect((await judge.judge(image)).descriptor).toBeNull();
+    expect(descriptorDistance(a.descriptor!, (await judge.judge(image, { descriptor: true })).descriptor!)).toBe(0);
+    // The same face a little brighter is nearer than the face mirrored and darkened by half (another look).
+    const brighter = { ...image, data: Uint8Array.from(image.data, (v, i) => ((i & 3) === 3 ? v : Math.min(255, v + 12))) };
+    const w = image.width, ch = image.channels;
+    const other = { ...image, data: Uint8Array.from(image.data, (_, i) => { const p = Math.floor(i / ch), x = p % w, y = Math.floor(p / w), c = i % ch; const v = image.data[(y * w + (w - 1 - x)) * ch + c]!; return c === 3 ? v : v >> 1; }) };
+    const near = descriptorDistance(a.descriptor!, (await judge.judge(brighter, { descriptor: true })).descriptor!);
+    const far = descriptorDistance(a.descriptor!, (await judge.judge(other, { descriptor: true })).descriptor!);
+    expect(near).toBeGreaterThan(0);
+    expect(near).toBeLessThan(far);
+    // The mesh it aligns with is the plain detector's: the same verdict.
+    const plain = await createDevJudge(await readDevClassifier(), detector).judge(image);
+    expect(a.expressions).toEqual(plain.expressions);
   }, 60_000);
 });
 

@@ -7,7 +7,9 @@
  * with the data pipeline's detection rule (src/data/preprocess.ts DEFAULT_RULE: small images
  * scaled up, a grey border; src/data/detect.ts), faces under the pipeline's minimum score are
  * ignored, the largest is aligned to the canonical face (src/data/align.ts alignMesh), and the
- * classifier crops it through that canonical-to-image similarity. No identity descriptor.
+ * classifier crops it through that canonical-to-image similarity. The face descriptor, when asked
+ * for, is the detector's (Human's face-description embedding when the detector was made with
+ * describe: true): a dev figure for identity on Human's scale, not face-api's.
  */
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -31,7 +33,8 @@ export const DEV_JUDGE_DESCRIPTION =
   'Human (468-point mesh) with the data pipeline\'s detection rule (shorter side scaled up to 192 px, longer at most 1280 px, ' +
   `a grey border of 25% of the longer side), faces under score ${DEFAULT_THRESHOLDS.minScore} ignored, the largest face aligned ` +
   'to the canonical face (alignMesh); the dev classifier (models/dev-classifier: HOG + coarse patch of a 48x48 canonical-window ' +
-  'luminance crop, softmax regression trained on the datasets\' fit part) on that crop; no identity descriptor';
+  'luminance crop, softmax regression trained on the datasets\' fit part) on that crop; face descriptor: Human\'s face-description ' +
+  'embedding (faceres) of the same face, Euclidean distance';
 
 const EMPTY = (): Record<JudgeLabel, number> => Object.fromEntries(JUDGE_LABELS.map((l) => [l, 0])) as Record<JudgeLabel, number>;
 
@@ -43,7 +46,7 @@ export function createDevJudge(model: DevClassifier, detector: FaceDetector): Ju
     versions: { [DEV_MODEL_NAME]: `version ${m.version}, weights sha256 ${m.weights.sha256.slice(0, 16)}`, trained: m.created },
     preprocessing: DEV_JUDGE_DESCRIPTION,
     numTensors: () => 0,
-    async judge(image) {
+    async judge(image, options) {
       const channels = image.channels ?? (image.data.length === image.width * image.height * 3 ? 3 : 4);
       const raster = { data: image.data, width: image.width, height: image.height, channels };
       const d = await detectInRaster(detector, raster, DEFAULT_RULE);
@@ -55,7 +58,7 @@ export function createDevJudge(model: DevClassifier, detector: FaceDetector): Ju
       const expressions = EMPTY();
       for (const l of JUDGE_LABELS) expressions[l] = p[l];
       const top = topLabel(expressions);
-      return { detected: true, score: face.score, expressions, top, topProbability: expressions[top], descriptor: null, crop };
+      return { detected: true, score: face.score, expressions, top, topProbability: expressions[top], descriptor: options?.descriptor ? face.descriptor ?? null : null, crop };
     },
   };
 }

@@ -282,12 +282,15 @@ export function renderMarkdown(r: EvalReport): string {
     models.map((m) => `${m.name} ${pct(m.overall.stillDetected.detectionShare)} (${frac(m.overall.stillDetected.detected, m.overall.stillDetected.n)})`).join(', ') + '.', '');
 
   p('### Identity (photos only): face-descriptor distance between the face as it came in and the render', '');
-  if (dev) p('Not measured: the dev judge gives no face descriptor.', '');
+  const measured = models.some((m) => m.overall.identity.n > 0);
+  if (dev && !measured) p('Not measured: the dev judge\'s detector gave no face descriptor.', '');
   else {
-    p(row(['model', 'renders', 'mean', '90th percentile', 'max', `share under 0.6`]), rule(6));
+    // The dev judge's descriptor is Human's, on its own scale: 0.6 means nothing there.
+    if (dev) p('Human\'s face-description embedding (faceres), Euclidean distance: a dev figure on Human\'s scale, for comparing models with each other (the judge\'s 0.35 and 0.6 do not apply).', '');
+    p(row(['model', 'renders', 'mean', '90th percentile', 'max', ...(dev ? [] : ['share under 0.6'])]), rule(dev ? 5 : 6));
     for (const m of models) {
       const id = m.overall.identity;
-      p(row([m.name, id.n, fix(id.mean), fix(id.p90), fix(id.max), pct(id.shareSame)]));
+      p(row([m.name, id.n, fix(id.mean), fix(id.p90), fix(id.max), ...(dev ? [] : [pct(id.shareSame)])]));
     }
     p('');
     p(row(['emotion', ...models.map((m) => `${m.name} mean (p90)`)]), rule(1 + models.length));

@@ -266,6 +266,7 @@ export async function runEvaluation(options: EvalOptions): Promise<EvalResult> {
 
   const dev = options.judgeKind === 'dev';
   let judgeImpl = options.judge;
+  let devDetector: FaceDetector | null = null;
   if (!judgeImpl && dev) {
     log(`loading the dev judge (${options.devModel ?? 'models/dev-classifier'})`);
     let model;
@@ -274,7 +275,9 @@ export async function runEvaluation(options: EvalOptions): Promise<EvalResult> {
     } catch (e) {
       throw new EmoteBotError('model-invalid', `the dev classifier cannot be used (${e instanceof Error ? e.message : String(e)}); train it with emotebot train dev-classifier`);
     }
-    judgeImpl = createDevJudge(model, await getDetector());
+    // Its own detector, which also describes faces (Human's faceres): identity on Human's scale.
+    devDetector = await createHumanDetector({ describe: true });
+    judgeImpl = createDevJudge(model, devDetector);
     // The bar comes from the dev part of the split the classifier was trained with.
     options = { ...options, devPartitionSeed: options.devPartitionSeed ?? model.manifest.training.seed };
   }
@@ -365,7 +368,7 @@ export async function runEvaluation(options: EvalOptions): Promise<EvalResult> {
         ? [
           'the dev judge has no contempt label: contempt is reported as "no judge label" and left out of every accuracy',
           'the dev judge is EmoteBot\'s own classifier, trained on the datasets\' fit part and chosen on their dev part: a dev measure choices may be made from',
-          'identity is not measured: the dev judge gives no face descriptor',
+          'identity: Human\'s face-description embedding (faceres), Euclidean distance, on Human\'s scale: for comparing models with each other, not held to the judge\'s 0.35 and 0.6',
           'its bar is the datasets\' dev-part photos (the part its L2 strength was chosen on), not fer2013/val or muxspace\'s val',
         ]
         : [
@@ -393,6 +396,7 @@ export async function runEvaluation(options: EvalOptions): Promise<EvalResult> {
   if (meanCrops && written.meanCrops) await writeFile(written.meanCrops, await meanCropsPng(meanCrops));
   log(`judge calls: ${judge.calls}`);
   releaseDetector();
+  devDetector?.dispose();
   return { report, files: written, ...(meanCrops ? { meanCrops } : {}) };
 }
 
@@ -457,8 +461,8 @@ export function targetChecks(models: readonly ModelSection[], animation: readonl
     });
     const id = m.overall.identity;
     if (!identityMeasured) {
-      out.push({ what: `${m.name}: same person (photos)`, target: 'every render under 0.6', value: 'not measured (the judge gives no face descriptor)', met: null });
-      out.push({ what: `${m.name}: identity distance (photos)`, target: 'mean under 0.35', value: 'not measured (the judge gives no face descriptor)', met: null });
+      out.push({ what: `${m.name}: same person (photos)`, target: 'every render under 0.6', value: 'not on the judge\'s scale (the dev judge\'s descriptor is Human\'s: see the identity table)', met: null });
+      out.push({ what: `${m.name}: identity distance (photos)`, target: 'mean under 0.35', value: 'not on the judge\'s scale (the dev judge\'s descriptor is Human\'s: see the identity table)', met: null });
       continue;
     }
     out.push({ what: `${m.name}: same person (photos)`, target: 'every render under 0.6', value: id.n ? `${pct(id.shareSame)} under 0.6, mean ${id.mean?.toFixed(2)}, p90 ${id.p90?.toFixed(2)}` : 'no photo renders', met: id.n ? id.shareSame === 1 : null });

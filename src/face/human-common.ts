@@ -5,7 +5,7 @@
  */
 import type { DetectedFace, RasterImage } from './types.ts';
 
-export interface HumanFace { box: [number, number, number, number]; score: number; faceScore: number; mesh: [number, number, number][] }
+export interface HumanFace { box: [number, number, number, number]; score: number; faceScore: number; mesh: [number, number, number][]; embedding?: number[] }
 
 export interface HumanTensor { dispose(): void }
 export interface HumanLike {
@@ -27,8 +27,12 @@ export interface HumanPaths {
   wasmPlatformFetch: boolean;
 }
 
-/** Human's configuration: wasm backend, face detection and mesh only, no frame caching. */
-export function humanConfig(paths: HumanPaths, maxFaces = 5): object {
+/**
+ * Human's configuration: wasm backend, face detection and mesh only, no frame caching. With
+ * `describe`, also the face-description model (faceres.json), whose embedding becomes
+ * DetectedFace.descriptor; it reads its own crop, so the mesh is the same either way.
+ */
+export function humanConfig(paths: HumanPaths, maxFaces = 5, describe = false): object {
   return {
     backend: 'wasm',
     ...paths,
@@ -40,7 +44,7 @@ export function humanConfig(paths: HumanPaths, maxFaces = 5): object {
       mesh: { enabled: true },
       iris: { enabled: false },
       emotion: { enabled: false },
-      description: { enabled: false },
+      description: describe ? { enabled: true, minConfidence: 0, skipFrames: 0, skipTime: 0 } : { enabled: false },
       antispoof: { enabled: false },
       liveness: { enabled: false },
       attention: { enabled: false },
@@ -79,7 +83,7 @@ export async function detectWithHuman(human: HumanLike, image: RasterImage, minS
           const p = f.mesh[i]!;
           mesh[i * 3] = p[0]; mesh[i * 3 + 1] = p[1]; mesh[i * 3 + 2] = p[2];
         }
-        return { box: { x: f.box[0], y: f.box[1], width: f.box[2], height: f.box[3] }, score: f.faceScore ?? f.score, mesh };
+        return { box: { x: f.box[0], y: f.box[1], width: f.box[2], height: f.box[3] }, score: f.faceScore ?? f.score, mesh, ...(f.embedding?.length ? { descriptor: Float32Array.from(f.embedding) } : {}) };
       });
     return faces.sort((a, b) => b.box.width * b.box.height - a.box.width * a.box.height);
   } finally {

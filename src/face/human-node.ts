@@ -20,6 +20,8 @@ export interface HumanDetectorOptions {
   maxFaces?: number;
   /** Faces below this detector score are ignored. */
   minScore?: number;
+  /** Also run Human's face-description model: every face gets a descriptor (DetectedFace.descriptor). */
+  describe?: boolean;
 }
 
 let fetchPatched = false;
@@ -58,7 +60,7 @@ export async function createHumanDetector(options: HumanDetectorOptions = {}): P
     modelBasePath: pathToFileURL(modelDir).href + '/',
     wasmPath: pathToFileURL(wasmDir).href + '/',
     wasmPlatformFetch: true,
-  }, options.maxFaces ?? 5));
+  }, options.maxFaces ?? 5, options.describe ?? false));
   await human.load();
   const minScore = options.minScore ?? 0.5;
 

@@ -14,6 +14,12 @@ export interface DetectedFace {
   score: number;
   /** 468 x (x, y, z). */
   mesh: Float32Array;
+  /**
+   * Human's face-description embedding (its faceres model), from a detector made to describe
+   * faces (Node: createHumanDetector({ describe: true })); absent otherwise. Compared by Euclidean
+   * distance; its scale is Human's, not face-api's (the evaluation judge's 0.6 and 0.35 do not apply).
+   */
+  descriptor?: Float32Array;
 }
 
 /** An RGB(A) raster held in memory. */
