@@ -178,6 +178,7 @@ describe('emotebot render with bad input', () => {
       [['train', 'mouth', '--data', dir, '--data', dir, '--data', dir, '--cache', 'a', '--cache', 'b', '--cache', 'c', '--identity', 'none', '--identity', 'none'], /once per --data/],
       [['render', '--face', mona, '--mouth', 'teeth', '--out', path.join(dir, 'x.png')], /mouth/],
       [['render', '--face', mona, '--eyes', 'closed', '--out', path.join(dir, 'x.png')], /--eyes must be "rigid" or "warp", got "closed"/],
+      [['train', 'expressions', '--data', path.join(dir, 'none.ebds'), '--apex-percentile', '1'], /--apex-percentile must be between 0.5 and 0.999, got 1/],
     ];
     for (const [args, message] of bad) {
       const r = await inProcess(args);

@@ -233,7 +233,7 @@ export function createExpressionModel(parts: {
   };
   if (!shapeFields) return model;
   // The residual is read against the reference codes: each emotion at the generator's intensity 1, no noise.
-  const shape = createShapeResidual({ fields: shapeFields, apexCodes: GAN_EMOTIONS.map((e) => model.referenceCode(e))});
+  const shape = createShapeResidual({ fields: shapeFields, apexCodes: GAN_EMOTIONS.map((e) => model.referenceCode(e)) });
   return { ...model, shape };
 }
 
