@@ -292,8 +292,9 @@ export async function runEvaluation(options: EvalOptions): Promise<EvalResult> {
 
   // 2. Faces and renders.
   const { opened, skipped } = await openFaces(files, options, getDetector, log);
-  // The face-api judge needs no detector from here on; the dev judge uses it for every render.
-  if (!dev) releaseDetector();
+  // Only the faces needed this detector: the face-api judge finds faces itself, and the dev judge
+  // has its own (devDetector, which also describes faces).
+  releaseDetector();
   if (opened.length === 0) throw new EmoteBotError('no-face', 'no face to evaluate (every --faces entry was left out)');
   const sheet = new ContactSheet();
   const cells: Cell[] = [];
