@@ -240,6 +240,15 @@ export interface Neutralised {
 }
 
 /**
+ * The part of a face's code that neutraliseFace takes out: each unit above what real neutral
+ * faces show (`neutralCode`), 0 for the units in `keep` (indices into ACTION_UNITS).
+ */
+export function removedCode(code: ArrayLike<number>, neutralCode: ArrayLike<number>, keep: readonly number[] = [], out: Float64Array = new Float64Array(AU_COUNT)): Float64Array {
+  for (let a = 0; a < AU_COUNT; a++) out[a] = keep.includes(a) ? 0 : Math.max(0, (code[a] ?? 0) - (neutralCode[a] ?? 0));
+  return out;
+}
+
+/**
  * Estimates a face's own expression and takes it out: the code b0 read against the population's
  * mean neutral face with identity projected out, and the face minus the rig fields at the part
  * of b0 above what real neutral faces show (so a face that is already neutral stays as it is).
@@ -247,8 +256,7 @@ export interface Neutralised {
  */
 export function neutraliseFace(canonical: ArrayLike<number>, space: ExpressionSpace, reader: ExpressionFitter = createCodeReader(space), keep: readonly number[] = []): Neutralised {
   const { code, rms } = reader.fit(canonical, undefined, new Float64Array(AU_COUNT));
-  const removed = new Float64Array(AU_COUNT);
-  for (let a = 0; a < AU_COUNT; a++) removed[a] = keep.includes(a) ? 0 : Math.max(0, code[a]! - (space.neutralCode[a] ?? 0));
+  const removed = removedCode(code, space.neutralCode, keep);
   const neutral = Float64Array.from({ length: MESH_DIM }, (_, t) => canonical[t]!);
   for (let a = 0; a < AU_COUNT; a++) {
     const c = removed[a]!;

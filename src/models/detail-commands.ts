@@ -23,20 +23,22 @@ import type { Io } from '../cli/main.ts';
 import { numberOption } from '../cli/options.ts';
 import { EMOTIONS } from '../core/emotions.ts';
 import { EmoteBotError } from '../core/errors.ts';
+import { removedCode } from '../core/expression-space.ts';
+import { AU_COUNT } from '../core/rig.ts';
 import { createRng, gaussian, subSeed } from '../core/rng.ts';
 import { faceDetailMask } from '../render/detail.ts';
 import { argmax, type Classifier, recallByClass, trainClassifier } from './expression-classifier.ts';
 import { loadFaceSets, PART_DEV, PART_FIT, PART_VAL } from './expression-data.ts';
 import { readExpressionModel } from './expression-files.ts';
 import { intensityLabels, readAllCodes } from './expression-pipeline.ts';
-import { GAN_EMOTIONS, generatorForward, generatorTensors, type GeneratorWeights } from './expression-gan.ts';
+import { GAN_EMOTIONS, KEEP_WHEN_NEUTRALISING, generatorForward, generatorTensors, type GeneratorWeights } from './expression-gan.ts';
 import { frechetOfRows } from './expression-metrics.ts';
 import { ganLossPng, gridPng, reportFolder, validationPng } from './expression-report.ts';
 import { useWasmBackend } from './expression-tf.ts';
 import { DEFAULT_GAN_CONFIG, type GanConfig, trainConditionalGan } from './expression-train.ts';
-import { DETAIL_SIZE, type DetailSet, detailRow, detailSetOf, emotionLines, emotionMeans, keptShare, neutralMeans, principalDirections, project, slotOf } from './detail-data.ts';
+import { DETAIL_SIZE, type DetailSet, detailRow, detailSetOf, emotionLines, emotionMeans, fitRestGains, keptShare, neutralMeans, principalDirections, project, restError, restStats, slotOf } from './detail-data.ts';
 import { readDetailModel, DEFAULT_DETAIL_MODEL_DIR } from './detail-files.ts';
-import { createDetailModel, decodeDetail, DETAIL_MODEL_NAME, DETAIL_MODEL_VERSION, detailCoefficients, type DetailModel, detailNoise } from './detail-model.ts';
+import { createDetailAmountReader, createDetailModel, decodeDetail, DETAIL_MODEL_NAME, DETAIL_MODEL_VERSION, detailCoefficients, type DetailModel, detailNoise } from './detail-model.ts';
 import { encodeModel } from './manifest.ts';
 import { writeModelDir } from './files.ts';
 
@@ -404,6 +406,7 @@ export async function runTrainDetail(args: string[], io: Io): Promise<number> {
       baseline: '',
       texture: 'render/uv-texture.ts lighting-normalised ln-luminance, stored at 128 and averaged to 64 (v down, canonical UV layout)',
       runtimeNoiseScale: DETAIL_NOISE_SCALE,
+      restGain: 'rest.gain: per emotion, the share (0..1) of the amounts read from a photo\'s own code (the neutraliser\'s removed code, against the expression model\'s reference codes) that the layer subtracts at rest; least squares of the fit faces\' detail rows on gain x amount x baseline',
     };
     const provisionalWith = (b: Float32Array) => createDetailModel({ manifest: { format: 'emotebot-model', formatVersion: 1, name: DETAIL_MODEL_NAME, version: DETAIL_MODEL_VERSION, created: '', architecture: arch, tensors: [], weights: { file: '', bytes: 0, sha256: '' }, training: { command, seed, seconds: 0, data: {} }, metrics: { basisKept: pca.kept } }, size: DETAIL_SIZE, mask, basis: pca.basis, baseline: b, generator: result.generator, learned, noiseScale: DETAIL_NOISE_SCALE });
     // The dev part (what training choices may look at) and the val part (the report only).
@@ -418,6 +421,24 @@ export async function runTrainDetail(args: string[], io: Io): Promise<number> {
     const devFigures = baselineKind === 'intensity 1' ? devLine : devClassMean;
     log(io, quiet, `emotebot: baseline on the dev part (balanced recall of neutral faces plus the baseline): class mean ${(100 * devClassMean.balanced.mean).toFixed(1)}%, at intensity 1 ${(100 * devLine.balanced.mean).toFixed(1)}%; shipping the ${baselineKind === 'intensity 1' ? 'detail at intensity 1' : 'class mean'} (--baseline)`);
     const provisional = provisionalWith(baseline);
+
+    // The rest gains: how much of what a face's own code reads (the amounts DetailLayer.fromRest
+    // subtracts) its skin shows, fitted on the fit part against the shipped baseline, measured on
+    // the dev part as the detail left in the faces' rows after the subtraction.
+    const slots = GAN_EMOTIONS.length;
+    const readRest = createDetailAmountReader(GAN_EMOTIONS.map((e, s) => (learned[s] ? expressionModel.referenceCode(e) : null)));
+    const restAmounts = new Float64Array(set.n * slots), removed = new Float64Array(AU_COUNT);
+    for (let i = 0; i < set.n; i++) {
+      removedCode(codes.subarray(i * AU_COUNT, (i + 1) * AU_COUNT), expressionModel.space.neutralCode, KEEP_WHEN_NEUTRALISING, removed);
+      readRest(removed, restAmounts.subarray(i * slots, (i + 1) * slots));
+    }
+    const restStatistics = restStats(set, neutral, mask, baseline, restAmounts);
+    const restGain = fitRestGains(restStatistics, indices(set, PART_FIT));
+    const allOnes = new Float64Array(slots).fill(1);
+    const restDev = [{ name: 'all', faces: indices(set, PART_DEV) }, ...faces.sources.map((src, k) => ({ name: path.basename(src.file), faces: indices(set, PART_DEV).filter((i) => set.source[i] === k) }))]
+      .map(({ name, faces: f }) => ({ source: name, faces: f.length, subtractAll: restError(restStatistics, allOnes, f), subtractGained: restError(restStatistics, restGain, f) }));
+    log(io, quiet, `emotebot: rest gains (of what a face's own code reads, the share its skin shows; fit part): ${GAN_EMOTIONS.map((e, s) => `${e} ${restGain[s]!.toFixed(2)}`).join(', ')}`);
+    for (const r of restDev) log(io, quiet, `emotebot: dev part, ${r.source} (${r.faces} faces): detail left after subtracting what the code reads ${r.subtractAll.toFixed(4)} of none subtracted, with the rest gains ${r.subtractGained.toFixed(4)}`);
     const valLine = baselineKind === 'intensity 1' ? null : await Progress.phase('measuring the baseline at intensity 1 on held-out faces', measure(tf, provisionalWith(lineBaseline), coded, neutral, seed), quiet);
     if (valLine) log(io, quiet, `emotebot: held-out faces, the baseline at intensity 1 (not shipped): balanced recall ${(100 * valLine.balanced.mean).toFixed(1)}%`);
     arch.baseline = baselineKind === 'intensity 1'
@@ -429,6 +450,7 @@ export async function runTrainDetail(args: string[], io: Io): Promise<number> {
       { name: 'baseline', shape: [GAN_EMOTIONS.length, DETAIL_SIZE, DETAIL_SIZE], data: baseline },
       { name: 'coefficients.scale', shape: [k], data: scale },
       ...generatorTensors(result.generator),
+      { name: 'rest.gain', shape: [slots], data: Float32Array.from(restGain) },
     ];
     log(io, quiet, `emotebot: dev part: balanced recall real ${(100 * devFigures.balanced.real).toFixed(1)}%, mean ${(100 * devFigures.balanced.mean).toFixed(1)}%, gan ${(100 * devFigures.balanced.gan).toFixed(1)}%`);
     // What --detail auto uses: the generator unless the mean baseline read better on the dev part.
@@ -446,10 +468,11 @@ export async function runTrainDetail(args: string[], io: Io): Promise<number> {
           files: faces.sources.map((s) => ({ file: s.file, faces: s.faces, used: s.used, counts: s.counts })),
           fitFacesPerEmotion: Object.fromEntries(GAN_EMOTIONS.map((e, s) => [e, counts[s]])), basisSample: sample.length,
           parts: 'fit: train split minus a seeded 10% dev share (learns); dev: that share (best checkpoint); val: val/test splits (report only)',
+          expressions: { name: expressionModel.manifest.name, version: expressionModel.manifest.version, sha256: expressionModel.manifest.weights.sha256, use: 'intensity labels, and the codes the rest gains read amounts against' },
         },
         config: { ...config, learned: undefined }, steps: result.steps, bestStep: result.bestStep,
       },
-      metrics: { basisKept: pca.kept, basisEnergy: pca.energy, baselineKept: Object.fromEntries(GAN_EMOTIONS.map((e, s) => [e, baselineKept[s]])), dev: devFigures, baselineCandidates: { dev: { classMean: devClassMean.balanced.mean, intensityOne: devLine.balanced.mean }, valIntensityOne: valLine?.balanced.mean ?? null, shipped: baselineKind }, evaluation: figures },
+      metrics: { basisKept: pca.kept, basisEnergy: pca.energy, baselineKept: Object.fromEntries(GAN_EMOTIONS.map((e, s) => [e, baselineKept[s]])), dev: devFigures, baselineCandidates: { dev: { classMean: devClassMean.balanced.mean, intensityOne: devLine.balanced.mean }, valIntensityOne: valLine?.balanced.mean ?? null, shipped: baselineKind }, rest: { gains: Object.fromEntries(GAN_EMOTIONS.map((e, s) => [e, restGain[s]])), dev: restDev }, evaluation: figures },
     }, tensors);
     await writeModelDir(values.out, manifest, weights);
 
@@ -461,6 +484,8 @@ export async function runTrainDetail(args: string[], io: Io): Promise<number> {
     await write('report.md', [
       '# Expression detail: training report', '', `Command: \`${command}\``, `Seconds: ${seconds.toFixed(0)} (GAN ${result.seconds.toFixed(0)} s, ${result.steps} steps, kept step ${result.bestStep})`, '',
       `Texture basis: ${k} directions from ${sample.length} fit faces keep ${(100 * pca.kept).toFixed(1)}% of their detail energy.`, '',
+      `Rest gains (the share of what a photo's own code reads that its skin shows; fit part): ${GAN_EMOTIONS.map((e, s) => `${e} ${restGain[s]!.toFixed(2)}`).join(', ')}.`,
+      ...restDev.map((r) => `Dev part, ${r.source} (${r.faces} faces): detail left after subtracting all of what the code reads ${r.subtractAll.toFixed(4)} of none subtracted; with the gains ${r.subtractGained.toFixed(4)}.`), '',
       `Dev part (what choices may look at): balanced recall real ${(100 * devFigures.balanced.real).toFixed(1)}%, mean ${(100 * devFigures.balanced.mean).toFixed(1)}%, gan ${(100 * devFigures.balanced.gan).toFixed(1)}%.`, '',
       'Val part (held out; the report only):', '',
       '```', table, '```', '', `Figures: ${files.map((f) => path.basename(f)).join(', ')}, contact-sheet.png`,

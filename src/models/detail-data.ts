@@ -213,3 +213,101 @@ export function keptShare(basis: Float32Array, k: number, row: ArrayLike<number>
   for (let t = 0; t < row.length; t++) total += row[t]! ** 2;
   return total > 0 ? e / total : 1;
 }
+
+// ---------------------------------------------------------------------------------------------
+// How much of what a photo's shape reads its skin shows (the detail layer's rest gains)
+
+/**
+ * For the rest gains: per face, the amounts read from its own code (what DetailLayer.fromRest
+ * receives: n x slots), and its detail row's products with each emotion's baseline map.
+ */
+export interface RestStats {
+  n: number;
+  slots: number;
+  /** n x slots: the amounts read from each face's own code (≥ 0). */
+  amounts: Float64Array;
+  /** n x slots: row · baseline_e (only where the amount is above 1e-3). */
+  rowDotMap: Float64Array;
+  /** n: row · row. */
+  rowEnergy: Float64Array;
+  /** slots x slots: baseline_e · baseline_f. */
+  mapDotMap: Float64Array;
+}
+
+export function restStats(set: DetailSet, neutral: Float32Array, mask: Float32Array, baseline: Float32Array, amounts: Float64Array): RestStats {
+  const texels = set.size * set.size, slots = baseline.length / texels;
+  if (!Number.isInteger(slots) || amounts.length !== set.n * slots) throw new Error('restStats: the amounts hold one row of slots per face, and the baseline one map per slot');
+  const mapDotMap = new Float64Array(slots * slots);
+  for (let k = 0; k < slots; k++) {
+    for (let l = 0; l < slots; l++) {
+      let s = 0;
+      for (let t = 0; t < texels; t++) s += baseline[k * texels + t]! * baseline[l * texels + t]!;
+      mapDotMap[k * slots + l] = s;
+    }
+  }
+  const rowDotMap = new Float64Array(set.n * slots), rowEnergy = new Float64Array(set.n), row = new Float32Array(texels);
+  for (let i = 0; i < set.n; i++) {
+    detailRow(set, neutral, mask, i, row);
+    let e = 0;
+    for (let t = 0; t < texels; t++) e += row[t]! ** 2;
+    rowEnergy[i] = e;
+    for (let k = 0; k < slots; k++) {
+      if (amounts[i * slots + k]! <= 1e-3) continue;
+      let s = 0;
+      for (let t = 0; t < texels; t++) s += row[t]! * baseline[k * texels + t]!;
+      rowDotMap[i * slots + k] = s;
+    }
+  }
+  return { n: set.n, slots, amounts, rowDotMap, rowEnergy, mapDotMap };
+}
+
+/**
+ * The rest gains g (per slot, 0..1) that best explain the faces' detail rows by what their own
+ * codes read: least squares of row_i - Σ_e g_e a_ie baseline_e over the given faces, by
+ * coordinate descent with each g_e held to 0..1 (the problem is convex, so it converges to its
+ * minimum). A slot never read (all amounts 0) keeps gain 0.
+ */
+export function fitRestGains(stats: RestStats, faces: readonly number[], sweeps = 200): Float64Array {
+  const m = stats.slots, M = new Float64Array(m * m), b = new Float64Array(m);
+  for (const i of faces) {
+    for (let k = 0; k < m; k++) {
+      const ak = stats.amounts[i * m + k]!;
+      if (ak <= 1e-3) continue;
+      b[k] = b[k]! + ak * stats.rowDotMap[i * m + k]!;
+      for (let l = 0; l < m; l++) M[k * m + l] = M[k * m + l]! + ak * stats.amounts[i * m + l]! * stats.mapDotMap[k * m + l]!;
+    }
+  }
+  const g = new Float64Array(m);
+  for (let sweep = 0; sweep < sweeps; sweep++) {
+    for (let k = 0; k < m; k++) {
+      const d = M[k * m + k]!;
+      if (d <= 1e-12) continue;
+      let r = b[k]!;
+      for (let l = 0; l < m; l++) if (l !== k) r -= M[k * m + l]! * g[l]!;
+      g[k] = Math.min(1, Math.max(0, r / d));
+    }
+  }
+  return g;
+}
+
+/**
+ * The squared error left in the faces' detail rows after subtracting Σ_e g_e a_ie baseline_e,
+ * over their energy (1: the subtraction explains nothing; above 1: it adds detail the faces do
+ * not show). NaN without faces.
+ */
+export function restError(stats: RestStats, gains: ArrayLike<number>, faces: readonly number[]): number {
+  const m = stats.slots;
+  let err = 0, energy = 0;
+  for (const i of faces) {
+    let v = stats.rowEnergy[i]!;
+    for (let k = 0; k < m; k++) {
+      const ck = gains[k]! * stats.amounts[i * m + k]!;
+      if (ck === 0) continue;
+      v -= 2 * ck * stats.rowDotMap[i * m + k]!;
+      for (let l = 0; l < m; l++) v += ck * gains[l]! * stats.amounts[i * m + l]! * stats.mapDotMap[k * m + l]!;
+    }
+    err += v;
+    energy += stats.rowEnergy[i]!;
+  }
+  return faces.length > 0 && energy > 0 ? err / energy : NaN;
+}

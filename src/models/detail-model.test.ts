@@ -4,10 +4,10 @@ import type { Emotion } from '../core/emotions.ts';
 import { codeFromEmotions } from '../core/rig.ts';
 import { createRng, gaussian } from '../core/rng.ts';
 import { TEXTURE_MISSING, TEXTURE_STEP, UV_SIZE } from '../render/uv-texture.ts';
-import { downsampleTexture, emotionLines, emotionMeans, keptShare, neutralMeans, principalDirections, project } from './detail-data.ts';
+import { downsampleTexture, emotionLines, emotionMeans, fitRestGains, keptShare, neutralMeans, principalDirections, project, restError, restStats } from './detail-data.ts';
 import { EMOTIONS } from '../core/emotions.ts';
 import { createAmountReader } from '../core/shape-residual.ts';
-import { createDetailLayer, DETAIL_MODEL_NAME, DETAIL_MODEL_VERSION, loadDetailModel } from './detail-model.ts';
+import { createDetailLayer, createDetailModel, DETAIL_MODEL_NAME, DETAIL_MODEL_VERSION, loadDetailModel } from './detail-model.ts';
 import { GAN_EMOTIONS, generatorForward, generatorTensors, type GeneratorWeights } from './expression-gan.ts';
 import { frechetOfRows } from './expression-metrics.ts';
 import { useWasmBackend } from './expression-tf.ts';
@@ -104,6 +104,42 @@ describe('the baseline candidates', () => {
   });
 });
 
+describe('the rest gains', () => {
+  it('recover how much of what a face\'s code reads its texture shows, held to 0..1', () => {
+    // Faces read as happy and sad by their codes; their textures show 0.6 of the happy read and
+    // none of the sad one (plus noise); a third emotion is never read.
+    const slots = GAN_EMOTIONS.length, n = 600, r = createRng(7);
+    const H = GAN_EMOTIONS.indexOf('happy'), SAD = GAN_EMOTIONS.indexOf('sad');
+    const baseline = new Float32Array(slots * T);
+    baseline.set(emotionPatterns[0]!, H * T);
+    baseline.set(emotionPatterns[1]!, SAD * T);
+    const amounts = new Float64Array(n * slots), shading = new Float32Array(n * T);
+    const emotion = new Uint8Array(n).fill(EMOTIONS.indexOf('happy')), part = Uint8Array.from({ length: n }, (_, i) => (i < 400 ? 0 : 1));
+    for (let i = 0; i < n; i++) {
+      amounts[i * slots + H] = r();
+      amounts[i * slots + SAD] = r();
+      for (let t = 0; t < T; t++) shading[i * T + t] = 0.6 * amounts[i * slots + H]! * emotionPatterns[0]![t]! + 0.005 * gaussian(r);
+    }
+    const set = { n, size: S, shading, cover: new Uint8Array(n * T).fill(1), emotion, part, source: new Uint8Array(n), sources: 1 };
+    const mask = new Float32Array(T).fill(1);
+    const stats = restStats(set, new Float32Array(T), mask, baseline, amounts);
+    const fit = Array.from({ length: 400 }, (_, i) => i), dev = Array.from({ length: 200 }, (_, i) => 400 + i);
+    const g = fitRestGains(stats, fit);
+    expect(g[H]!).toBeCloseTo(0.6, 1);
+    expect(g[SAD]!).toBeLessThan(0.02);
+    expect(g[GAN_EMOTIONS.indexOf('angry')]!).toBe(0);
+    // On held-out faces: subtracting all of the read leaves more than subtracting nothing (the
+    // sad read is not in the texture); the gains leave less.
+    const ones = new Float64Array(slots).fill(1);
+    expect(restError(stats, ones, dev)).toBeGreaterThan(1);
+    expect(restError(stats, g, dev)).toBeLessThan(0.5);
+    expect(restError(stats, new Float64Array(slots), dev)).toBeCloseTo(1, 10);
+    // A texture that shows twice the read: the gain stops at 1.
+    for (let i = 0; i < n; i++) for (let t = 0; t < T; t++) shading[i * T + t] = 2 * amounts[i * slots + H]! * emotionPatterns[0]![t]!;
+    expect(fitRestGains(restStats(set, new Float32Array(T), mask, baseline, amounts), fit)[H]).toBe(1);
+  });
+});
+
 describe('reading emotion amounts from a code', () => {
   it('recovers a blend of the codes it was given', () => {
     const read = createAmountReader(GAN_EMOTIONS.map((e) => (e === 'contempt' ? null : codeFromEmotions({ [e]: 1 }, 1))));
@@ -163,8 +199,11 @@ describe('the detail GAN on synthetic textures', () => {
     }, [
       { name: 'mask', shape: [S, S], data: mask }, { name: 'basis', shape: [K, S, S], data: basis }, { name: 'baseline', shape: [GAN_EMOTIONS.length, S, S], data: baseline },
       { name: 'coefficients.scale', shape: [K], data: scale }, ...generatorTensors(r.generator),
+      // Rest gains: all of what a photo's code reads, but half of sad.
+      { name: 'rest.gain', shape: [GAN_EMOTIONS.length], data: GAN_EMOTIONS.map((e) => (e === 'sad' ? 0.5 : 1)) },
     ]);
     const model = await loadDetailModel(manifest, weights);
+    expect(Array.from(model.restGain)).toEqual(GAN_EMOTIONS.map((e) => (e === 'sad' ? 0.5 : 1)));
     const codeFor = (e: Emotion) => codeFromEmotions({ [e]: 1 }, 1);
     const layer = (seed: number, kind: 'gan' | 'mean' = 'gan') => createDetailLayer(model, { kind, codeFor, seed });
     const happy = apexFrame([{ weights: { happy: 1 }, intensity: 1, start: 0, duration: null }]);
@@ -205,12 +244,25 @@ describe('the detail GAN on synthetic textures', () => {
       const again = smiling.detailFor(happy)!.shading;
       expect(Math.max(...Array.from(again, Math.abs))).toBeLessThan(1e-6);
     }
+    // Of a photo that reads as sad, the layer takes out only its rest gain's share (0.5).
+    const plainSad = Float32Array.from(layer(1, 'mean').detailFor(sad)!.shading);
+    const sadPhoto = layer(1, 'mean');
+    sadPhoto.fromRest(sad.code);
+    const sadAtNeutral = sadPhoto.detailFor(apexFrame([]))!.shading;
+    for (let t = 0; t < T; t += 17) expect(sadAtNeutral[t]!).toBeCloseTo(-0.5 * plainSad[t]!, 5);
+    expect(Math.max(...Array.from(plainSad, Math.abs))).toBeGreaterThan(0.01);
 
     // Manifest checks: a changed weight, another version, a missing tensor.
     const bad = Uint8Array.from(weights); bad[10] = bad[10]! ^ 1;
     await expect(loadDetailModel(manifest, bad)).rejects.toThrow(/SHA-256/);
     await expect(loadDetailModel({ ...manifest, version: 99 }, weights)).rejects.toThrow(/version 99/);
     await expect(loadDetailModel({ ...manifest, tensors: manifest.tensors.filter((t) => t.name !== 'baseline') }, weights)).rejects.toThrow(ModelError);
+    // Version 2 needs its rest gains; version 1 (before them) loads with gains of 1.
+    await expect(loadDetailModel({ ...manifest, tensors: manifest.tensors.filter((t) => t.name !== 'rest.gain') }, weights)).rejects.toThrow(/rest\.gain/);
+    const version1 = await loadDetailModel({ ...manifest, version: 1, tensors: manifest.tensors.filter((t) => t.name !== 'rest.gain') }, weights);
+    expect(Array.from(version1.restGain)).toEqual(GAN_EMOTIONS.map(() => 1));
+    expect(() => createDetailModel({ ...model, restGain: GAN_EMOTIONS.map(() => 1.5) })).toThrow(/0\.\.1/);
+    expect(() => createDetailModel({ ...model, restGain: [1, 1] })).toThrow(/one per emotion/);
   });
 
   it('is deterministic for a seed', async () => {

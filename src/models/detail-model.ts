@@ -31,8 +31,9 @@ import { expressionBranch, GAN_EMOTIONS, type GeneratorWeights, readGenerator } 
 import { decodeModel, type LoadedModel, ModelError } from './manifest.ts';
 
 export const DETAIL_MODEL_NAME = 'expression-detail';
-export const DETAIL_MODEL_VERSION = 1;
-export const DETAIL_MODEL_VERSIONS: readonly number[] = [DETAIL_MODEL_VERSION];
+/** Version 2 adds `rest.gain`; version 1 models load with gains of 1 (their behaviour). */
+export const DETAIL_MODEL_VERSION = 2;
+export const DETAIL_MODEL_VERSIONS: readonly number[] = [1, DETAIL_MODEL_VERSION];
 
 export interface DetailModel {
   readonly manifest: LoadedModel['manifest'];
@@ -55,6 +56,14 @@ export interface DetailModel {
    * better on the training data's dev part (the texture classifier's balanced recall).
    */
   readonly recommended: 'gan' | 'mean';
+  /**
+   * Per GAN_EMOTIONS slot, 0..1: how much of the amount read from a photo's own expression code
+   * (DetailLayer.fromRest) its texture shows, learned from the data's faces (`rest.gain`, see
+   * fitRestGains in detail-data.ts). The code read from a neutral photo's shape often names an
+   * emotion its skin does not show (a mouth that turns down at rest reads as sad); subtracting
+   * that emotion's detail would paint its opposite on the face in every frame.
+   */
+  readonly restGain: Float32Array;
 }
 
 /**
@@ -93,14 +102,17 @@ export function detailCoefficients(model: DetailModel, slot: number, intensity: 
   return result;
 }
 
-export function createDetailModel(parts: Omit<DetailModel, 'components' | 'noiseScale' | 'recommended'> & { noiseScale?: number; recommended?: 'gan' | 'mean' }): DetailModel {
+export function createDetailModel(parts: Omit<DetailModel, 'components' | 'noiseScale' | 'recommended' | 'restGain'> & { noiseScale?: number; recommended?: 'gan' | 'mean'; restGain?: ArrayLike<number> }): DetailModel {
   const n = parts.size * parts.size;
   const components = parts.basis.length / n;
   if (!Number.isInteger(components) || components < 1) throw new ModelError('the detail basis does not fit the texture size');
   if (parts.mask.length !== n) throw new ModelError('the detail mask does not fit the texture size');
   if (parts.baseline.length !== GAN_EMOTIONS.length * n) throw new ModelError('the detail baseline does not hold one map per emotion');
   if (parts.generator.scale.length !== components) throw new ModelError('the detail generator does not produce one number per basis direction');
-  return { ...parts, components, noiseScale: parts.noiseScale ?? 1, recommended: parts.recommended ?? 'gan' };
+  const restGain = Float32Array.from(parts.restGain ?? GAN_EMOTIONS.map(() => 1));
+  if (restGain.length !== GAN_EMOTIONS.length) throw new ModelError(`the detail model's rest gains hold ${restGain.length} numbers, not one per emotion (${GAN_EMOTIONS.length})`);
+  if (restGain.some((g) => !(g >= 0 && g <= 1))) throw new ModelError('the detail model\'s rest gains must lie in 0..1');
+  return { ...parts, components, noiseScale: parts.noiseScale ?? 1, recommended: parts.recommended ?? 'gan', restGain };
 }
 
 export function detailModelFromLoaded(m: LoadedModel): DetailModel {
@@ -120,6 +132,8 @@ export function detailModelFromLoaded(m: LoadedModel): DetailModel {
     learned: GAN_EMOTIONS.map((e) => learnedList.includes(e)),
     noiseScale,
     recommended: arch.recommended === 'mean' ? 'mean' : 'gan',
+    // Version 1 subtracted all of what it read at rest.
+    ...(m.manifest.version >= 2 ? { restGain: m.tensor('rest.gain') } : {}),
   });
 }
 
@@ -130,6 +144,22 @@ export async function loadDetailModel(manifestJson: unknown, weights: Uint8Array
 
 // ---------------------------------------------------------------------------------------------
 // Reading a frame
+
+/** What a detail layer reads amounts up to, unless told otherwise (DetailLayerOptions.maxAmount). */
+export const DETAIL_MAX_AMOUNT = 2;
+
+/**
+ * The amounts a detail layer reads from a code against the given per-emotion codes (null: that
+ * slot is never read), clamped to maxAmount: the frame's, or a photo's own in fromRest.
+ */
+export function createDetailAmountReader(codes: readonly (ArrayLike<number> | null)[], maxAmount = DETAIL_MAX_AMOUNT): (code: ArrayLike<number>, out?: Float64Array) => Float64Array {
+  const read = createAmountReader(codes);
+  return (code, out) => {
+    const a = read(code, out);
+    for (let k = 0; k < a.length; k++) a[k] = Math.min(a[k]!, maxAmount);
+    return a;
+  };
+}
 
 export interface DetailLayerOptions {
   /** 'gan': the generator (default); 'mean': the per-emotion mean baseline. */
@@ -149,9 +179,9 @@ export interface DetailLayerOptions {
  */
 export function createDetailLayer(model: DetailModel, o: DetailLayerOptions): DetailLayer & { amounts(frame: FrameState): Float64Array; fromRest(code: ArrayLike<number>): void } {
   const kind = o.kind ?? 'gan';
-  const maxAmount = o.maxAmount ?? 2;
+  const maxAmount = o.maxAmount ?? DETAIL_MAX_AMOUNT;
   const slots = GAN_EMOTIONS.length;
-  const read = createAmountReader(GAN_EMOTIONS.map((e, k) => (model.learned[k] ? o.codeFor(e) : null)));
+  const read = createDetailAmountReader(GAN_EMOTIONS.map((e, k) => (model.learned[k] ? o.codeFor(e) : null)), maxAmount);
   const rng = createRng(subSeed(o.seed, 'detail-noise'));
   const ze = detailNoise(model, rng);
   const n = model.size * model.size;
@@ -162,11 +192,7 @@ export function createDetailLayer(model: DetailModel, o: DetailLayerOptions): De
   const rest = new Float64Array(slots), restCoeffs = new Float64Array(model.components);
   let hasRest = false;
   let lastEmpty = true;
-  const clampAmounts = (out: Float64Array): Float64Array => {
-    for (let k = 0; k < slots; k++) out[k] = Math.min(out[k]!, maxAmount);
-    return out;
-  };
-  const amountsOf = (frame: FrameState): Float64Array => clampAmounts(read(frame.code, amounts));
+  const amountsOf = (frame: FrameState): Float64Array => read(frame.code, amounts);
   /** The generator's coefficients for a set of amounts (the sum over emotions), into out. */
   const ganCoefficients = (a: Float64Array, out: Float64Array): Float64Array => {
     out.fill(0);
@@ -181,7 +207,8 @@ export function createDetailLayer(model: DetailModel, o: DetailLayerOptions): De
     name: kind === 'gan' ? 'generated detail' : 'mean detail',
     amounts: (frame) => Float64Array.from(amountsOf(frame)),
     fromRest(code) {
-      clampAmounts(read(code, rest));
+      read(code, rest);
+      for (let k = 0; k < slots; k++) rest[k] = rest[k]! * model.restGain[k]!;
       hasRest = rest.some((a) => a > 1e-3);
       if (kind === 'gan') ganCoefficients(rest, restCoeffs);
       last.fill(-1);

@@ -41,7 +41,9 @@ export interface DetailLayer {
   /**
    * The expression code the face already shows in the photo (what the photo renderer's
    * neutralisation took out of its shape). Detail is then drawn relative to it, so a smiling
-   * photo's own folds fade at neutral as its smile does, and are not doubled by "happy".
+   * photo's own folds fade at neutral as its smile does, and are not doubled by "happy". A layer
+   * may take out less than the code reads, where the data shows skin does not follow the shape
+   * (the learned layer's rest gains).
    */
   fromRest?(code: ArrayLike<number>): void;
 }
