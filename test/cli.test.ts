@@ -179,6 +179,8 @@ describe('emotebot render with bad input', () => {
       [['render', '--face', mona, '--mouth', 'teeth', '--out', path.join(dir, 'x.png')], /mouth/],
       [['render', '--face', mona, '--eyes', 'closed', '--out', path.join(dir, 'x.png')], /--eyes must be "rigid" or "warp", got "closed"/],
       [['train', 'expressions', '--data', path.join(dir, 'none.ebds'), '--apex-percentile', '1'], /--apex-percentile must be between 0.5 and 0.999, got 1/],
+      [['train', 'expressions', '--data', path.join(dir, 'none.ebds'), '--mean-for', 'surprised,joy'], /--mean-for: "joy" is not one of/],
+      [['train', 'expressions', '--data', path.join(dir, 'none.ebds'), '--mean-for', 'sad', '--rig-for', 'sad,fearful'], /--mean-for and --rig-for both name sad/],
     ];
     for (const [args, message] of bad) {
       const r = await inProcess(args);

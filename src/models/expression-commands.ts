@@ -27,7 +27,7 @@ import { type FaceSet, indicesOf, loadClips, loadFaceSets, PART_DEV, PART_FIT, P
 import { type EvalReport, evaluateExpressions, frechetScore, measuredEmotions, partRecognisability, rawIdentitySpace, realAccuracy, type SpaceFigures, spaceFigures, trainLandmarkClassifier } from './expression-eval.ts';
 import { KEEP_WHEN_NEUTRALISING, readExpressionModel } from './expression-files.ts';
 import { createExpressionModel, createNeutraliser, EXPRESSION_MODEL_NAME, EXPRESSION_MODEL_VERSION, type ExpressionModel, expressionRigFor, GAN_EMOTIONS, modelTensors } from './expression-gan.ts';
-import { apexGains, buildSpaceFromFaces, codeEnvelope, DEFAULT_APEX_PERCENTILE, DEFAULT_SPACE, type Directions, ganDataOf, intensityLabels, learnedEmotions, MIN_LEARNED_FACES, readAllCodes, shapeResidualFields, type SpaceChoice } from './expression-pipeline.ts';
+import { apexGains, buildSpaceFromFaces, clearMeanCodes, codeEnvelope, DEFAULT_APEX_PERCENTILE, DEFAULT_SPACE, type Directions, ganDataOf, intensityLabels, learnedEmotions, MIN_LEARNED_FACES, readAllCodes, shapeResidualFields, type SpaceChoice } from './expression-pipeline.ts';
 import { evalTable, ganLossPng, gridPng, reportFolder, spaceTable, validationPng } from './expression-report.ts';
 import { useWasmBackend } from './expression-tf.ts';
 import { DEFAULT_GAN_CONFIG, type GanConfig, type TrainResult, trainGan } from './expression-train.ts';
@@ -57,6 +57,9 @@ Options
                         (default) chooses on the dev part with a landmark classifier; the others
                         force one (e.g. when a dev measure on rendered images chose it); the
                         landmark classifier's figures are recorded either way
+  --mean-for <list>     emotions whose run-time code is the data's mean code of their clearest faces
+                        (times the intensity and the apex gain, no noise) instead of the generator's
+                        (comma-separated, e.g. surprised); the manifest says which
   --apex-percentile <p>  what intensity 1 stands for: the p-quantile of real faces of each emotion
                         along its clearest faces' mean (default ${DEFAULT_APEX_PERCENTILE}; see apexGains)
   --identity-from <people|faces>  principal components of each named person's mean neutral face
@@ -102,7 +105,7 @@ export async function runTrainExpressions(args: string[], io: Io): Promise<numbe
     options: {
       data: { type: 'string', multiple: true }, videos: { type: 'string' }, out: { type: 'string', default: path.join('models', 'expression-gan') },
       report: { type: 'string', default: path.join('reports', 'expression-gan') }, seed: { type: 'string' }, steps: { type: 'string' },
-      'ablation-steps': { type: 'string' }, identity: { type: 'string' }, 'identity-from': { type: 'string' }, 'rig-for': { type: 'string' }, 'apex-percentile': { type: 'string' }, shape: { type: 'string', default: 'auto' }, quiet: { type: 'boolean', default: false },
+      'ablation-steps': { type: 'string' }, identity: { type: 'string' }, 'identity-from': { type: 'string' }, 'rig-for': { type: 'string' }, 'apex-percentile': { type: 'string' }, 'mean-for': { type: 'string' }, shape: { type: 'string', default: 'auto' }, quiet: { type: 'boolean', default: false },
     },
   });
   if (positionals.length > 0) throw new EmoteBotError('bad-argument', `unexpected argument "${positionals[0]}" (see emotebot train expressions --help)`);
@@ -117,6 +120,11 @@ export async function runTrainExpressions(args: string[], io: Io): Promise<numbe
   if (shapeOption !== 'auto' && shapeOption !== 'class-mean' && shapeOption !== 'intensity-1') throw new EmoteBotError('bad-argument', `--shape must be "auto", "class-mean" or "intensity-1", got "${shapeOption}"`);
   const rigFor = (values['rig-for'] ?? '').split(',').map((x) => x.trim()).filter(Boolean);
   for (const e of rigFor) if (!GAN_EMOTIONS.includes(e as (typeof GAN_EMOTIONS)[number])) throw new EmoteBotError('bad-argument', `--rig-for: "${e}" is not one of ${GAN_EMOTIONS.join(', ')}`);
+  const meanFor = (values['mean-for'] ?? '').split(',').map((x) => x.trim()).filter(Boolean);
+  for (const e of meanFor) {
+    if (!GAN_EMOTIONS.includes(e as (typeof GAN_EMOTIONS)[number])) throw new EmoteBotError('bad-argument', `--mean-for: "${e}" is not one of ${GAN_EMOTIONS.join(', ')}`);
+    if (rigFor.includes(e)) throw new EmoteBotError('bad-argument', `--mean-for and --rig-for both name ${e}`);
+  }
   const command = ['emotebot', 'train', 'expressions', ...args].map(quote).join(' ');
   const t0 = performance.now();
   const stop = new AbortController();
@@ -219,6 +227,8 @@ export async function runTrainExpressions(args: string[], io: Io): Promise<numbe
     log(io, quiet, `emotebot: shape choice on the dev part (balanced recall, classifier on the fit part): at intensity 1 ${(shapeDev.intensityOne * 100).toFixed(1)}%, class mean ${(shapeDev.classMean * 100).toFixed(1)}%, fields only ${(shapeDev.fieldsOnly * 100).toFixed(1)}%; shipping the ${shapeKind === 'classMean' ? 'class mean' : 'line at intensity 1'}${shapeOption === 'auto' ? '' : ` (--shape ${shapeOption})`}`);
     // How far intensity 1 goes (from the fit part; the measurement below is the generator's own intensity 1).
     const apexGain = apexGains(faces, codes, intensity, apexPercentile);
+    const clearMean = clearMeanCodes(faces, codes, intensity).means;
+    for (const e of meanFor) if (!clearMean.subarray(GAN_EMOTIONS.indexOf(e as (typeof GAN_EMOTIONS)[number]) * AU_COUNT).slice(0, AU_COUNT).some((v) => v !== 0)) throw new EmoteBotError('bad-argument', `--mean-for ${e}: the fit part has too few clear ${e} faces for a mean`);
     log(io, quiet, `emotebot: intensity 1 at the ${(apexPercentile * 100).toFixed(1)}th percentile of real faces: gains ${GAN_EMOTIONS.map((e, k) => `${e} ${apexGain[k]!.toFixed(3)}`).join(', ')}`);
     const provisional = createExpressionModel({ manifest: placeholderManifest(), space, generator: result.generator, learned, envelope, noiseScale: RUNTIME_NOISE_SCALE, shapeFields });
     const measured = await Progress.phase('measuring on held-out faces', measureAll(tf, prepared, provisional, rig.basis, seed), quiet);
@@ -229,12 +239,12 @@ export async function runTrainExpressions(args: string[], io: Io): Promise<numbe
     const { manifest, weights } = await encodeModel({
       name: EXPRESSION_MODEL_NAME, version: EXPRESSION_MODEL_VERSION, created: new Date().toISOString(),
       architecture: {
-        ...architectureOf(base, space, learned, choice, built.directions, rigFor), identitySource: built.identitySource, runtimeNoiseScale: RUNTIME_NOISE_SCALE,
+        ...architectureOf(base, space, learned, choice, built.directions, rigFor, meanFor), identitySource: built.identitySource, runtimeNoiseScale: RUNTIME_NOISE_SCALE,
         shape: {
           tensor: 'shape.residual',
           meaning: 'per emotion (conditions order), canonical cm, from the fit part: r is a face\'s departure from the mean neutral face (identity projected out) minus the rig fields at its own code minus the neutral faces\' mean of the same; the candidates are the residual at intensity 1 of a line through neutral, sum t r / sum t^2 (t the intensity labels), and the class mean of r; zero for emotions not learned',
           shipped: shapeKind === 'classMean' ? 'class mean' : 'line at intensity 1',
-          choice: { part: 'dev', measure: 'balanced recall of run-time codes at intensity 1 (as shipped: --rig-for emotions on the rig prototypes; fields plus the shape) on dev neutral faces, landmark classifier trained on the fit part alone', ...shapeDev, ...(shapeOption === 'auto' ? {} : { forced: `--shape ${shapeOption}` }) },
+          choice: { part: 'dev', measure: 'balanced recall of run-time codes at intensity 1 (as shipped: --rig-for emotions on the rig prototypes; fields plus the shape; --mean-for emotions on the generator, before the gains) on dev neutral faces, landmark classifier trained on the fit part alone', ...shapeDev, ...(shapeOption === 'auto' ? {} : { forced: `--shape ${shapeOption}` }) },
           runtime: 'the rig adds sum_e a_e(code) shape_e, a_e >= 0 read by NNLS against this model\'s reference code for each emotion (intensity 1, no noise, before the apex gain), at most 2; photos lose the shape of the expression neutralisation takes out',
           figures: shape.figures,
         },
@@ -244,6 +254,7 @@ export async function runTrainExpressions(args: string[], io: Io): Promise<numbe
           gains: Object.fromEntries(GAN_EMOTIONS.map((e, k) => [e, apexGain[k]])),
           meaning: `per emotion (conditions order), from the fit part: the ${apexPercentile} quantile of every face of the emotion projected on the unit direction of its clearest faces' mean code (intensity label >= 0.8) minus the neutral mean, over that mean's length; 1 under ${MIN_LEARNED_FACES} faces, never under 1. Run-time codes are the generator's (or the rig prototype's) times this, so intensity 1 stands for that percentile of real faces rather than the clearest tenth's mean (about the 90th); the detail layer, the mouth and the learned shape read amounts against the codes before it`,
           measured: 'metrics.evaluation and the shape choice measure the generator before the gains',
+          clearMean: 'code.clearMean: per emotion (conditions order), the mean code of its fit faces with intensity label >= 0.8 minus the neutral mean (zeros under ' + MIN_LEARNED_FACES + ' faces); the emotions meanFor names play it at run time, times the intensity and the gain, with no noise',
         },
       },
       training: {
@@ -259,7 +270,7 @@ export async function runTrainExpressions(args: string[], io: Io): Promise<numbe
         intensity: intensityModel,
       },
       metrics: { evaluation: slimEval(measured.report), space: measured.space, monaLisa: mona },
-    }, modelTensors(space, result.generator, envelope, shapeFields, apexGain));
+    }, modelTensors(space, result.generator, envelope, shapeFields, { gain: apexGain, clearMean }));
     await writeModelDir(values.out, manifest, weights);
 
     // The report.
@@ -292,8 +303,8 @@ function placeholderManifest(): ExpressionModel['manifest'] {
   return { format: 'emotebot-model', formatVersion: 1, name: EXPRESSION_MODEL_NAME, version: EXPRESSION_MODEL_VERSION, created: '', architecture: {}, tensors: [], weights: { file: '', bytes: 0, sha256: '' }, training: { command: '', seed: 0, seconds: 0, data: {} }, metrics: {} };
 }
 
-function architectureOf(c: GanConfig, space: ExpressionSpace, learned: boolean[], choice: SpaceChoice, directions: Directions, rigFor: readonly string[] = []): Record<string, unknown> {
-  const runtime = learned.map((l, k) => l && !rigFor.includes(GAN_EMOTIONS[k]!));
+function architectureOf(c: GanConfig, space: ExpressionSpace, learned: boolean[], choice: SpaceChoice, directions: Directions, rigFor: readonly string[] = [], meanFor: readonly string[] = []): Record<string, unknown> {
+  const runtime = learned.map((l, k) => l && !rigFor.includes(GAN_EMOTIONS[k]!) && !meanFor.includes(GAN_EMOTIONS[k]!));
   return {
     kind: 'conditional GAN over rig action-unit codes',
     conditions: GAN_EMOTIONS, noiseDim: c.noiseDim, nuisanceDim: c.nuisanceDim,
@@ -303,7 +314,10 @@ function architectureOf(c: GanConfig, space: ExpressionSpace, learned: boolean[]
     code: { units: ACTION_UNITS, meaning: 'rig action-unit activations read by NNLS against the mean neutral face, identity projected out' },
     runtime: 'code(e, t, ze) = g_e (G(e, t, ze, zn=0) - G(e, 0, ze, zn=0)), g_e the apex gain (code.apexGain); blends mix per-emotion codes with shared noise; emotions not learned use the rig prototype x t x g_e',
     learned: GAN_EMOTIONS.filter((_, k) => runtime[k]),
-    fallback: Object.fromEntries(GAN_EMOTIONS.filter((_, k) => !runtime[k]).map((e) => [e, learned[GAN_EMOTIONS.indexOf(e)]
+    meanFor,
+    fallback: Object.fromEntries(GAN_EMOTIONS.filter((_, k) => !runtime[k]).map((e) => [e, meanFor.includes(e)
+      ? 'the data\'s mean code of its clearest faces at run time (--mean-for, code.clearMean), times the intensity and the apex gain: the generator learned this emotion, but the mean read better on dev faces when that was decided; the val figures for it in metrics.evaluation are the generator\'s, not what ships'
+      : learned[GAN_EMOTIONS.indexOf(e)]
       ? 'rig prototype at run time (--rig-for): the generator learned this emotion, but its codes were not recognisable on the held-out faces when that was decided; the val figures for it in metrics.evaluation are the generator\'s, not what ships'
       : `rig prototype (fewer than ${MIN_LEARNED_FACES} training faces)`])),
     space: { identityComponents: space.identityCount, choice, expressionDirectionsKeptOut: directions.kinds, landmarks: LANDMARK_COUNT },

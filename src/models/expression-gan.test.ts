@@ -44,13 +44,15 @@ const toyShape = (() => {
 
 /** Apex gains for the toy model (conditions order; contempt, a rig prototype here, keeps 1). */
 const toyGains = Float32Array.from([1.25, 1, 1.5, 1.1, 1.05, 1.3, 1]);
+/** Clear-face mean codes for the toy model: a distinct small code per emotion. */
+const toyClearMean = Float32Array.from({ length: GAN_EMOTIONS.length * AU_COUNT }, (_, i) => 0.05 * ((i * 7) % 11));
 
-async function packed(generator: GeneratorWeights, version = EXPRESSION_MODEL_VERSION, learned = GAN_EMOTIONS.filter((e) => e !== 'contempt'), env = envelope, shape: Float32Array | null = version >= 2 ? toyShape : null, gains: ArrayLike<number> | null = version >= 3 ? toyGains : null) {
+async function packed(generator: GeneratorWeights, version = EXPRESSION_MODEL_VERSION, learned = GAN_EMOTIONS.filter((e) => e !== 'contempt'), env = envelope, shape: Float32Array | null = version >= 2 ? toyShape : null, gains: ArrayLike<number> | null = version >= 3 ? toyGains : null, meanFor: string[] = []) {
   return encodeModel({
     name: EXPRESSION_MODEL_NAME, version, created: '2026-11-21',
-    architecture: { conditions: GAN_EMOTIONS, noiseDim: generator.noiseDim, nuisanceDim: generator.nuisanceDim, expressionLayers: generator.expression.length, nuisanceLayers: generator.nuisance.length, learned },
+    architecture: { conditions: GAN_EMOTIONS, noiseDim: generator.noiseDim, nuisanceDim: generator.nuisanceDim, expressionLayers: generator.expression.length, nuisanceLayers: generator.nuisance.length, learned, ...(meanFor.length ? { meanFor } : {}) },
     training: { command: 'test', seed: 1, seconds: 0, data: {} }, metrics: {},
-  }, modelTensors(space, generator, env, shape, gains));
+  }, modelTensors(space, generator, env, shape, gains ? { gain: gains, clearMean: toyClearMean } : null));
 }
 
 async function toyModel(seed = 5): Promise<ExpressionModel> {
@@ -211,12 +213,39 @@ describe('how far intensity 1 goes (version 3)', () => {
     const weak = await packed(randomGenerator(5), 3, undefined, envelope, toyShape, [1, 1, 0.5, 1, 1, 1, 1]);
     await expect(loadExpressionModel(weak.manifest, weak.weights)).rejects.toThrow(/apex gains must be 7 numbers from 1 to 3/);
     const g = randomGenerator(5);
-    const tensors = modelTensors(space, g, envelope, toyShape, toyGains).map((t) => (t.name === 'code.apexGain' ? { ...t, shape: [2], data: [1, 1] } : t));
+    const tensors = modelTensors(space, g, envelope, toyShape, { gain: toyGains, clearMean: toyClearMean }).map((t) => (t.name === 'code.apexGain' ? { ...t, shape: [2], data: [1, 1] } : t));
     const { name, version, created, architecture, training, metrics } = none.manifest;
     const wrong = await encodeModel({ name, version, created, architecture, training, metrics }, tensors);
     await expect(loadExpressionModel(wrong.manifest, wrong.weights)).rejects.toThrow(/apex gains must be 7 numbers/);
     const model = await toyModel();
     expect(() => createExpressionModel({ ...model, apexGain: [1, 1, 1, Number.NaN, 1, 1, 1] })).toThrow(/apex gains need 7 positive numbers/);
+  });
+});
+
+describe('emotions played from the data\'s mean (meanFor)', () => {
+  it('plays the clear-face mean times the intensity and the gain, without noise, and reads amounts against the mean', async () => {
+    const learned = GAN_EMOTIONS.filter((e) => e !== 'contempt' && e !== 'surprised');
+    const p = await packed(randomGenerator(5), 3, learned, envelope, toyShape, toyGains, ['surprised']);
+    const model = await loadExpressionModel(p.manifest, p.weights);
+    const k = GAN_EMOTIONS.indexOf('surprised');
+    const mean = toyClearMean.subarray(k * AU_COUNT, (k + 1) * AU_COUNT);
+    for (const z of [[0, 0, 0, 0], [2, -1, 0.5, 1]]) {
+      const c = model.code({ surprised: 1 }, 0.6, z);
+      for (let a = 0; a < AU_COUNT; a++) expect(c[a]!).toBeCloseTo(0.6 * toyGains[k]! * mean[a]!, 6);
+    }
+    const ref = model.referenceCode('surprised');
+    for (let a = 0; a < AU_COUNT; a++) expect(ref[a]!).toBeCloseTo(mean[a]!, 6);
+    // The other emotions still come from the generator (noise moves them).
+    expect(Array.from(model.code({ happy: 1 }, 1, [2, -1, 0.5, 1]))).not.toEqual(Array.from(model.code({ happy: 1 }, 1, [0, 0, 0, 0])));
+  });
+
+  it('refuses an unknown emotion in meanFor, one the generator also plays, and meanFor without the means', async () => {
+    const unknown = await packed(randomGenerator(5), 3, undefined, envelope, toyShape, toyGains, ['joy']);
+    await expect(loadExpressionModel(unknown.manifest, unknown.weights)).rejects.toThrow(/meanFor must list emotions/);
+    const both = await packed(randomGenerator(5), 3, undefined, envelope, toyShape, toyGains, ['happy']);
+    await expect(loadExpressionModel(both.manifest, both.weights)).rejects.toThrow(/both from the generator and from the data's mean/);
+    const v2 = await packed(randomGenerator(5), 2, GAN_EMOTIONS.filter((e) => e === 'happy'), envelope, toyShape, null, ['surprised']);
+    await expect(loadExpressionModel(v2.manifest, v2.weights)).rejects.toThrow(/holds none/);
   });
 });
 

@@ -34,7 +34,9 @@
  * of real faces of e (92.5th as shipped) where the generator's intensity 1 is the mean of the
  * clearest tenth. What was learned at the generator's intensity 1 (the detail layer, the mouth,
  * the learned shape) reads its amounts against `referenceCode`, the code before the gain, so
- * it follows the gain.
+ * it follows the gain. It also holds each emotion's mean code over its clearest real faces
+ * (`code.clearMean`); the emotions the manifest's `meanFor` names play that mean at run time
+ * (times the intensity and the gain, no noise), as `--rig-for` emotions play the rig's prototype.
  */
 import { type Emotion, type EmotionWeights } from '../core/emotions.ts';
 import { createCodeReader, type ExpressionSpace, neutraliseFace } from '../core/expression-space.ts';
@@ -148,6 +150,11 @@ export interface ExpressionModel {
    */
   readonly apexGain: Float64Array;
   /**
+   * Per GAN_EMOTIONS slot, the data's mean code of the emotion's clearest faces when the slot
+   * plays it at run time (`meanFor`), else null.
+   */
+  readonly meanCodes: readonly (Float64Array | null)[];
+  /**
    * The learned shape beyond the rig's fields (core/shape-residual.ts): per GAN_EMOTIONS slot,
    * what real faces of the emotion do that the fields cannot, read off the code at run time. Null
    * for models without it (version 1). Renderers get it through `expressionRigFor(model)`.
@@ -181,11 +188,20 @@ export function createExpressionModel(parts: {
   shapeFields?: Float32Array | null;
   /** Per GAN_EMOTIONS slot, the apex gain (absent: 1s). */
   apexGain?: ArrayLike<number> | null;
+  /** Per GAN_EMOTIONS slot, the code it plays in place of the generator or the prototype (absent or null: none). */
+  meanCodes?: readonly (ArrayLike<number> | null)[] | null;
 }): ExpressionModel {
   const { generator } = parts;
   const apexGain = Float64Array.from(parts.apexGain ?? GAN_EMOTIONS.map(() => 1));
   if (apexGain.length !== GAN_EMOTIONS.length || !apexGain.every((g) => Number.isFinite(g) && g > 0)) throw new ModelError(`the expression model's apex gains need ${GAN_EMOTIONS.length} positive numbers`);
   const unit = new Float64Array(GAN_EMOTIONS.length).fill(1);
+  const meanCodes = GAN_EMOTIONS.map((_, k) => {
+    const c = parts.meanCodes?.[k];
+    if (!c) return null;
+    if (c.length !== AU_COUNT || !Array.from(c).every(Number.isFinite)) throw new ModelError(`the expression model's mean code for ${GAN_EMOTIONS[k]} needs ${AU_COUNT} finite numbers`);
+    if (parts.learned[k]) throw new ModelError(`the expression model plays ${GAN_EMOTIONS[k]} both from the generator and from the data's mean`);
+    return Float64Array.from(c);
+  });
   const shapeFields = parts.shapeFields ?? null;
   if (shapeFields && shapeFields.length !== GAN_EMOTIONS.length * MESH_DIM) throw new ModelError(`the expression model's shape residual needs ${GAN_EMOTIONS.length} x ${MESH_DIM} numbers`);
   const oneHot = GAN_EMOTIONS.map((_, k) => Float64Array.from(GAN_EMOTIONS, (__, j) => (j === k ? 1 : 0)));
@@ -206,7 +222,7 @@ export function createExpressionModel(parts: {
       const w = gain[slot]! * (Math.max(0, weights[e] ?? 0) || 0) / sum;
       if (w === 0) return;
       if (!parts.learned[slot]) {
-        const p = rigPrototypes.get(e)!;
+        const p = meanCodes[slot] ?? rigPrototypes.get(e)!;
         for (let a = 0; a < AU_COUNT; a++) out[a] = out[a]! + w * t * p[a]!;
         return;
       }
@@ -225,6 +241,7 @@ export function createExpressionModel(parts: {
     ...parts,
     noiseScale: parts.noiseScale ?? 1,
     apexGain,
+    meanCodes,
     shape: null,
     shapeFields,
     raw,
@@ -288,7 +305,7 @@ export function createPhotoExpression(model: ExpressionModel): (canonical: Float
 export interface ModelTensor { name: string; shape: number[]; data: ArrayLike<number> }
 
 /** The tensors of a model (what encodeModel writes). */
-export function modelTensors(space: ExpressionSpace, generator: GeneratorWeights, envelope: { lo: ArrayLike<number>; hi: ArrayLike<number> }, shapeFields?: ArrayLike<number> | null, apexGain?: ArrayLike<number> | null): ModelTensor[] {
+export function modelTensors(space: ExpressionSpace, generator: GeneratorWeights, envelope: { lo: ArrayLike<number>; hi: ArrayLike<number> }, shapeFields?: ArrayLike<number> | null, apex?: { gain: ArrayLike<number>; clearMean: ArrayLike<number> } | null): ModelTensor[] {
   const t: ModelTensor[] = [
     { name: 'space.mean', shape: [MESH_DIM], data: space.mean },
     { name: 'space.identity', shape: [space.identityCount, MESH_DIM], data: space.identity },
@@ -299,7 +316,10 @@ export function modelTensors(space: ExpressionSpace, generator: GeneratorWeights
     { name: 'code.envelopeHi', shape: [AU_COUNT], data: envelope.hi },
   ];
   if (shapeFields) t.push({ name: 'shape.residual', shape: [GAN_EMOTIONS.length, MESH_DIM], data: shapeFields });
-  if (apexGain) t.push({ name: 'code.apexGain', shape: [GAN_EMOTIONS.length], data: apexGain });
+  if (apex) {
+    t.push({ name: 'code.apexGain', shape: [GAN_EMOTIONS.length], data: apex.gain });
+    t.push({ name: 'code.clearMean', shape: [GAN_EMOTIONS.length, AU_COUNT], data: apex.clearMean });
+  }
   return [...t, ...generatorTensors(generator)];
 }
 
@@ -348,7 +368,7 @@ function rigBasis(): Float64Array {
 
 /** Builds the runtime model from a decoded model (checks the architecture it declares). */
 export function expressionModelFromLoaded(m: LoadedModel): ExpressionModel {
-  const arch = m.manifest.architecture as { noiseDim?: unknown; nuisanceDim?: unknown; expressionLayers?: unknown; nuisanceLayers?: unknown; learned?: unknown; conditions?: unknown; runtimeNoiseScale?: unknown };
+  const arch = m.manifest.architecture as { noiseDim?: unknown; nuisanceDim?: unknown; expressionLayers?: unknown; nuisanceLayers?: unknown; learned?: unknown; conditions?: unknown; runtimeNoiseScale?: unknown; meanFor?: unknown };
   const noiseScale = typeof arch.runtimeNoiseScale === 'number' && arch.runtimeNoiseScale >= 0 ? arch.runtimeNoiseScale : 1;
   const learnedList = arch.learned;
   if (!Array.isArray(learnedList)) throw new ModelError('the expression model manifest does not say which emotions it learned (learned)');
@@ -368,11 +388,16 @@ export function expressionModelFromLoaded(m: LoadedModel): ExpressionModel {
   if (m.manifest.version >= 2 && !hasShape) throw new ModelError('the expression model (version 2) lacks its shape residual (shape.residual)');
   const shapeFields = hasShape ? m.tensor('shape.residual') : null;
   if (shapeFields && shapeFields.length !== GAN_EMOTIONS.length * MESH_DIM) throw new ModelError('the expression model\'s shape residual does not hold one 468-point field per emotion');
-  // Version 3 carries the apex gains; before it, intensity 1 is the generator's own (gains of 1).
-  const hasGain = m.manifest.tensors.some((t) => t.name === 'code.apexGain');
-  if (m.manifest.version >= 3 && !hasGain) throw new ModelError('the expression model (version 3) lacks its apex gains (code.apexGain)');
-  const apexGain = hasGain ? m.tensor('code.apexGain') : null;
+  // Version 3 carries the apex gains and the data's clear means; before it, intensity 1 is the generator's own (gains of 1).
+  const has = (name: string) => m.manifest.tensors.some((t) => t.name === name);
+  if (m.manifest.version >= 3 && !(has('code.apexGain') && has('code.clearMean'))) throw new ModelError('the expression model (version 3) lacks its apex gains or clear means (code.apexGain, code.clearMean)');
+  const apexGain = has('code.apexGain') ? m.tensor('code.apexGain') : null;
   if (apexGain && (apexGain.length !== GAN_EMOTIONS.length || !apexGain.every((g) => Number.isFinite(g) && g >= 1 && g <= 3))) throw new ModelError(`the expression model's apex gains must be ${GAN_EMOTIONS.length} numbers from 1 to 3`);
+  const clearMean = has('code.clearMean') ? m.tensor('code.clearMean') : null;
+  if (clearMean && clearMean.length !== GAN_EMOTIONS.length * AU_COUNT) throw new ModelError(`the expression model's clear means must be ${GAN_EMOTIONS.length} x ${AU_COUNT} numbers`);
+  const meanFor = arch.meanFor ?? [];
+  if (!Array.isArray(meanFor) || !meanFor.every((e) => GAN_EMOTIONS.includes(e as GanEmotion))) throw new ModelError('the expression model\'s meanFor must list emotions of its conditions');
+  if (meanFor.length && !clearMean) throw new ModelError('the expression model plays emotions from the data\'s means (meanFor) but holds none (code.clearMean)');
   return createExpressionModel({
     manifest: m.manifest,
     space: { mean, identity, identityCount, identityVariance, neutralCode: f64('space.neutralCode'), basis: rigBasis() },
@@ -382,6 +407,7 @@ export function expressionModelFromLoaded(m: LoadedModel): ExpressionModel {
     noiseScale,
     shapeFields,
     apexGain,
+    meanCodes: GAN_EMOTIONS.map((e, k) => (meanFor.includes(e) && clearMean ? clearMean.subarray(k * AU_COUNT, (k + 1) * AU_COUNT) : null)),
   });
 }
 

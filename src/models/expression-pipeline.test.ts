@@ -3,7 +3,7 @@ import { EMOTIONS, type Emotion } from '../core/emotions.ts';
 import { AU_COUNT } from '../core/rig.ts';
 import { type FaceSet, PART_DEV, PART_FIT } from './expression-data.ts';
 import { GAN_EMOTIONS } from './expression-gan.ts';
-import { apexGains } from './expression-pipeline.ts';
+import { apexGains, clearMeanCodes } from './expression-pipeline.ts';
 
 /**
  * Faces whose codes are neutral + s·d (plus noise across d) with known strengths s: the gain is
@@ -68,6 +68,18 @@ describe('apexGains', () => {
     const a = faceSet([...neutrals, ...happy], direction, neutral);
     const b = faceSet([...neutrals, ...happy, ...devStrong], direction, neutral);
     expect(apexGains(b.faces, b.codes, b.intensity, 0.95, 60)[0]).toBeCloseTo(apexGains(a.faces, a.codes, a.intensity, 0.95, 60)[0]!, 12);
+  });
+
+  it('gives each emotion its clear faces\' mean code minus the neutral mean, zeros for too few faces', () => {
+    const fewSad = Array.from({ length: 10 }, () => ({ emotion: 'sad' as const, s: 3, label: 0.9 }));
+    const { faces, codes, intensity } = faceSet([...neutrals, ...happy, ...fewSad], direction, neutral);
+    const { means, neutral: n } = clearMeanCodes(faces, codes, intensity, 60);
+    for (let a = 0; a < AU_COUNT; a++) expect(n[a]!).toBeCloseTo(neutral[a]!, 6);
+    const k = GAN_EMOTIONS.indexOf('happy');
+    // The clearest happy faces have s = 0.81..1.00, mean 0.905, along the direction.
+    for (let a = 0; a < AU_COUNT; a++) expect(means[k * AU_COUNT + a]!).toBeCloseTo(0.905 * direction[a]!, 5);
+    const sad = GAN_EMOTIONS.indexOf('sad');
+    expect(Array.from(means.subarray(sad * AU_COUNT, (sad + 1) * AU_COUNT)).every((v) => v === 0)).toBe(true);
   });
 
   it('refuses a percentile outside (0, 1)', () => {

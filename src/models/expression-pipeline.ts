@@ -272,23 +272,13 @@ export const DEFAULT_APEX_PERCENTILE = 0.925;
  */
 export function apexGains(faces: FaceSet, codes: Float32Array, intensity: Float32Array, percentile: number = DEFAULT_APEX_PERCENTILE, minFaces: number = MIN_LEARNED_FACES): Float64Array {
   if (!(percentile > 0 && percentile < 1)) throw new Error(`the apex percentile must lie strictly between 0 and 1, got ${percentile}`);
-  const meanCode = (idx: readonly number[]): Float64Array => {
-    const m = new Float64Array(AU_COUNT);
-    for (const i of idx) for (let a = 0; a < AU_COUNT; a++) m[a] = m[a]! + codes[i * AU_COUNT + a]! / idx.length;
-    return m;
-  };
-  const neutral = indicesOf(faces, PART_FIT, 'neutral');
+  const { means, neutral: n } = clearMeanCodes(faces, codes, intensity, minFaces);
   const gains = new Float64Array(GAN_EMOTIONS.length).fill(1);
-  if (neutral.length === 0) return gains;
-  const n = meanCode(neutral);
   GAN_EMOTIONS.forEach((e, k) => {
-    const idx = indicesOf(faces, PART_FIT, e);
-    const clear = idx.filter((i) => intensity[i]! >= 0.8);
-    if (idx.length < minFaces || clear.length === 0) return;
-    const m = meanCode(clear).map((v, a) => v - n[a]!);
+    const m = means.subarray(k * AU_COUNT, (k + 1) * AU_COUNT);
     const len2 = m.reduce((s, v) => s + v * v, 0);
     if (!(len2 > 0)) return;
-    const along = idx.map((i) => {
+    const along = indicesOf(faces, PART_FIT, e).map((i) => {
       let s = 0;
       for (let a = 0; a < AU_COUNT; a++) s += (codes[i * AU_COUNT + a]! - n[a]!) * m[a]!;
       return s / len2;
@@ -296,6 +286,33 @@ export function apexGains(faces: FaceSet, codes: Float32Array, intensity: Float3
     gains[k] = Math.max(1, along[Math.min(along.length - 1, Math.floor(percentile * along.length))]!);
   });
   return gains;
+}
+
+/**
+ * Per GAN emotion (GAN_EMOTIONS.length x AU_COUNT, conditions order), from the fit part: the mean
+ * code of its clearest faces (intensity label >= 0.8) minus the neutral faces' mean code, the
+ * code the data shows at the generator's intensity 1 on average (`train expressions --mean-for`
+ * ships it in place of the generator for the emotions it names). A row of zeros for an emotion
+ * with fewer than `minFaces` fit faces or no clear ones, and everywhere when there are no
+ * neutral faces. `neutral` is the neutral faces' mean code.
+ */
+export function clearMeanCodes(faces: FaceSet, codes: Float32Array, intensity: Float32Array, minFaces: number = MIN_LEARNED_FACES): { means: Float64Array; neutral: Float64Array } {
+  const meanCode = (idx: readonly number[]): Float64Array => {
+    const m = new Float64Array(AU_COUNT);
+    for (const i of idx) for (let a = 0; a < AU_COUNT; a++) m[a] = m[a]! + codes[i * AU_COUNT + a]! / idx.length;
+    return m;
+  };
+  const means = new Float64Array(GAN_EMOTIONS.length * AU_COUNT);
+  const neutralIdx = indicesOf(faces, PART_FIT, 'neutral');
+  const neutral = meanCode(neutralIdx);
+  if (neutralIdx.length === 0) return { means, neutral };
+  GAN_EMOTIONS.forEach((e, k) => {
+    const idx = indicesOf(faces, PART_FIT, e);
+    const clear = idx.filter((i) => intensity[i]! >= 0.8);
+    if (idx.length < minFaces || clear.length === 0) return;
+    means.set(meanCode(clear).map((v, a) => v - neutral[a]!), k * AU_COUNT);
+  });
+  return { means, neutral };
 }
 
 /**

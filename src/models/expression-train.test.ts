@@ -4,7 +4,7 @@ import { createExpressionRig, AU_COUNT } from '../core/rig.ts';
 import { faceSetFromSynthetic, PART_DEV, PART_FIT } from './expression-data.ts';
 import { frechetScore } from './expression-eval.ts';
 import { createExpressionModel, EXPRESSION_MODEL_NAME, EXPRESSION_MODEL_VERSION, GAN_EMOTIONS, loadExpressionModel, modelTensors } from './expression-gan.ts';
-import { apexGains, buildSpaceFromFaces, codeEnvelope, DEFAULT_SPACE, ganDataOf, intensityLabels, learnedEmotions, readAllCodes, shapeResidualFields } from './expression-pipeline.ts';
+import { apexGains, buildSpaceFromFaces, clearMeanCodes, codeEnvelope, DEFAULT_SPACE, ganDataOf, intensityLabels, learnedEmotions, readAllCodes, shapeResidualFields } from './expression-pipeline.ts';
 import { syntheticFaces } from './expression-synthetic.ts';
 import { useWasmBackend } from './expression-tf.ts';
 import { DEFAULT_GAN_CONFIG, type GanConfig, mirrorCode, trainGan } from './expression-train.ts';
@@ -60,7 +60,7 @@ describe('training the expression GAN (synthetic faces)', () => {
       name: EXPRESSION_MODEL_NAME, version: EXPRESSION_MODEL_VERSION, created: 'test',
       architecture: { conditions: GAN_EMOTIONS, noiseDim: r.generator.noiseDim, nuisanceDim: r.generator.nuisanceDim, expressionLayers: r.generator.expression.length, nuisanceLayers: r.generator.nuisance.length, learned: GAN_EMOTIONS.filter((_, k) => learned[k]) },
       training: { command: 'test', seed: 3, seconds: 0, data: {} }, metrics: {},
-    }, modelTensors(space, r.generator, envelope, shape.fields, apexGain));
+    }, modelTensors(space, r.generator, envelope, shape.fields, { gain: apexGain, clearMean: clearMeanCodes(faces, codes, intensity).means }));
     const model = await loadExpressionModel(manifest, weights);
     expect(model.shape).not.toBeNull();
     const direct = createExpressionModel({ manifest, space, generator: r.generator, learned, envelope, apexGain });
