@@ -5,7 +5,7 @@ import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { EmoteBotError } from '../core/errors.ts';
 import { EXPRESSION_MODELS } from './models.ts';
-import { chooseDevFaces, DEV_PARTITION_SEED, PART_DEV, readPart, writeDevFaces } from './dev-data.ts';
+import { chooseDevFaces, DEV_PARTITION_SEED, imagesInFolder, PART_DEV, readPart, writeDevFaces } from './dev-data.ts';
 import { DEFAULT_DEV_DATA, DEFAULT_FACES, DEFAULT_OPTIONS, DEFAULT_OUT, DEFAULT_REAL_DIR, excludedPeople, JUDGE_KINDS, type JudgeKind, PROJECT_ROOT, runEvaluation } from './run.ts';
 import { numberOption as num } from '../cli/options.ts';
 
@@ -42,6 +42,8 @@ Options
                        --exclude-people), write them with a grey border to --dev-faces-dir and
                        evaluate them (instead of --faces; reuse the folder later with --faces)
   --dev-faces-dir <folder>  where --dev-faces writes (default reports/dev-faces-<n>-seed<seed>)
+  --skip-files <folder>  --dev-faces never picks a photo whose file name is in the folder (the dev
+                       faces of earlier sets: their people may come back, with other photos); repeat
   --exclude-people <folder|none>  people (by file name) never used as dev faces or dev photos
                        (default scratch/eval-muxspace-neutral-34 when it exists: the judge's eval faces)
   --expression-model <dir>, --detail-model <dir>, --mouth-model <dir>
@@ -76,6 +78,7 @@ export async function evalMain(argv: string[], io: EvalIo = STDIO): Promise<numb
         'dev-data': { type: 'string', multiple: true },
         'dev-faces': { type: 'string' },
         'dev-faces-dir': { type: 'string' },
+        'skip-files': { type: 'string', multiple: true },
         'exclude-people': { type: 'string' },
         'expression-model': { type: 'string' },
         'detail-model': { type: 'string' },
@@ -102,14 +105,16 @@ export async function evalMain(argv: string[], io: EvalIo = STDIO): Promise<numb
       const people = await excludedPeople(exclude);
       const photos = [];
       for (const f of devData) photos.push(...(await readPart(f, PART_DEV, DEV_PARTITION_SEED, people)).photos);
-      const chosen = chooseDevFaces(photos, n, seed, people);
+      const skip = new Set<string>();
+      for (const d of values['skip-files'] ?? []) for (const f of await imagesInFolder(path.resolve(d))) skip.add(f);
+      const chosen = chooseDevFaces(photos, n, seed, people, undefined, skip);
       if (chosen.length < n) log(`only ${chosen.length} dev faces of distinct people found (asked for ${n})`);
       if (chosen.length === 0) throw new EmoteBotError('not-found', `--dev-faces: no neutral dev-part photo of a known person at least 200 px wide in ${devData.join(', ')}`);
       const written = await writeDevFaces(chosen, dir);
       io.out(`wrote ${written.length} dev faces to ${dir} (reuse them with --faces ${path.relative(process.cwd(), dir) || dir})`);
       faces = [dir];
-    } else if (values['dev-faces-dir'] !== undefined) {
-      throw new EmoteBotError('bad-argument', '--dev-faces-dir goes with --dev-faces <n>');
+    } else if (values['dev-faces-dir'] !== undefined || values['skip-files'] !== undefined) {
+      throw new EmoteBotError('bad-argument', `${values['dev-faces-dir'] !== undefined ? '--dev-faces-dir' : '--skip-files'} goes with --dev-faces <n>`);
     }
     const out = values.out ?? DEFAULT_OUT;
     const started = performance.now();

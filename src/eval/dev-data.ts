@@ -41,15 +41,20 @@ export function personOfFile(name: string): string {
   return path.basename(name).replace(/\.[^.]+$/, '').replace(/_\d+$/, '');
 }
 
-/** People whose photos sit in a folder (by file name), e.g. the judge's evaluation faces. */
-export async function peopleInFolder(dir: string): Promise<Set<string>> {
+/** The image files' names in a folder (no path). */
+export async function imagesInFolder(dir: string): Promise<string[]> {
   let files: string[];
   try {
     files = await readdir(dir);
   } catch {
     throw new EmoteBotError('not-found', `cannot read the folder ${dir}`);
   }
-  return new Set(files.filter((f) => /\.(jpe?g|png|webp)$/i.test(f)).map(personOfFile));
+  return files.filter((f) => /\.(jpe?g|png|webp)$/i.test(f));
+}
+
+/** People whose photos sit in a folder (by file name), e.g. the judge's evaluation faces. */
+export async function peopleInFolder(dir: string): Promise<Set<string>> {
+  return new Set((await imagesInFolder(dir)).map(personOfFile));
 }
 
 /**
@@ -83,11 +88,12 @@ export { PART_DEV, PART_FIT };
 
 /**
  * Portraits for the dev judge to render: neutral photos at least `minWidth` pixels wide of
- * distinct known people, none of them in `excludePeople`; sorted by file, shuffled with a seed,
- * the first photo of each new person kept until there are n.
+ * distinct known people, none of them in `excludePeople` and no file named in `skipFiles` (the
+ * dev faces of earlier sets, so a new set holds new photos); sorted by file, shuffled with a
+ * seed, the first photo of each new person kept until there are n.
  */
-export function chooseDevFaces(photos: readonly DatasetPhoto[], n: number, seed: number, excludePeople: ReadonlySet<string> = new Set(), minWidth = 200): DatasetPhoto[] {
-  const pool = photos.filter((p) => p.emotion === 'neutral' && p.identity !== '' && p.width >= minWidth && !excludePeople.has(p.identity) && !excludePeople.has(personOfFile(p.file)))
+export function chooseDevFaces(photos: readonly DatasetPhoto[], n: number, seed: number, excludePeople: ReadonlySet<string> = new Set(), minWidth = 200, skipFiles: ReadonlySet<string> = new Set()): DatasetPhoto[] {
+  const pool = photos.filter((p) => p.emotion === 'neutral' && p.identity !== '' && p.width >= minWidth && !excludePeople.has(p.identity) && !excludePeople.has(personOfFile(p.file)) && !skipFiles.has(path.basename(p.file)))
     .sort((a, b) => (a.file < b.file ? -1 : a.file > b.file ? 1 : 0));
   const out: DatasetPhoto[] = [];
   const people = new Set<string>();

@@ -45,6 +45,9 @@ describe('dev faces', () => {
     expect(people).toEqual(['Ann_Lee', 'Eve_Ray', 'Fay_Wu']);
     expect(chooseDevFaces(photos, 2, 1)).toEqual(chooseDevFaces([...photos].reverse(), 2, 1));
     expect(chooseDevFaces(photos, 2, 1)).toHaveLength(2);
+    // Files of earlier sets are skipped; their people come back with other photos.
+    const again = chooseDevFaces(photos, 10, 1, new Set(['Bob_Graham']), 200, new Set(['Ann_Lee_0001.jpg', 'Eve_Ray_0001.jpg']));
+    expect(again.map((p) => path.basename(p.file)).sort()).toEqual(['Ann_Lee_0002.jpg', 'Fay_Wu_0001.jpg']);
   });
 
   it('writes each with a grey border of half its size on every side', async () => {
@@ -128,6 +131,7 @@ describe('npm run eval: --judge arguments', () => {
   it.each([
     [['--judge', 'human'], /--judge must be "face-api" or "dev"/],
     [['--dev-faces-dir', 'x'], /goes with --dev-faces/],
+    [['--skip-files', 'x'], /--skip-files goes with --dev-faces/],
     [['--dev-faces', '2', '--faces', 'bot'], /not both/],
     [['--dev-faces', '0'], /--dev-faces must be between/],
   ])('refuses %j', async (args, message) => {
