@@ -1,3 +1,5 @@
+import { existsSync } from 'node:fs';
+import path from 'node:path';
 import type * as TF from '@tensorflow/tfjs';
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { Emotion } from '../core/emotions.ts';
@@ -14,6 +16,8 @@ import { useWasmBackend } from './expression-tf.ts';
 import { DEFAULT_GAN_CONFIG, trainConditionalGan } from './expression-train.ts';
 import { encodeModel, ModelError } from './manifest.ts';
 import { apexFrame } from '../pipeline/render-job.ts';
+import { DEFAULT_DETAIL_MODEL_DIR, readDetailModel } from './detail-files.ts';
+import { DEFAULT_EXPRESSION_MODEL_DIR, readExpressionModel } from './expression-files.ts';
 
 let tf: typeof TF;
 beforeAll(async () => { tf = await useWasmBackend(); });
@@ -270,5 +274,18 @@ describe('the detail GAN on synthetic textures', () => {
     const a = await run(4), b = await run(4), c = await run(5);
     expect(a).toEqual(b);
     expect(a).not.toEqual(c);
+  });
+});
+
+describe.runIf(existsSync(path.join(DEFAULT_DETAIL_MODEL_DIR, 'manifest.json')) && existsSync(path.join(DEFAULT_EXPRESSION_MODEL_DIR, 'manifest.json')))('the shipped detail model (models/expression-detail)', () => {
+  it('was trained against the shipped expression model, whose codes its rest gains read', async () => {
+    const detail = await readDetailModel(), expressions = await readExpressionModel();
+    expect(detail.manifest.version).toBe(DETAIL_MODEL_VERSION);
+    const used = (detail.manifest.training.data as { expressions?: { sha256?: string } }).expressions?.sha256;
+    expect(used, 'models/expression-gan changed after models/expression-detail was trained: train detail again (README)').toBe(expressions.manifest.weights.sha256);
+    for (const g of detail.restGain) {
+      expect(g).toBeGreaterThanOrEqual(0);
+      expect(g).toBeLessThanOrEqual(1);
+    }
   });
 });
