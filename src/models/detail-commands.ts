@@ -31,12 +31,12 @@ import { argmax, type Classifier, recallByClass, trainClassifier } from './expre
 import { loadFaceSets, PART_DEV, PART_FIT, PART_VAL } from './expression-data.ts';
 import { readExpressionModel } from './expression-files.ts';
 import { intensityLabels, readAllCodes } from './expression-pipeline.ts';
-import { GAN_EMOTIONS, KEEP_WHEN_NEUTRALISING, generatorForward, generatorTensors, type GeneratorWeights } from './expression-gan.ts';
+import { type ExpressionModel, GAN_EMOTIONS, KEEP_WHEN_NEUTRALISING, generatorForward, generatorTensors, type GeneratorWeights } from './expression-gan.ts';
 import { frechetOfRows } from './expression-metrics.ts';
 import { ganLossPng, gridPng, reportFolder, validationPng } from './expression-report.ts';
 import { useWasmBackend } from './expression-tf.ts';
 import { DEFAULT_GAN_CONFIG, type GanConfig, trainConditionalGan } from './expression-train.ts';
-import { DETAIL_SIZE, type DetailSet, detailRow, detailSetOf, emotionLines, emotionMeans, fitRestGains, keptShare, neutralMeans, principalDirections, project, restError, restStats, slotOf } from './detail-data.ts';
+import { DETAIL_SIZE, type DetailSet, detailRow, detailSetOf, emotionLines, emotionMeans, fitRestGains, keptShare, neutralMeans, principalDirections, project, restError, type RestStats, restStats, slotOf } from './detail-data.ts';
 import { readDetailModel, DEFAULT_DETAIL_MODEL_DIR } from './detail-files.ts';
 import { createDetailAmountReader, createDetailModel, decodeDetail, DETAIL_MODEL_NAME, DETAIL_MODEL_VERSION, detailCoefficients, type DetailModel, detailNoise } from './detail-model.ts';
 import { encodeModel } from './manifest.ts';
@@ -82,7 +82,11 @@ Options
 export const EVAL_HELP = `emotebot eval detail: measure the learned detail on held-out real faces beside the mean baseline
 
 Usage
-  emotebot eval detail --data <file.ebds> [--data ...] [--model <dir>] [--seed <n>] [--json]`;
+  emotebot eval detail --data <file.ebds> [--data ...] [--model <dir>] [--expressions <dir>] [--seed <n>] [--json]
+
+Besides the held-out figures, it measures the rest gains there: the detail left in each face's
+texture after subtracting what its own code reads (of none subtracted), all of it and with the
+gains, the codes read by the expression model (--expressions, default models/expression-gan).`;
 
 /** Faces per emotion in the sample the texture basis is computed from. */
 const BASIS_SAMPLE = 2500;
@@ -110,6 +114,34 @@ const indices = (set: DetailSet, part: number, slot?: number): number[] => {
   for (let i = 0; i < set.n; i++) if (set.part[i] === part && (slot === undefined || slotOf(set.emotion[i]!) === slot)) out.push(i);
   return out;
 };
+
+/**
+ * Per face, the amounts a detail layer reads from its own code at rest (what fromRest receives:
+ * the neutraliser's removed code, read against the expression model's reference codes, for the
+ * learned slots), then their statistics against the baseline maps (restStats).
+ */
+function restStatsOf(set: DetailSet, codes: Float32Array, expressionModel: ExpressionModel, learned: readonly boolean[], neutral: Float32Array, mask: Float32Array, baseline: Float32Array): RestStats {
+  const slots = GAN_EMOTIONS.length;
+  const readRest = createDetailAmountReader(GAN_EMOTIONS.map((e, s) => (learned[s] ? expressionModel.referenceCode(e) : null)));
+  const amounts = new Float64Array(set.n * slots), removed = new Float64Array(AU_COUNT);
+  for (let i = 0; i < set.n; i++) {
+    removedCode(codes.subarray(i * AU_COUNT, (i + 1) * AU_COUNT), expressionModel.space.neutralCode, KEEP_WHEN_NEUTRALISING, removed);
+    readRest(removed, amounts.subarray(i * slots, (i + 1) * slots));
+  }
+  return restStats(set, neutral, mask, baseline, amounts);
+}
+
+interface RestFigure { source: string; faces: number; subtractAll: number; subtractGained: number }
+
+/** The detail left in one part's faces after the rest subtraction (of none subtracted), all sources and each. */
+function restFigures(stats: RestStats, set: DetailSet, sources: readonly { file: string }[], gains: ArrayLike<number>, part: number): RestFigure[] {
+  const all = indices(set, part), ones = new Float64Array(stats.slots).fill(1);
+  return [{ name: 'all', faces: all }, ...sources.map((src, k) => ({ name: path.basename(src.file), faces: all.filter((i) => set.source[i] === k) }))]
+    .map(({ name, faces }) => ({ source: name, faces: faces.length, subtractAll: restError(stats, ones, faces), subtractGained: restError(stats, gains, faces) }));
+}
+
+const restFigureLine = (partName: string, r: RestFigure): string =>
+  `${partName}, ${r.source} (${r.faces} faces): detail left after subtracting all of what the code reads ${r.subtractAll.toFixed(4)} of none subtracted; with the rest gains ${r.subtractGained.toFixed(4)}`;
 
 /** Full generator samples (nuisance included) of one emotion, as real faces of it would be. */
 function sampleGenerator(g: GeneratorWeights, slot: number, count: number, seed: number): Float32Array {
@@ -426,19 +458,11 @@ export async function runTrainDetail(args: string[], io: Io): Promise<number> {
     // subtracts) its skin shows, fitted on the fit part against the shipped baseline, measured on
     // the dev part as the detail left in the faces' rows after the subtraction.
     const slots = GAN_EMOTIONS.length;
-    const readRest = createDetailAmountReader(GAN_EMOTIONS.map((e, s) => (learned[s] ? expressionModel.referenceCode(e) : null)));
-    const restAmounts = new Float64Array(set.n * slots), removed = new Float64Array(AU_COUNT);
-    for (let i = 0; i < set.n; i++) {
-      removedCode(codes.subarray(i * AU_COUNT, (i + 1) * AU_COUNT), expressionModel.space.neutralCode, KEEP_WHEN_NEUTRALISING, removed);
-      readRest(removed, restAmounts.subarray(i * slots, (i + 1) * slots));
-    }
-    const restStatistics = restStats(set, neutral, mask, baseline, restAmounts);
+    const restStatistics = restStatsOf(set, codes, expressionModel, learned, neutral, mask, baseline);
     const restGain = fitRestGains(restStatistics, indices(set, PART_FIT));
-    const allOnes = new Float64Array(slots).fill(1);
-    const restDev = [{ name: 'all', faces: indices(set, PART_DEV) }, ...faces.sources.map((src, k) => ({ name: path.basename(src.file), faces: indices(set, PART_DEV).filter((i) => set.source[i] === k) }))]
-      .map(({ name, faces: f }) => ({ source: name, faces: f.length, subtractAll: restError(restStatistics, allOnes, f), subtractGained: restError(restStatistics, restGain, f) }));
+    const restDev = restFigures(restStatistics, set, faces.sources, restGain, PART_DEV);
     log(io, quiet, `emotebot: rest gains (of what a face's own code reads, the share its skin shows; fit part): ${GAN_EMOTIONS.map((e, s) => `${e} ${restGain[s]!.toFixed(2)}`).join(', ')}`);
-    for (const r of restDev) log(io, quiet, `emotebot: dev part, ${r.source} (${r.faces} faces): detail left after subtracting what the code reads ${r.subtractAll.toFixed(4)} of none subtracted, with the rest gains ${r.subtractGained.toFixed(4)}`);
+    for (const r of restDev) log(io, quiet, `emotebot: ${restFigureLine('dev part', r)}`);
     const valLine = baselineKind === 'intensity 1' ? null : await Progress.phase('measuring the baseline at intensity 1 on held-out faces', measure(tf, provisionalWith(lineBaseline), coded, neutral, seed), quiet);
     if (valLine) log(io, quiet, `emotebot: held-out faces, the baseline at intensity 1 (not shipped): balanced recall ${(100 * valLine.balanced.mean).toFixed(1)}%`);
     arch.baseline = baselineKind === 'intensity 1'
@@ -485,7 +509,7 @@ export async function runTrainDetail(args: string[], io: Io): Promise<number> {
       '# Expression detail: training report', '', `Command: \`${command}\``, `Seconds: ${seconds.toFixed(0)} (GAN ${result.seconds.toFixed(0)} s, ${result.steps} steps, kept step ${result.bestStep})`, '',
       `Texture basis: ${k} directions from ${sample.length} fit faces keep ${(100 * pca.kept).toFixed(1)}% of their detail energy.`, '',
       `Rest gains (the share of what a photo's own code reads that its skin shows; fit part): ${GAN_EMOTIONS.map((e, s) => `${e} ${restGain[s]!.toFixed(2)}`).join(', ')}.`,
-      ...restDev.map((r) => `Dev part, ${r.source} (${r.faces} faces): detail left after subtracting all of what the code reads ${r.subtractAll.toFixed(4)} of none subtracted; with the gains ${r.subtractGained.toFixed(4)}.`), '',
+      ...restDev.map((r) => `${restFigureLine('Dev part', r)}.`), '',
       `Dev part (what choices may look at): balanced recall real ${(100 * devFigures.balanced.real).toFixed(1)}%, mean ${(100 * devFigures.balanced.mean).toFixed(1)}%, gan ${(100 * devFigures.balanced.gan).toFixed(1)}%.`, '',
       'Val part (held out; the report only):', '',
       '```', table, '```', '', `Figures: ${files.map((f) => path.basename(f)).join(', ')}, contact-sheet.png`,
@@ -502,7 +526,7 @@ export async function runEvalDetail(args: string[], io: Io): Promise<number> {
   if (args.includes('--help') || args.includes('-h')) { io.out(EVAL_HELP); return 0; }
   const { values, positionals } = parseArgs({
     args, allowPositionals: true,
-    options: { data: { type: 'string', multiple: true }, model: { type: 'string', default: DEFAULT_DETAIL_MODEL_DIR }, seed: { type: 'string' }, json: { type: 'boolean', default: false }, quiet: { type: 'boolean', default: false } },
+    options: { data: { type: 'string', multiple: true }, model: { type: 'string', default: DEFAULT_DETAIL_MODEL_DIR }, expressions: { type: 'string' }, seed: { type: 'string' }, json: { type: 'boolean', default: false }, quiet: { type: 'boolean', default: false } },
   });
   if (positionals.length > 0) throw new EmoteBotError('bad-argument', `unexpected argument "${positionals[0]}" (see emotebot eval detail --help)`);
   if (!values.data?.length) throw new EmoteBotError('bad-argument', 'eval detail needs --data <file.ebds> (see emotebot eval detail --help)');
@@ -515,10 +539,16 @@ export async function runEvalDetail(args: string[], io: Io): Promise<number> {
   const neutral = neutralMeans(set, [PART_FIT]);
   const coded = codeAll(set, neutral, model.mask, model.basis, model.components);
   const figures = await Progress.phase('measuring', measure(tf, model, coded, neutral, seed), values.quiet);
-  if (values.json) io.out(JSON.stringify(figures, null, 1));
+  // The rest gains on held-out faces, read against the expression model (the shipped one unless --expressions).
+  const expressionModel = await readExpressionModel(values.expressions);
+  const restStatistics = restStatsOf(set, readAllCodes(faces, expressionModel.space).codes, expressionModel, model.learned, neutral, model.mask, model.baseline);
+  const rest = { gains: Object.fromEntries(GAN_EMOTIONS.map((e, s) => [e, model.restGain[s]])), val: restFigures(restStatistics, set, faces.sources, model.restGain, PART_VAL) };
+  if (values.json) io.out(JSON.stringify({ ...figures, rest }, null, 1));
   else {
     io.out(`Expression detail ${model.manifest.weights.sha256.slice(0, 12)} (trained ${model.manifest.created})`);
     io.out(figuresTable(figures));
+    io.out(`Rest gains: ${GAN_EMOTIONS.map((e, s) => `${e} ${model.restGain[s]!.toFixed(2)}`).join(', ')}`);
+    for (const r of rest.val) io.out(restFigureLine('Held-out faces', r));
   }
   return 0;
 }
