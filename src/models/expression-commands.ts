@@ -228,7 +228,10 @@ export async function runTrainExpressions(args: string[], io: Io): Promise<numbe
     // How far intensity 1 goes (from the fit part; the measurement below is the generator's own intensity 1).
     const apexGain = apexGains(faces, codes, intensity, apexPercentile);
     const clearMean = clearMeanCodes(faces, codes, intensity).means;
-    for (const e of meanFor) if (!clearMean.subarray(GAN_EMOTIONS.indexOf(e as (typeof GAN_EMOTIONS)[number]) * AU_COUNT).slice(0, AU_COUNT).some((v) => v !== 0)) throw new EmoteBotError('bad-argument', `--mean-for ${e}: the fit part has too few clear ${e} faces for a mean`);
+    for (const e of meanFor) {
+      const k = GAN_EMOTIONS.indexOf(e as (typeof GAN_EMOTIONS)[number]);
+      if (!clearMean.subarray(k * AU_COUNT, (k + 1) * AU_COUNT).some((v) => v !== 0)) throw new EmoteBotError('bad-argument', `--mean-for ${e}: the fit part has too few clear ${e} faces for a mean`);
+    }
     log(io, quiet, `emotebot: intensity 1 at the ${(apexPercentile * 100).toFixed(1)}th percentile of real faces: gains ${GAN_EMOTIONS.map((e, k) => `${e} ${apexGain[k]!.toFixed(3)}`).join(', ')}`);
     const provisional = createExpressionModel({ manifest: placeholderManifest(), space, generator: result.generator, learned, envelope, noiseScale: RUNTIME_NOISE_SCALE, shapeFields });
     const measured = await Progress.phase('measuring on held-out faces', measureAll(tf, prepared, provisional, rig.basis, seed), quiet);
