@@ -31,6 +31,11 @@ export interface ExpressionSpace {
   readonly identityVariance: Float64Array;
   /** Mean code of real neutral faces (AU_COUNT). */
   readonly neutralCode: Float64Array;
+  /**
+   * The floor above which neutraliseFace takes a photo's code out, per unit (AU_COUNT; learned from
+   * photos of the same people, src/core/removal-floor.ts). Absent: `neutralCode`.
+   */
+  readonly removalFloor?: Float64Array;
   /** The rig's fields, AU_COUNT x MESH_DIM (ExpressionRig.basis). */
   readonly basis: ArrayLike<number>;
 }
@@ -239,9 +244,14 @@ export interface Neutralised {
   rms: number;
 }
 
+/** The floor neutraliseFace takes codes out above: the space's removal floor, else its neutral code. */
+export function removalFloorOf(space: ExpressionSpace): Float64Array {
+  return space.removalFloor ?? space.neutralCode;
+}
+
 /**
- * The part of a face's code that neutraliseFace takes out: each unit above what real neutral
- * faces show (`neutralCode`), 0 for the units in `keep` (indices into ACTION_UNITS).
+ * The part of a face's code that neutraliseFace takes out: each unit above the floor
+ * (removalFloorOf: what real neutral faces show), 0 for the units in `keep` (indices into ACTION_UNITS).
  */
 export function removedCode(code: ArrayLike<number>, neutralCode: ArrayLike<number>, keep: readonly number[] = [], out: Float64Array = new Float64Array(AU_COUNT)): Float64Array {
   for (let a = 0; a < AU_COUNT; a++) out[a] = keep.includes(a) ? 0 : Math.max(0, (code[a] ?? 0) - (neutralCode[a] ?? 0));
@@ -251,12 +261,13 @@ export function removedCode(code: ArrayLike<number>, neutralCode: ArrayLike<numb
 /**
  * Estimates a face's own expression and takes it out: the code b0 read against the population's
  * mean neutral face with identity projected out, and the face minus the rig fields at the part
- * of b0 above what real neutral faces show (so a face that is already neutral stays as it is).
+ * of b0 above the space's removal floor (removalFloorOf; so a face that is already neutral stays
+ * as it is).
  * Units listed in `keep` (indices into ACTION_UNITS) are left as the face shows them.
  */
 export function neutraliseFace(canonical: ArrayLike<number>, space: ExpressionSpace, reader: ExpressionFitter = createCodeReader(space), keep: readonly number[] = []): Neutralised {
   const { code, rms } = reader.fit(canonical, undefined, new Float64Array(AU_COUNT));
-  const removed = removedCode(code, space.neutralCode, keep);
+  const removed = removedCode(code, removalFloorOf(space), keep);
   const neutral = Float64Array.from({ length: MESH_DIM }, (_, t) => canonical[t]!);
   for (let a = 0; a < AU_COUNT; a++) {
     const c = removed[a]!;

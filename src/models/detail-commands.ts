@@ -23,7 +23,7 @@ import type { Io } from '../cli/main.ts';
 import { numberOption } from '../cli/options.ts';
 import { EMOTIONS } from '../core/emotions.ts';
 import { EmoteBotError } from '../core/errors.ts';
-import { removedCode } from '../core/expression-space.ts';
+import { removalFloorOf, removedCode } from '../core/expression-space.ts';
 import { AU_COUNT } from '../core/rig.ts';
 import { createRng, gaussian, subSeed } from '../core/rng.ts';
 import { faceDetailMask } from '../render/detail.ts';
@@ -125,7 +125,7 @@ function restStatsOf(set: DetailSet, codes: Float32Array, expressionModel: Expre
   const readRest = createDetailAmountReader(GAN_EMOTIONS.map((e, s) => (learned[s] ? expressionModel.referenceCode(e) : null)));
   const amounts = new Float64Array(set.n * slots), removed = new Float64Array(AU_COUNT);
   for (let i = 0; i < set.n; i++) {
-    removedCode(codes.subarray(i * AU_COUNT, (i + 1) * AU_COUNT), expressionModel.space.neutralCode, KEEP_WHEN_NEUTRALISING, removed);
+    removedCode(codes.subarray(i * AU_COUNT, (i + 1) * AU_COUNT), removalFloorOf(expressionModel.space), KEEP_WHEN_NEUTRALISING, removed);
     readRest(removed, amounts.subarray(i * slots, (i + 1) * slots));
   }
   return restStats(set, neutral, mask, baseline, amounts);

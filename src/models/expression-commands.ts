@@ -15,7 +15,7 @@ import { Progress } from '../cli/progress.ts';
 import type { Io } from '../cli/main.ts';
 import { EMOTIONS, type Emotion, type EmotionWeights } from '../core/emotions.ts';
 import { EmoteBotError } from '../core/errors.ts';
-import { createCodeReader, type ExpressionSpace, neutraliseFace } from '../core/expression-space.ts';
+import { createCodeReader, type ExpressionSpace, neutraliseFace, removalFloorOf } from '../core/expression-space.ts';
 import { ACTION_UNITS, AU_COUNT, codeFromEmotions, createExpressionRig } from '../core/rig.ts';
 import { createRng, gaussian, subSeed } from '../core/rng.ts';
 import { LANDMARK_COUNT } from '../core/topology.ts';
@@ -27,7 +27,7 @@ import { type FaceSet, indicesOf, loadClips, loadFaceSets, PART_DEV, PART_FIT, P
 import { type EvalReport, evaluateExpressions, frechetScore, measuredEmotions, partRecognisability, rawIdentitySpace, realAccuracy, type SpaceFigures, spaceFigures, trainLandmarkClassifier } from './expression-eval.ts';
 import { KEEP_WHEN_NEUTRALISING, readExpressionModel } from './expression-files.ts';
 import { createExpressionModel, createNeutraliser, EXPRESSION_MODEL_NAME, EXPRESSION_MODEL_VERSION, type ExpressionModel, expressionRigFor, GAN_EMOTIONS, modelTensors } from './expression-gan.ts';
-import { apexGains, buildSpaceFromFaces, clearMeanCodes, codeEnvelope, DEFAULT_APEX_PERCENTILE, DEFAULT_SPACE, type Directions, ganDataOf, intensityLabels, learnedEmotions, MIN_LEARNED_FACES, readAllCodes, shapeResidualFields, type SpaceChoice } from './expression-pipeline.ts';
+import { apexGains, buildSpaceFromFaces, clearMeanCodes, codeEnvelope, DEFAULT_APEX_PERCENTILE, DEFAULT_SPACE, type Directions, ganDataOf, intensityLabels, learnedEmotions, MIN_LEARNED_FACES, readAllCodes, type RemovalFloorFigures, removalFloorFigures, shapeResidualFields, type SpaceChoice } from './expression-pipeline.ts';
 import { evalTable, ganLossPng, gridPng, reportFolder, spaceTable, validationPng } from './expression-report.ts';
 import { useWasmBackend } from './expression-tf.ts';
 import { DEFAULT_GAN_CONFIG, type GanConfig, type TrainResult, trainGan } from './expression-train.ts';
@@ -62,6 +62,11 @@ Options
                         (comma-separated, e.g. surprised); the manifest says which
   --apex-percentile <p>  what intensity 1 stands for: the p-quantile of real faces of each emotion
                         along its clearest faces' mean (default ${DEFAULT_APEX_PERCENTILE}; see apexGains)
+  --removal-floor <learned|mean>  above which floor a photo's code is taken out when it is
+                        neutralised: learned (default) from photos of the same people (the floor
+                        per unit nearest, in least squares, to what each photo shows above its
+                        person's other neutral photos; src/core/removal-floor.ts), or the mean
+                        neutral code (version 3's behaviour)
   --identity-from <people|faces>  principal components of each named person's mean neutral face
                         (default; needs data that names people) or of every neutral face
   --quiet               no progress on stderr`;
@@ -105,7 +110,7 @@ export async function runTrainExpressions(args: string[], io: Io): Promise<numbe
     options: {
       data: { type: 'string', multiple: true }, videos: { type: 'string' }, out: { type: 'string', default: path.join('models', 'expression-gan') },
       report: { type: 'string', default: path.join('reports', 'expression-gan') }, seed: { type: 'string' }, steps: { type: 'string' },
-      'ablation-steps': { type: 'string' }, identity: { type: 'string' }, 'identity-from': { type: 'string' }, 'rig-for': { type: 'string' }, 'apex-percentile': { type: 'string' }, 'mean-for': { type: 'string' }, shape: { type: 'string', default: 'auto' }, quiet: { type: 'boolean', default: false },
+      'ablation-steps': { type: 'string' }, identity: { type: 'string' }, 'identity-from': { type: 'string' }, 'rig-for': { type: 'string' }, 'apex-percentile': { type: 'string' }, 'mean-for': { type: 'string' }, 'removal-floor': { type: 'string', default: 'learned' }, shape: { type: 'string', default: 'auto' }, quiet: { type: 'boolean', default: false },
     },
   });
   if (positionals.length > 0) throw new EmoteBotError('bad-argument', `unexpected argument "${positionals[0]}" (see emotebot train expressions --help)`);
@@ -125,6 +130,8 @@ export async function runTrainExpressions(args: string[], io: Io): Promise<numbe
     if (!GAN_EMOTIONS.includes(e as (typeof GAN_EMOTIONS)[number])) throw new EmoteBotError('bad-argument', `--mean-for: "${e}" is not one of ${GAN_EMOTIONS.join(', ')}`);
     if (rigFor.includes(e)) throw new EmoteBotError('bad-argument', `--mean-for and --rig-for both name ${e}`);
   }
+  const removalKind = values['removal-floor'];
+  if (removalKind !== 'learned' && removalKind !== 'mean') throw new EmoteBotError('bad-argument', `--removal-floor must be "learned" or "mean", got "${removalKind}"`);
   const command = ['emotebot', 'train', 'expressions', ...args].map(quote).join(' ');
   const t0 = performance.now();
   const stop = new AbortController();
@@ -150,6 +157,10 @@ export async function runTrainExpressions(args: string[], io: Io): Promise<numbe
     const prepared: Prepared = { faces, clips, codes, rms, intensity };
     const learned = learnedEmotions(faces);
     const envelope = codeEnvelope(faces, codes, space);
+    const removal = removalFloorFigures(faces, codes, space, KEEP_WHEN_NEUTRALISING, removalKind);
+    // The space the model ships: the neutraliser takes photos' codes out above this floor.
+    const shippedSpace = { ...space, removalFloor: removal.floor };
+    log(io, quiet, `emotebot: ${removalFloorLine(removal)}`);
     log(io, quiet, `emotebot: expression space: mean of ${built.neutralUsed} neutral faces, ${space.identityCount} identity directions from the ${built.identitySource}; learned: ${GAN_EMOTIONS.filter((_, k) => learned[k]).join(', ')}; rig prototype for: ${GAN_EMOTIONS.filter((_, k) => !learned[k]).join(', ') || 'none'}`);
     const data = ganDataOf(faces, codes, intensity, [PART_FIT]);
     const devScore = (g: Parameters<typeof frechetScore>[0]) => frechetScore(g, faces, codes, intensity, learned, PART_DEV, seed);
@@ -233,7 +244,7 @@ export async function runTrainExpressions(args: string[], io: Io): Promise<numbe
       if (!clearMean.subarray(k * AU_COUNT, (k + 1) * AU_COUNT).some((v) => v !== 0)) throw new EmoteBotError('bad-argument', `--mean-for ${e}: the fit part has too few clear ${e} faces for a mean`);
     }
     log(io, quiet, `emotebot: intensity 1 at the ${(apexPercentile * 100).toFixed(1)}th percentile of real faces: gains ${GAN_EMOTIONS.map((e, k) => `${e} ${apexGain[k]!.toFixed(3)}`).join(', ')}`);
-    const provisional = createExpressionModel({ manifest: placeholderManifest(), space, generator: result.generator, learned, envelope, noiseScale: RUNTIME_NOISE_SCALE, shapeFields });
+    const provisional = createExpressionModel({ manifest: placeholderManifest(), space: shippedSpace, generator: result.generator, learned, envelope, noiseScale: RUNTIME_NOISE_SCALE, shapeFields });
     const measured = await Progress.phase('measuring on held-out faces', measureAll(tf, prepared, provisional, rig.basis, seed), quiet);
     if (!quiet) io.err(measured.text);
     const mona = await monaLisaFigures(provisional).catch((e: unknown) => ({ error: e instanceof Error ? e.message : String(e) }));
@@ -259,6 +270,15 @@ export async function runTrainExpressions(args: string[], io: Io): Promise<numbe
           measured: 'metrics.evaluation and the shape choice measure the generator before the gains',
           clearMean: 'code.clearMean: per emotion (conditions order), the mean code of its fit faces with intensity label >= 0.8 minus the neutral mean (zeros under ' + MIN_LEARNED_FACES + ' faces); the emotions meanFor names play it at run time, times the intensity and the gain, with no noise',
         },
+        removalFloor: {
+          tensor: 'space.removalFloor',
+          shipped: removal.kind === 'learned' ? 'learned from photos of the same people' : 'the mean neutral code (--removal-floor mean)',
+          meaning: 'per unit (ACTION_UNITS order): a photo being neutralised loses max(0, code - floor) of each unit (not ' + KEEP_WHEN_NEUTRALISING.map((a) => ACTION_UNITS[a]).join(', ') + ', which it keeps). Learned on the fit part from photos of named people with another neutral photo: per unit, the floor whose removal comes nearest, in least squares, to what each photo shows there above the mean code of its person\'s other neutral photos (0 for a neutral photo), neutral and expressive photos weighted equally',
+          floor: Object.fromEntries(ACTION_UNITS.map((u, a) => [u, +removal.floor[a]!.toFixed(4)])),
+          meanNeutralCode: Object.fromEntries(ACTION_UNITS.map((u, a) => [u, +space.neutralCode[a]!.toFixed(4)])),
+          fit: { faces: removal.fitFaces, neutralFaces: removal.fitNeutralFaces },
+          dev: removal.dev,
+        },
       },
       training: {
         command, seed, seconds: Math.round(seconds),
@@ -273,7 +293,7 @@ export async function runTrainExpressions(args: string[], io: Io): Promise<numbe
         intensity: intensityModel,
       },
       metrics: { evaluation: slimEval(measured.report), space: measured.space, monaLisa: mona },
-    }, modelTensors(space, result.generator, envelope, shapeFields, { gain: apexGain, clearMean }));
+    }, modelTensors(shippedSpace, result.generator, envelope, shapeFields, { gain: apexGain, clearMean }));
     await writeModelDir(values.out, manifest, weights);
 
     // The report.
@@ -460,6 +480,13 @@ export async function contactSheet(model: ExpressionModel, kind: 'character' | '
   }
 }
 
+/** One line on the removal floor: what ships, and its dev figures against the mean neutral code. */
+export function removalFloorLine(r: RemovalFloorFigures): string {
+  const f = (x: { all: number; neutral: number; expressive: number }) => `${x.all.toFixed(3)} (neutral photos ${x.neutral.toFixed(3)}, expressive ${x.expressive.toFixed(3)})`;
+  return `removal floor ${r.kind === 'learned' ? 'learned' : 'the mean neutral code (--removal-floor mean)'}, from ${r.fitFaces} fit photos of people with another neutral photo (${r.fitNeutralFaces} neutral): ` +
+    `${ACTION_UNITS.map((u, a) => `${u} ${r.learnedFloor[a]!.toFixed(2)}`).join(' ')}; dev part (${r.dev.faces} photos, ${r.dev.neutralFaces} neutral), error summed over units, mean neutral code ${f(r.dev.mean)}, learned ${f(r.dev.learned)}`;
+}
+
 /** The Mona Lisa's own expression as read, and her face after neutralisation. */
 /** Exported for the report and for a look from a script. */
 export async function monaLisaFigures(model: ExpressionModel): Promise<Record<string, unknown>> {
@@ -480,7 +507,7 @@ export async function monaLisaFigures(model: ExpressionModel): Promise<Record<st
     return {
       before: { AU12L: round(au(n.code, 'AU12L')), AU12R: round(au(n.code, 'AU12R')), AU6: round(au(n.code, 'AU6')), cornerHeightCm: round(corner(canonical)) },
       after: { AU12L: round(au(after, 'AU12L')), AU12R: round(au(after, 'AU12R')), AU6: round(au(after, 'AU6')), cornerHeightCm: round(corner(n.neutral)) },
-      neutralFloor: { AU12L: round(au(model.space.neutralCode, 'AU12L')), AU12R: round(au(model.space.neutralCode, 'AU12R')), AU6: round(au(model.space.neutralCode, 'AU6')) },
+      neutralFloor: { AU12L: round(au(removalFloorOf(model.space), 'AU12L')), AU12R: round(au(removalFloorOf(model.space), 'AU12R')), AU6: round(au(removalFloorOf(model.space), 'AU6')) },
       populationMeanCornerHeightCm: round(corner(model.space.mean)),
       removed: Object.fromEntries(ACTION_UNITS.map((u, a) => [u, round(n.removed[a]!)]).filter(([, v]) => (v as number) > 0)),
       fitRmsCm: round(n.rms),

@@ -222,6 +222,52 @@ describe('how far intensity 1 goes (version 3)', () => {
   });
 });
 
+describe('the neutraliser\'s removal floor (version 4)', () => {
+  /** The toy model packed at `version` over a space with the given floor; `drop` leaves the floor tensor out. */
+  async function withFloor(floor: Float64Array | null, version = EXPRESSION_MODEL_VERSION, drop = false) {
+    const g = randomGenerator(5);
+    const s: ExpressionSpace = floor ? { ...space, removalFloor: floor } : space;
+    const tensors = modelTensors(s, g, envelope, toyShape, { gain: toyGains, clearMean: toyClearMean }).filter((t) => !(drop && t.name === 'space.removalFloor'));
+    const base = await packed(g, version);
+    const { name, created, architecture, training, metrics } = base.manifest;
+    return encodeModel({ name, version, created, architecture, training, metrics }, tensors);
+  }
+
+  it('takes out only the code above the floor: a resting shape under it stays, an expression over it goes', async () => {
+    const { createPhotoExpression } = await import('./expression-gan.ts');
+    const floor = new Float64Array(AU_COUNT).fill(0.02);
+    const u12 = [ACTION_UNITS.indexOf('AU12L'), ACTION_UNITS.indexOf('AU12R')];
+    for (const a of u12) floor[a] = 0.5;
+    const p = await withFloor(floor);
+    const model = await loadExpressionModel(p.manifest, p.weights);
+    expect(Array.from(model.space.removalFloor!)).toEqual(Array.from(floor, Math.fround));
+    const rig = createExpressionRig();
+    const code = (v: number) => { const c = new Float64Array(AU_COUNT); for (const a of u12) c[a] = v; return c; };
+    const read = createPhotoExpression(model);
+    // Corners pulled by 0.3 (under the floor): nothing removed; the mean neutral code as the floor would remove about 0.28.
+    const mild = read(rig.apply(canonicalFace(), code(0.3), 0, 0));
+    for (const a of u12) expect(mild[a]!).toBe(0);
+    const drop = await withFloor(null, 3, true);
+    const plain = createPhotoExpression(await loadExpressionModel(drop.manifest, drop.weights))(rig.apply(canonicalFace(), code(0.3), 0, 0));
+    for (const a of u12) expect(plain[a]!).toBeGreaterThan(0.2);
+    // A smile of 1.2: what is above the floor goes (about 0.7).
+    const smile = read(rig.apply(canonicalFace(), code(1.2), 0, 0));
+    for (const a of u12) expect(smile[a]!).toBeCloseTo(0.7, 1);
+  });
+
+  it('loads version 3 without a floor (the mean neutral code takes out), refuses version 4 without it or of the wrong size', async () => {
+    const v3 = await withFloor(null, 3, true);
+    const m3 = await loadExpressionModel(v3.manifest, v3.weights);
+    expect(m3.space.removalFloor).toBeUndefined();
+    const none = await withFloor(null, 4, true);
+    await expect(loadExpressionModel(none.manifest, none.weights)).rejects.toThrow(/lacks its removal floor/);
+    const tensors = modelTensors(space, randomGenerator(5), envelope, toyShape, { gain: toyGains, clearMean: toyClearMean }).map((t) => (t.name === 'space.removalFloor' ? { ...t, shape: [3], data: [0, 0, 0] } : t));
+    const { name, version, created, architecture, training, metrics } = none.manifest;
+    const short = await encodeModel({ name, version, created, architecture, training, metrics }, tensors);
+    await expect(loadExpressionModel(short.manifest, short.weights)).rejects.toThrow(/removal floor must be 19 finite numbers/);
+  });
+});
+
 describe('emotions played from the data\'s mean (meanFor)', () => {
   it('plays the clear-face mean times the intensity and the gain, without noise, and reads amounts against the mean', async () => {
     const learned = GAN_EMOTIONS.filter((e) => e !== 'contempt' && e !== 'surprised');

@@ -39,7 +39,7 @@
  * (times the intensity and the gain, no noise), as `--rig-for` emotions play the rig's prototype.
  */
 import { type Emotion, type EmotionWeights } from '../core/emotions.ts';
-import { createCodeReader, type ExpressionSpace, neutraliseFace } from '../core/expression-space.ts';
+import { createCodeReader, type ExpressionSpace, neutraliseFace, removalFloorOf } from '../core/expression-space.ts';
 import { ACTION_UNITS, AU_COUNT, codeFromEmotions, createExpressionRig, type ExpressionRig } from '../core/rig.ts';
 import { createShapeResidual, type ShapeResidual } from '../core/shape-residual.ts';
 import { createRng, gaussian, subSeed } from '../core/rng.ts';
@@ -48,8 +48,8 @@ import { decodeModel, ModelError, type LoadedModel } from './manifest.ts';
 
 export const EXPRESSION_MODEL_NAME = 'expression-gan';
 /** 3: with the apex gains (`code.apexGain`); 2 (shape residual, no gains) and 1 (neither) still load, with gains of 1. */
-export const EXPRESSION_MODEL_VERSION = 3;
-export const EXPRESSION_MODEL_VERSIONS: readonly number[] = [1, 2, EXPRESSION_MODEL_VERSION];
+export const EXPRESSION_MODEL_VERSION = 4;
+export const EXPRESSION_MODEL_VERSIONS: readonly number[] = [1, 2, 3, EXPRESSION_MODEL_VERSION];
 
 /** The generator's condition slots: every emotion but neutral (neutral is intensity 0). */
 export const GAN_EMOTIONS = ['happy', 'sad', 'surprised', 'angry', 'fearful', 'disgusted', 'contempt'] as const satisfies readonly Emotion[];
@@ -311,6 +311,7 @@ export function modelTensors(space: ExpressionSpace, generator: GeneratorWeights
     { name: 'space.identity', shape: [space.identityCount, MESH_DIM], data: space.identity },
     { name: 'space.identityVariance', shape: [space.identityCount], data: space.identityVariance },
     { name: 'space.neutralCode', shape: [AU_COUNT], data: space.neutralCode },
+    { name: 'space.removalFloor', shape: [AU_COUNT], data: removalFloorOf(space) },
     { name: 'code.scale', shape: [AU_COUNT], data: generator.scale },
     { name: 'code.envelopeLo', shape: [AU_COUNT], data: envelope.lo },
     { name: 'code.envelopeHi', shape: [AU_COUNT], data: envelope.hi },
@@ -395,12 +396,16 @@ export function expressionModelFromLoaded(m: LoadedModel): ExpressionModel {
   if (apexGain && (apexGain.length !== GAN_EMOTIONS.length || !apexGain.every((g) => Number.isFinite(g) && g >= 1 && g <= 3))) throw new ModelError(`the expression model's apex gains must be ${GAN_EMOTIONS.length} numbers from 1 to 3`);
   const clearMean = has('code.clearMean') ? m.tensor('code.clearMean') : null;
   if (clearMean && clearMean.length !== GAN_EMOTIONS.length * AU_COUNT) throw new ModelError(`the expression model's clear means must be ${GAN_EMOTIONS.length} x ${AU_COUNT} numbers`);
+  // Version 4 carries the neutraliser's learned floor; before it, photos lose their code above the mean neutral code.
+  if (m.manifest.version >= 4 && !has('space.removalFloor')) throw new ModelError('the expression model (version 4) lacks its removal floor (space.removalFloor)');
+  const removalFloor = has('space.removalFloor') ? f64('space.removalFloor') : null;
+  if (removalFloor && (removalFloor.length !== AU_COUNT || !removalFloor.every(Number.isFinite))) throw new ModelError(`the expression model's removal floor must be ${AU_COUNT} finite numbers`);
   const meanFor = arch.meanFor ?? [];
   if (!Array.isArray(meanFor) || !meanFor.every((e) => GAN_EMOTIONS.includes(e as GanEmotion))) throw new ModelError('the expression model\'s meanFor must list emotions of its conditions');
   if (meanFor.length && !clearMean) throw new ModelError('the expression model plays emotions from the data\'s means (meanFor) but holds none (code.clearMean)');
   return createExpressionModel({
     manifest: m.manifest,
-    space: { mean, identity, identityCount, identityVariance, neutralCode: f64('space.neutralCode'), basis: rigBasis() },
+    space: { mean, identity, identityCount, identityVariance, neutralCode: f64('space.neutralCode'), ...(removalFloor ? { removalFloor } : {}), basis: rigBasis() },
     generator,
     learned,
     envelope: { lo: f64('code.envelopeLo'), hi: f64('code.envelopeHi') },

@@ -5,9 +5,10 @@
  */
 import { EMOTIONS, type Emotion } from '../core/emotions.ts';
 import { buildExpressionSpace, createCodeReader, type ExpressionSpace, MESH_DIM, principalComponents, projectOut, withNeutralCode } from '../core/expression-space.ts';
+import { learnRemovalFloor, removalLoss, removalTargets, type RemovalSamples } from '../core/removal-floor.ts';
 import { AU_COUNT } from '../core/rig.ts';
 import { createRng, subSeed } from '../core/rng.ts';
-import { type FaceSet, indicesOf, meshRow, PART_FIT, type VideoClips } from './expression-data.ts';
+import { type FaceSet, indicesOf, meshRow, PART_DEV, PART_FIT, type VideoClips } from './expression-data.ts';
 import { GAN_EMOTIONS, type GanEmotion } from './expression-gan.ts';
 import type { GanData } from './expression-train.ts';
 
@@ -387,4 +388,39 @@ export function shapeResidualFields(faces: FaceSet, codes: Float32Array, intensi
     figures[e] = { rms: rf, classMeanRms: rmsOf(mean.sum.map((v) => v / Math.max(1, mean.weight))), apexFacesRms: ra, apexFaces: apex.weight, cosine: rf > 0 && ra > 0 ? dot / (rf * ra * (MESH_DIM / 3)) : NaN };
   });
   return { fields, classMean, figures };
+}
+
+export interface RemovalFloorFigures {
+  /** The floor that ships (AU_COUNT): learned, or the mean neutral code. */
+  floor: Float64Array;
+  kind: 'learned' | 'mean';
+  /** The learned floor's faces (fit part: photos of a person with another neutral photo). */
+  fitFaces: number;
+  fitNeutralFaces: number;
+  /** On the dev part, summed over the units removed, the mean squared error (removalLoss) with the mean neutral code as the floor and with the learned one: all (the two halves averaged), neutral photos, expressive photos. */
+  dev: { faces: number; neutralFaces: number; mean: { all: number; neutral: number; expressive: number }; learned: { all: number; neutral: number; expressive: number } };
+  learnedFloor: Float64Array;
+}
+
+/**
+ * The neutraliser's removal floor (src/core/removal-floor.ts), learned on the fit part's photos of
+ * named people and measured on the dev part's against the mean neutral code; `kind` says which ships.
+ */
+export function removalFloorFigures(faces: FaceSet, codes: Float32Array, space: ExpressionSpace, keep: readonly number[], kind: 'learned' | 'mean'): RemovalFloorFigures {
+  const neutralIndex = EMOTIONS.indexOf('neutral');
+  const samples: RemovalSamples = { codes, person: faces.person, neutral: (i) => faces.emotion[i] === neutralIndex };
+  const learned = learnRemovalFloor(samples, indicesOf(faces, PART_FIT), keep, space.neutralCode);
+  const devTargets = removalTargets(samples, indicesOf(faces, PART_DEV));
+  const sum = (floor: ArrayLike<number>, which?: 'neutral' | 'expressive') => {
+    let s = 0;
+    for (let a = 0; a < AU_COUNT; a++) if (!keep.includes(a)) s += removalLoss(samples, devTargets, a, floor[a]!, which);
+    return s;
+  };
+  const figures = (floor: ArrayLike<number>) => ({ all: sum(floor), neutral: sum(floor, 'neutral'), expressive: sum(floor, 'expressive') });
+  const devNeutral = devTargets.faces.filter((i) => samples.neutral(i)).length;
+  return {
+    floor: kind === 'learned' ? learned.floor : Float64Array.from(space.neutralCode), kind, fitFaces: learned.faces, fitNeutralFaces: learned.neutralFaces,
+    dev: { faces: devTargets.faces.length, neutralFaces: devNeutral, mean: figures(space.neutralCode), learned: figures(learned.floor) },
+    learnedFloor: learned.floor,
+  };
 }
