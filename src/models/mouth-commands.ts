@@ -54,6 +54,9 @@ Options
                    (smooth). Both are measured on the held-out people either way
   --contrast <kind>  medoid (default): the exemplar keeps its own contrast; median: its spread of
                    ln luminance is scaled to the median of the real mouths it stands for
+  --own-tables <rule>  dev (default): an emotion keeps its own table only where it is nearer its
+                   dev mouths than the all-faces table; all: every emotion with a bin of its own
+                   keeps it (the dev verdict is still reported)
   --limit <n>      read at most n photos (a quick look; default all)
   --quiet          no progress on stderr`;
 
@@ -69,7 +72,7 @@ export async function runTrainMouth(args: string[], io: Io): Promise<number> {
     args, allowPositionals: true,
     options: {
       data: { type: 'string', multiple: true }, cache: { type: 'string', multiple: true }, identity: { type: 'string', multiple: true }, out: { type: 'string', default: path.join('models', 'mouth-interior') },
-      report: { type: 'string', default: path.join('reports', 'mouth-interior') }, seed: { type: 'string' }, limit: { type: 'string' }, table: { type: 'string', default: 'exemplar' }, contrast: { type: 'string', default: 'medoid' }, quiet: { type: 'boolean', default: false },
+      report: { type: 'string', default: path.join('reports', 'mouth-interior') }, seed: { type: 'string' }, limit: { type: 'string' }, table: { type: 'string', default: 'exemplar' }, contrast: { type: 'string', default: 'medoid' }, 'own-tables': { type: 'string', default: 'dev' }, quiet: { type: 'boolean', default: false },
     },
   });
   if (positionals.length > 0) throw new EmoteBotError('bad-argument', `unexpected argument "${positionals[0]}" (see emotebot train mouth --help)`);
@@ -88,7 +91,9 @@ export async function runTrainMouth(args: string[], io: Io): Promise<number> {
   if (table !== 'mean' && table !== 'exemplar') throw new EmoteBotError('bad-argument', `--table must be "exemplar" or "mean", got "${table}"`);
   const contrast = values.contrast;
   if (contrast !== 'medoid' && contrast !== 'median') throw new EmoteBotError('bad-argument', `--contrast must be "medoid" or "median", got "${contrast}"`);
-  const o: MouthTrainOptions = { ...DEFAULT_MOUTH_TRAIN, seed, table, exemplarContrast: contrast };
+  const ownTables = values['own-tables'];
+  if (ownTables !== 'dev' && ownTables !== 'all') throw new EmoteBotError('bad-argument', `--own-tables must be "dev" or "all", got "${ownTables}"`);
+  const o: MouthTrainOptions = { ...DEFAULT_MOUTH_TRAIN, seed, table, exemplarContrast: contrast, ownTables };
   const lo = o.edges[0]!, hi = o.edges[o.edges.length - 1]!;
 
   const faces: MouthFace[] = [];
@@ -141,7 +146,7 @@ export async function runTrainMouth(args: string[], io: Io): Promise<number> {
       ownFrom: Object.fromEntries(result.conditioned.conditions.map((e, k) => [e, result.conditioned.from[k]!.map((s) => (s < 0 ? null : sources[s]!.folder))])),
       sources: 'the all-faces table from the first --data; a later --data only fills in an emotion\'s bin where the ones before have fewer than minConditionFaces of its mouths',
       acceptance: result.acceptance.length
-        ? `an emotion keeps its table only when its error on that emotion's dev mouths (people held out with probability devShare, never trained on) is below the all-faces table's, over at least ${o.minDevFaces} of them: ${result.acceptance.map((a) => `${a.emotion} ${a.kept ? 'kept' : 'dropped'}`).join(', ')}`
+        ? `an emotion keeps its table only when its error on that emotion's dev mouths (people held out with probability devShare, never trained on) is below the all-faces table's, over at least ${o.minDevFaces} of them${o.ownTables === 'all' ? ', unless --own-tables all keeps every table' : ''}: ${result.acceptance.map((a) => `${a.emotion} ${a.kept ? 'kept' : 'dropped'}${a.reason.endsWith('kept by --own-tables all') ? ' (by --own-tables all; the dev rule drops it)' : ''}`).join(', ')}`
         : 'no dev part: every emotion with a bin of its own keeps its table',
       devShare: o.devShare, minDevFaces: o.minDevFaces,
       minConditionFaces: o.minConditionFaces, referenceSkin: result.referenceSkin.map((x) => Math.round(x * 10) / 10),

@@ -169,6 +169,16 @@ describe('the per-emotion tables', () => {
     expect(few.acceptance.every((a) => !a.kept && /fewer than/.test(a.reason))).toBe(true);
     // Without a dev part every emotion with a bin of its own keeps its table.
     expect(trainMouth([...faces, ...angry], { ...o, devShare: 0 }).conditioned.conditions).toEqual(['happy', 'surprised', 'angry']);
+    // ownTables 'all': the same split and tables, angry kept though the dev verdict goes against it (and says so).
+    const all = trainMouth([...faces, ...angry], { ...o, ownTables: 'all' });
+    expect(all.conditioned.conditions).toEqual(['happy', 'surprised', 'angry']);
+    const allAngry = all.acceptance.find((a) => a.emotion === 'angry')!;
+    expect(allAngry.kept).toBe(true);
+    expect(allAngry.ownMae).toBe(verdict('angry').ownMae);
+    expect(allAngry.reason).toMatch(/all-faces table as near or nearer.*kept by --own-tables all/);
+    expect(Buffer.from(all.table.rgb.buffer).equals(Buffer.from(r.table.rgb.buffer))).toBe(true);
+    const k = r.conditioned.conditions.indexOf('surprised');
+    expect(conditionTable(all.table, all.conditioned, all.conditioned.conditions.indexOf('surprised')).rgb).toEqual(conditionTable(r.table, r.conditioned, k).rgb);
   });
   it('an emotion with fewer faces than the minimum in a bin takes the all-faces bin there', () => {
     const strict = trainMouth(faces, { ...opts, minConditionFaces: 100000 });

@@ -82,10 +82,15 @@ export interface MouthTrainOptions {
    */
   devShare: number;
   minDevFaces: number;
+  /**
+   * 'dev' (default): the dev part decides which emotions keep their own table, as above. 'all':
+   * every emotion with a bin of its own keeps it; the dev verdict is still measured and reported.
+   */
+  ownTables: 'dev' | 'all';
 }
 
 export const DEFAULT_MOUTH_TRAIN: Omit<MouthTrainOptions, 'seed'> = {
-  cols: 32, rows: 16, edges: [0.08, 0.15, 0.25, 0.35, 1.0], valShare: 0.1, devShare: 0.1, minDevFaces: 10, minColourFaces: 40, table: 'exemplar', exemplarPool: 600, exemplarContrast: 'medoid',
+  cols: 32, rows: 16, edges: [0.08, 0.15, 0.25, 0.35, 1.0], valShare: 0.1, devShare: 0.1, minDevFaces: 10, minColourFaces: 40, table: 'exemplar', exemplarPool: 600, exemplarContrast: 'medoid', ownTables: 'dev',
   conditions: ['neutral', 'happy', 'sad', 'surprised', 'angry', 'fearful', 'disgusted', 'contempt'], minConditionFaces: 25,
 };
 
@@ -287,9 +292,10 @@ function acceptConditions(base: MouthTable, c: ConditionedTables, dev: readonly 
     const mine = dev.filter((f) => f.emotion === emotion);
     const a = measure(base, mine, o.edges, o.cols, o.rows), b = measure(conditionTable(base, c, k), mine, o.edges, o.cols, o.rows);
     const n = a.valFaces;
-    if (n < o.minDevFaces) return { emotion, devFaces: n, allMae: a.learnedMae, ownMae: b.learnedMae, kept: false, reason: `${n} dev mouths, fewer than ${o.minDevFaces}` };
-    const kept = b.learnedMae < a.learnedMae;
-    return { emotion, devFaces: n, allMae: a.learnedMae, ownMae: b.learnedMae, kept, reason: kept ? 'own table nearer its dev mouths' : 'all-faces table as near or nearer its dev mouths' };
+    if (n < o.minDevFaces) return { emotion, devFaces: n, allMae: a.learnedMae, ownMae: b.learnedMae, kept: o.ownTables === 'all', reason: `${n} dev mouths, fewer than ${o.minDevFaces}${o.ownTables === 'all' ? '; kept by --own-tables all' : ''}` };
+    const nearer = b.learnedMae < a.learnedMae;
+    const kept = nearer || o.ownTables === 'all';
+    return { emotion, devFaces: n, allMae: a.learnedMae, ownMae: b.learnedMae, kept, reason: (nearer ? 'own table nearer its dev mouths' : 'all-faces table as near or nearer its dev mouths') + (kept && !nearer ? '; kept by --own-tables all' : '') };
   });
   return { conditioned: keepConditions(c, (k) => acceptance[k]!.kept), acceptance };
 }
