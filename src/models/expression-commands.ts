@@ -62,11 +62,12 @@ Options
                         (comma-separated, e.g. surprised); the manifest says which
   --apex-percentile <p>  what intensity 1 stands for: the p-quantile of real faces of each emotion
                         along its clearest faces' mean (default ${DEFAULT_APEX_PERCENTILE}; see apexGains)
-  --removal-floor <learned|mean>  above which floor a photo's code is taken out when it is
-                        neutralised: learned (default) from photos of the same people (the floor
-                        per unit nearest, in least squares, to what each photo shows above its
-                        person's other neutral photos; src/core/removal-floor.ts), or the mean
-                        neutral code (version 3's behaviour)
+  --removal-floor <mean|learned>  above which floor a photo's code is taken out when it is
+                        neutralised: the mean neutral code (default; a version 3 model), or learned
+                        from photos of the same people (the floor per unit nearest, in least
+                        squares, to what each photo shows above its person's other neutral photos;
+                        src/core/removal-floor.ts; a version 4 model). Either way the learned
+                        floor's dev figures are logged and kept in the manifest
   --identity-from <people|faces>  principal components of each named person's mean neutral face
                         (default; needs data that names people) or of every neutral face
   --quiet               no progress on stderr`;
@@ -110,7 +111,7 @@ export async function runTrainExpressions(args: string[], io: Io): Promise<numbe
     options: {
       data: { type: 'string', multiple: true }, videos: { type: 'string' }, out: { type: 'string', default: path.join('models', 'expression-gan') },
       report: { type: 'string', default: path.join('reports', 'expression-gan') }, seed: { type: 'string' }, steps: { type: 'string' },
-      'ablation-steps': { type: 'string' }, identity: { type: 'string' }, 'identity-from': { type: 'string' }, 'rig-for': { type: 'string' }, 'apex-percentile': { type: 'string' }, 'mean-for': { type: 'string' }, 'removal-floor': { type: 'string', default: 'learned' }, shape: { type: 'string', default: 'auto' }, quiet: { type: 'boolean', default: false },
+      'ablation-steps': { type: 'string' }, identity: { type: 'string' }, 'identity-from': { type: 'string' }, 'rig-for': { type: 'string' }, 'apex-percentile': { type: 'string' }, 'mean-for': { type: 'string' }, 'removal-floor': { type: 'string', default: 'mean' }, shape: { type: 'string', default: 'auto' }, quiet: { type: 'boolean', default: false },
     },
   });
   if (positionals.length > 0) throw new EmoteBotError('bad-argument', `unexpected argument "${positionals[0]}" (see emotebot train expressions --help)`);
@@ -158,8 +159,9 @@ export async function runTrainExpressions(args: string[], io: Io): Promise<numbe
     const learned = learnedEmotions(faces);
     const envelope = codeEnvelope(faces, codes, space);
     const removal = removalFloorFigures(faces, codes, space, KEEP_WHEN_NEUTRALISING, removalKind);
-    // The space the model ships: the neutraliser takes photos' codes out above this floor.
-    const shippedSpace = { ...space, removalFloor: removal.floor };
+    // The space the model ships: with a learned floor, the neutraliser takes photos' codes out above it (version 4);
+    // with the mean neutral code it is version 3's space, byte for byte.
+    const shippedSpace: ExpressionSpace = removal.kind === 'learned' ? { ...space, removalFloor: removal.floor } : space;
     log(io, quiet, `emotebot: ${removalFloorLine(removal)}`);
     log(io, quiet, `emotebot: expression space: mean of ${built.neutralUsed} neutral faces, ${space.identityCount} identity directions from the ${built.identitySource}; learned: ${GAN_EMOTIONS.filter((_, k) => learned[k]).join(', ')}; rig prototype for: ${GAN_EMOTIONS.filter((_, k) => !learned[k]).join(', ') || 'none'}`);
     const data = ganDataOf(faces, codes, intensity, [PART_FIT]);
@@ -251,7 +253,7 @@ export async function runTrainExpressions(args: string[], io: Io): Promise<numbe
     const seconds = (performance.now() - t0) / 1000;
 
     const { manifest, weights } = await encodeModel({
-      name: EXPRESSION_MODEL_NAME, version: EXPRESSION_MODEL_VERSION, created: new Date().toISOString(),
+      name: EXPRESSION_MODEL_NAME, version: removal.kind === 'learned' ? EXPRESSION_MODEL_VERSION : 3, created: new Date().toISOString(),
       architecture: {
         ...architectureOf(base, space, learned, choice, built.directions, rigFor, meanFor), identitySource: built.identitySource, runtimeNoiseScale: RUNTIME_NOISE_SCALE,
         shape: {

@@ -27,7 +27,7 @@ function randomGenerator(seed: number, noiseDim = 4): GeneratorWeights {
 
 const space: ExpressionSpace = {
   mean: canonicalFace(), identity: new Float64Array(0), identityCount: 0, identityVariance: new Float64Array(0),
-  neutralCode: new Float64Array(AU_COUNT).fill(0.02), basis: createExpressionRig().basis,
+  neutralCode: new Float64Array(AU_COUNT).fill(0.02), removalFloor: new Float64Array(AU_COUNT).fill(0.02), basis: createExpressionRig().basis,
 };
 const envelope = { lo: new Float64Array(AU_COUNT).fill(-10), hi: new Float64Array(AU_COUNT).fill(10) };
 
@@ -256,6 +256,9 @@ describe('the neutraliser\'s removal floor (version 4)', () => {
   });
 
   it('loads version 3 without a floor (the mean neutral code takes out), refuses version 4 without it or of the wrong size', async () => {
+    // A space without a learned floor packs no floor tensor (what train expressions --removal-floor mean ships: version 3's tensors).
+    const { removalFloor: _unused, ...plainSpace } = space;
+    expect(modelTensors(plainSpace, randomGenerator(5), envelope, toyShape, { gain: toyGains, clearMean: toyClearMean }).some((t) => t.name === 'space.removalFloor')).toBe(false);
     const v3 = await withFloor(null, 3, true);
     const m3 = await loadExpressionModel(v3.manifest, v3.weights);
     expect(m3.space.removalFloor).toBeUndefined();

@@ -39,7 +39,7 @@
  * (times the intensity and the gain, no noise), as `--rig-for` emotions play the rig's prototype.
  */
 import { type Emotion, type EmotionWeights } from '../core/emotions.ts';
-import { createCodeReader, type ExpressionSpace, neutraliseFace, removalFloorOf } from '../core/expression-space.ts';
+import { createCodeReader, type ExpressionSpace, neutraliseFace } from '../core/expression-space.ts';
 import { ACTION_UNITS, AU_COUNT, codeFromEmotions, createExpressionRig, type ExpressionRig } from '../core/rig.ts';
 import { createShapeResidual, type ShapeResidual } from '../core/shape-residual.ts';
 import { createRng, gaussian, subSeed } from '../core/rng.ts';
@@ -311,11 +311,12 @@ export function modelTensors(space: ExpressionSpace, generator: GeneratorWeights
     { name: 'space.identity', shape: [space.identityCount, MESH_DIM], data: space.identity },
     { name: 'space.identityVariance', shape: [space.identityCount], data: space.identityVariance },
     { name: 'space.neutralCode', shape: [AU_COUNT], data: space.neutralCode },
-    { name: 'space.removalFloor', shape: [AU_COUNT], data: removalFloorOf(space) },
     { name: 'code.scale', shape: [AU_COUNT], data: generator.scale },
     { name: 'code.envelopeLo', shape: [AU_COUNT], data: envelope.lo },
     { name: 'code.envelopeHi', shape: [AU_COUNT], data: envelope.hi },
   ];
+  // Version 4: the neutraliser's learned floor, when the space has one (without it the mean neutral code is the floor).
+  if (space.removalFloor) t.push({ name: 'space.removalFloor', shape: [AU_COUNT], data: space.removalFloor });
   if (shapeFields) t.push({ name: 'shape.residual', shape: [GAN_EMOTIONS.length, MESH_DIM], data: shapeFields });
   if (apex) {
     t.push({ name: 'code.apexGain', shape: [GAN_EMOTIONS.length], data: apex.gain });
