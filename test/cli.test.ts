@@ -173,6 +173,7 @@ describe('emotebot render with bad input', () => {
     const bad: [string[], RegExp][] = [
       [['train', 'detail', '--data', path.join(dir, 'none.ebds'), '--baseline', 'median'], /--baseline must be "class-mean" or "intensity-1", got "median"/],
       [['train', 'mouth', '--data', dir, '--cache', path.join(dir, 'none.cache'), '--table', 'median'], /--table must be "exemplar" or "mean", got "median"/],
+      [['train', 'detail', '--data', path.join(dir, 'none.ebds'), '--outline-feather', '0'], /--outline-feather must be between 1 and 32, got 0/],
       [['train', 'mouth', '--data', dir, '--cache', path.join(dir, 'none.cache'), '--own-tables', 'some'], /--own-tables must be "dev" or "all", got "some"/],
       [['train', 'expressions', '--data', path.join(dir, 'none.ebds'), '--removal-floor', 'median'], /--removal-floor must be "learned" or "mean", got "median"/],
       [['train', 'mouth', '--data', dir, '--data', dir, '--cache', path.join(dir, 'none.cache')], /one --cache per --data, in the same order \(2 --data, 1 --cache\)/],

@@ -44,6 +44,16 @@ function insideOval(x: number, y: number): boolean {
 describe('faceDetailMask', () => {
   const mask = faceDetailMask(SIZE);
   const at = ([u, v]: [number, number]) => mask[Math.min(SIZE - 1, Math.floor(v * SIZE)) * SIZE + Math.min(SIZE - 1, Math.floor(u * SIZE))]!;
+  it('fades in from the outline over the width asked for: wider only lowers the mask, and only near the outline', () => {
+    // train detail's default (--outline-feather, size/10) is the mask's own default, texel for texel.
+    expect(Array.from(faceDetailMask(SIZE, undefined, SIZE / 10))).toEqual(Array.from(mask));
+    const wide = faceDetailMask(SIZE, undefined, SIZE / 5);
+    expect(wide.every((m, i) => m <= mask[i]! + 1e-12)).toBe(true);
+    expect(wide.some((m, i) => m < mask[i]! - 0.2)).toBe(true);
+    const atWide = ([u, v]: [number, number]) => wide[Math.min(SIZE - 1, Math.floor(v * SIZE)) * SIZE + Math.min(SIZE - 1, Math.floor(u * SIZE))]!;
+    expect(atWide(uvAt(9))).toBe(1); // between the brows: far from the outline either way
+    expect(atWide(uvAt(151))).toBeLessThan(at(uvAt(151))); // mid-forehead, nearer the outline
+  });
   it('is 1 on the cheeks and forehead, 0 off the face, in the eye openings and on the lips', () => {
     expect(mask.every((m) => m >= 0 && m <= 1)).toBe(true);
     expect(at(uvAt(50))).toBe(1); // right cheek
