@@ -5,7 +5,7 @@ import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { EmoteBotError } from '../core/errors.ts';
 import { EXPRESSION_MODELS } from './models.ts';
-import { chooseDevFaces, DEV_PARTITION_SEED, imagesInFolder, PART_DEV, readPart, writeDevFaces } from './dev-data.ts';
+import { chooseDevFaces, DEV_PARTITION_SEED, imagesInFolder, PART_DEV, PART_VAL, peopleInFolder, readPart, writeDevFaces } from './dev-data.ts';
 import { DEFAULT_DEV_DATA, DEFAULT_FACES, DEFAULT_OPTIONS, DEFAULT_OUT, DEFAULT_REAL_DIR, excludedPeople, JUDGE_KINDS, type JudgeKind, PROJECT_ROOT, runEvaluation } from './run.ts';
 import { numberOption as num } from '../cli/options.ts';
 
@@ -44,6 +44,11 @@ Options
   --dev-faces-dir <folder>  where --dev-faces writes (default reports/dev-faces-<n>-seed<seed>)
   --skip-files <folder>  --dev-faces never picks a photo whose file name is in the folder (the dev
                        faces of earlier sets: their people may come back, with other photos); repeat
+  --skip-people <folder>  --dev-faces never picks a person with a photo in the folder (by file
+                       name, as --exclude-people; the bar's photos are not affected); repeat
+  --dev-faces-part <dev|val>  where --dev-faces picks: the dev part (default), or the val part's
+                       people (never the --exclude-people, the judge's eval faces), rendered only,
+                       for when the dev part's people are used up
   --exclude-people <folder|none>  people (by file name) never used as dev faces or dev photos
                        (default scratch/eval-muxspace-neutral-34 when it exists: the judge's eval faces)
   --expression-model <dir>, --detail-model <dir>, --mouth-model <dir>
@@ -78,7 +83,7 @@ export async function evalMain(argv: string[], io: EvalIo = STDIO): Promise<numb
         'dev-data': { type: 'string', multiple: true },
         'dev-faces': { type: 'string' },
         'dev-faces-dir': { type: 'string' },
-        'skip-files': { type: 'string', multiple: true },
+        'skip-files': { type: 'string', multiple: true }, 'skip-people': { type: 'string', multiple: true }, 'dev-faces-part': { type: 'string' },
         'exclude-people': { type: 'string' },
         'expression-model': { type: 'string' },
         'detail-model': { type: 'string' },
@@ -102,19 +107,23 @@ export async function evalMain(argv: string[], io: EvalIo = STDIO): Promise<numb
       if (values.faces?.length) throw new EmoteBotError('bad-argument', '--dev-faces picks the faces itself: give --dev-faces or --faces, not both');
       const n = num('dev-faces', values['dev-faces'], 0, 1, 1000, true);
       const dir = path.resolve(values['dev-faces-dir'] ?? path.join(PROJECT_ROOT, 'reports', `dev-faces-${n}-seed${seed}`));
-      const people = await excludedPeople(exclude);
+      const partName = values['dev-faces-part'] ?? 'dev';
+      if (partName !== 'dev' && partName !== 'val') throw new EmoteBotError('bad-argument', `--dev-faces-part must be "dev" or "val", got "${partName}"`);
+      const people = new Set(await excludedPeople(exclude));
+      for (const d of values['skip-people'] ?? []) for (const p of await peopleInFolder(path.resolve(d))) people.add(p);
       const photos = [];
-      for (const f of devData) photos.push(...(await readPart(f, PART_DEV, DEV_PARTITION_SEED, people)).photos);
+      for (const f of devData) photos.push(...(await readPart(f, partName === 'val' ? PART_VAL : PART_DEV, DEV_PARTITION_SEED, people)).photos);
       const skip = new Set<string>();
       for (const d of values['skip-files'] ?? []) for (const f of await imagesInFolder(path.resolve(d))) skip.add(f);
       const chosen = chooseDevFaces(photos, n, seed, people, undefined, skip);
       if (chosen.length < n) log(`only ${chosen.length} dev faces of distinct people found (asked for ${n})`);
-      if (chosen.length === 0) throw new EmoteBotError('not-found', `--dev-faces: no neutral dev-part photo of a known person at least 200 px wide in ${devData.join(', ')}`);
+      if (chosen.length === 0) throw new EmoteBotError('not-found', `--dev-faces: no neutral ${partName}-part photo of a known person at least 200 px wide in ${devData.join(', ')}`);
       const written = await writeDevFaces(chosen, dir);
       io.out(`wrote ${written.length} dev faces to ${dir} (reuse them with --faces ${path.relative(process.cwd(), dir) || dir})`);
       faces = [dir];
-    } else if (values['dev-faces-dir'] !== undefined || values['skip-files'] !== undefined) {
-      throw new EmoteBotError('bad-argument', `${values['dev-faces-dir'] !== undefined ? '--dev-faces-dir' : '--skip-files'} goes with --dev-faces <n>`);
+    } else {
+      const alone = (['dev-faces-dir', 'skip-files', 'skip-people', 'dev-faces-part'] as const).find((k) => values[k] !== undefined);
+      if (alone) throw new EmoteBotError('bad-argument', `--${alone} goes with --dev-faces <n>`);
     }
     const out = values.out ?? DEFAULT_OUT;
     const started = performance.now();

@@ -3,7 +3,9 @@
  * judge (edge: reads the dataset and lists image files). The parts are exactly the expression
  * models' (src/models/expression-data.ts: the quality filter DEFAULT_QUALITY, `partOf` with the
  * same seed): the classifier learns from `fit`, is chosen and measured on `dev`; `val` is never
- * used here. Also the dev judge's bar (sampleDevPhotos) and its portraits (chooseDevFaces).
+ * used for it. Also the dev judge's bar (sampleDevPhotos, dev part) and its portraits
+ * (chooseDevFaces: neutral photos of the dev part, or of the val part's people outside the judge's
+ * eval faces once the dev part's are used up; they are rendered, never learned from).
  */
 import { mkdir, readdir } from 'node:fs/promises';
 import path from 'node:path';
@@ -13,7 +15,7 @@ import { EMOTIONS, type Emotion } from '../core/emotions.ts';
 import { EmoteBotError } from '../core/errors.ts';
 import { readDataset } from '../data/files.ts';
 import type { FaceDataset } from '../data/format.ts';
-import { DEFAULT_QUALITY, PART_DEV, PART_FIT, partOf, passesQuality } from '../models/expression-data.ts';
+import { DEFAULT_QUALITY, PART_DEV, PART_FIT, PART_VAL, partOf, passesQuality } from '../models/expression-data.ts';
 import { type FaceSimilarity, similarityRow } from './dev-classifier.ts';
 import { type RealSampleSet, seededShuffle } from './real.ts';
 
@@ -61,7 +63,7 @@ export async function peopleInFolder(dir: string): Promise<Set<string>> {
  * The photos of one part of a dataset that pass the quality filter, in dataset order; people in
  * `excludePeople` (by the dataset's identity) are left out.
  */
-export function photosOfPart(ds: FaceDataset, file: string, part: typeof PART_FIT | typeof PART_DEV, seed: number, excludePeople: ReadonlySet<string> = new Set()): { photos: DatasetPhoto[]; excluded: number } {
+export function photosOfPart(ds: FaceDataset, file: string, part: typeof PART_FIT | typeof PART_DEV | typeof PART_VAL, seed: number, excludePeople: ReadonlySet<string> = new Set()): { photos: DatasetPhoto[]; excluded: number } {
   const photos: DatasetPhoto[] = [];
   let excluded = 0;
   for (let i = 0; i < ds.count; i++) {
@@ -79,12 +81,12 @@ export function photosOfPart(ds: FaceDataset, file: string, part: typeof PART_FI
 }
 
 /** Reads a dataset and lists one part's photos (see photosOfPart). */
-export async function readPart(file: string, part: typeof PART_FIT | typeof PART_DEV, seed: number, excludePeople?: ReadonlySet<string>): Promise<{ photos: DatasetPhoto[]; excluded: number; name: string }> {
+export async function readPart(file: string, part: typeof PART_FIT | typeof PART_DEV | typeof PART_VAL, seed: number, excludePeople?: ReadonlySet<string>): Promise<{ photos: DatasetPhoto[]; excluded: number; name: string }> {
   const ds = await readDataset(file);
   return { ...photosOfPart(ds, file, part, seed, excludePeople), name: path.basename(file).replace(/\.ebds$/, '') };
 }
 
-export { PART_DEV, PART_FIT };
+export { PART_DEV, PART_FIT, PART_VAL };
 
 /**
  * Portraits for the dev judge to render: neutral photos at least `minWidth` pixels wide of

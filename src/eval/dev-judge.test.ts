@@ -132,6 +132,9 @@ describe('npm run eval: --judge arguments', () => {
     [['--judge', 'human'], /--judge must be "face-api" or "dev"/],
     [['--dev-faces-dir', 'x'], /goes with --dev-faces/],
     [['--skip-files', 'x'], /--skip-files goes with --dev-faces/],
+    [['--skip-people', 'x'], /--skip-people goes with --dev-faces/],
+    [['--dev-faces-part', 'val'], /--dev-faces-part goes with --dev-faces/],
+    [['--dev-faces', '2', '--dev-faces-part', 'test'], /--dev-faces-part must be "dev" or "val", got "test"/],
     [['--dev-faces', '2', '--faces', 'bot'], /not both/],
     [['--dev-faces', '0'], /--dev-faces must be between/],
   ])('refuses %j', async (args, message) => {
