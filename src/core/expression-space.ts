@@ -253,8 +253,8 @@ export function removalFloorOf(space: ExpressionSpace): Float64Array {
  * The part of a face's code that neutraliseFace takes out: each unit above the floor
  * (removalFloorOf: what real neutral faces show), 0 for the units in `keep` (indices into ACTION_UNITS).
  */
-export function removedCode(code: ArrayLike<number>, neutralCode: ArrayLike<number>, keep: readonly number[] = [], out: Float64Array = new Float64Array(AU_COUNT)): Float64Array {
-  for (let a = 0; a < AU_COUNT; a++) out[a] = keep.includes(a) ? 0 : Math.max(0, (code[a] ?? 0) - (neutralCode[a] ?? 0));
+export function removedCode(code: ArrayLike<number>, floor: ArrayLike<number>, keep: readonly number[] = [], out: Float64Array = new Float64Array(AU_COUNT)): Float64Array {
+  for (let a = 0; a < AU_COUNT; a++) out[a] = keep.includes(a) ? 0 : Math.max(0, (code[a] ?? 0) - (floor[a] ?? 0));
   return out;
 }
 

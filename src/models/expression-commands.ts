@@ -159,6 +159,7 @@ export async function runTrainExpressions(args: string[], io: Io): Promise<numbe
     const learned = learnedEmotions(faces);
     const envelope = codeEnvelope(faces, codes, space);
     const removal = removalFloorFigures(faces, codes, space, KEEP_WHEN_NEUTRALISING, removalKind);
+    const learnedFloor = removal.learned;
     // The space the model ships: with a learned floor, the neutraliser takes photos' codes out above it (version 4);
     // with the mean neutral code it is version 3's space, byte for byte.
     const shippedSpace: ExpressionSpace = removal.kind === 'learned' ? { ...space, removalFloor: removal.floor } : space;
@@ -273,13 +274,14 @@ export async function runTrainExpressions(args: string[], io: Io): Promise<numbe
           clearMean: 'code.clearMean: per emotion (conditions order), the mean code of its fit faces with intensity label >= 0.8 minus the neutral mean (zeros under ' + MIN_LEARNED_FACES + ' faces); the emotions meanFor names play it at run time, times the intensity and the gain, with no noise',
         },
         removalFloor: {
-          tensor: 'space.removalFloor',
+          tensor: removal.kind === 'learned' ? 'space.removalFloor' : 'none (the mean neutral code, space.neutralCode)',
           shipped: removal.kind === 'learned' ? 'learned from photos of the same people' : 'the mean neutral code (--removal-floor mean)',
           meaning: 'per unit (ACTION_UNITS order): a photo being neutralised loses max(0, code - floor) of each unit (not ' + KEEP_WHEN_NEUTRALISING.map((a) => ACTION_UNITS[a]).join(', ') + ', which it keeps). Learned on the fit part from photos of named people with another neutral photo: per unit, the floor whose removal comes nearest, in least squares, to what each photo shows there above the mean code of its person\'s other neutral photos (0 for a neutral photo), neutral and expressive photos weighted equally',
           floor: Object.fromEntries(ACTION_UNITS.map((u, a) => [u, +removal.floor[a]!.toFixed(4)])),
           meanNeutralCode: Object.fromEntries(ACTION_UNITS.map((u, a) => [u, +space.neutralCode[a]!.toFixed(4)])),
-          fit: { faces: removal.fitFaces, neutralFaces: removal.fitNeutralFaces },
-          dev: removal.dev,
+          learned: learnedFloor
+            ? { floor: Object.fromEntries(ACTION_UNITS.map((u, a) => [u, +learnedFloor.floor[a]!.toFixed(4)])), fit: { faces: learnedFloor.fitFaces, neutralFaces: learnedFloor.fitNeutralFaces }, dev: learnedFloor.dev }
+            : { none: removal.unlearned ?? '' },
         },
       },
       training: {
@@ -484,9 +486,12 @@ export async function contactSheet(model: ExpressionModel, kind: 'character' | '
 
 /** One line on the removal floor: what ships, and its dev figures against the mean neutral code. */
 export function removalFloorLine(r: RemovalFloorFigures): string {
+  const shipped = `removal floor: ${r.kind === 'learned' ? 'learned' : 'the mean neutral code (--removal-floor mean)'}`;
+  const l = r.learned;
+  if (!l) return `${shipped}; none learned (${r.unlearned ?? 'no data'})`;
   const f = (x: { all: number; neutral: number; expressive: number }) => `${x.all.toFixed(3)} (neutral photos ${x.neutral.toFixed(3)}, expressive ${x.expressive.toFixed(3)})`;
-  return `removal floor ${r.kind === 'learned' ? 'learned' : 'the mean neutral code (--removal-floor mean)'}, from ${r.fitFaces} fit photos of people with another neutral photo (${r.fitNeutralFaces} neutral): ` +
-    `${ACTION_UNITS.map((u, a) => `${u} ${r.learnedFloor[a]!.toFixed(2)}`).join(' ')}; dev part (${r.dev.faces} photos, ${r.dev.neutralFaces} neutral), error summed over units, mean neutral code ${f(r.dev.mean)}, learned ${f(r.dev.learned)}`;
+  return `${shipped}; learned from ${l.fitFaces} fit photos of people with another neutral photo (${l.fitNeutralFaces} neutral): ` +
+    `${ACTION_UNITS.map((u, a) => `${u} ${l.floor[a]!.toFixed(2)}`).join(' ')}; dev part (${l.dev.faces} photos, ${l.dev.neutralFaces} neutral), error summed over units, mean neutral code ${f(l.dev.mean)}, learned ${f(l.dev.learned)}`;
 }
 
 /** The Mona Lisa's own expression as read, and her face after neutralisation. */

@@ -47,7 +47,11 @@ import { LANDMARK_COUNT } from '../core/topology.ts';
 import { decodeModel, ModelError, type LoadedModel } from './manifest.ts';
 
 export const EXPRESSION_MODEL_NAME = 'expression-gan';
-/** 3: with the apex gains (`code.apexGain`); 2 (shape residual, no gains) and 1 (neither) still load, with gains of 1. */
+/**
+ * 4: with the neutraliser's learned floor (`space.removalFloor`; train expressions --removal-floor learned);
+ * 3: with the apex gains (`code.apexGain`); 2 (shape residual, no gains) and 1 (neither) still load, with gains of 1.
+ * Versions before 4 take photos' codes out above the mean neutral code.
+ */
 export const EXPRESSION_MODEL_VERSION = 4;
 export const EXPRESSION_MODEL_VERSIONS: readonly number[] = [1, 2, 3, EXPRESSION_MODEL_VERSION];
 

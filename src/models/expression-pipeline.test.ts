@@ -3,7 +3,7 @@ import { EMOTIONS, type Emotion } from '../core/emotions.ts';
 import { AU_COUNT } from '../core/rig.ts';
 import { type FaceSet, PART_DEV, PART_FIT } from './expression-data.ts';
 import { GAN_EMOTIONS } from './expression-gan.ts';
-import { apexGains, clearMeanCodes } from './expression-pipeline.ts';
+import { apexGains, clearMeanCodes, removalFloorFigures } from './expression-pipeline.ts';
 
 /**
  * Faces whose codes are neutral + s·d (plus noise across d) with known strengths s: the gain is
@@ -87,5 +87,45 @@ describe('apexGains', () => {
     expect(() => apexGains(faces, codes, intensity, 1)).toThrow(/percentile/);
     expect(() => apexGains(faces, codes, intensity, 0)).toThrow(/percentile/);
     expect(() => apexGains(faces, codes, intensity, Number.NaN)).toThrow(/percentile/);
+  });
+});
+
+describe('removalFloorFigures', () => {
+  const neutralCode = Float64Array.from({ length: AU_COUNT }, () => 0.3);
+  const space = { mean: new Float64Array(0), identity: new Float64Array(0), identityCount: 0, identityVariance: new Float64Array(0), neutralCode, basis: new Float64Array(0) };
+  /** n people, each with two neutral photos and one happy one; `named` false: nobody is named (as FER2013). */
+  function people(n: number, named: boolean, part = PART_FIT) {
+    const rows = n * 3;
+    const faces: FaceSet = { n: rows, mesh: new Float32Array(0), emotion: new Uint8Array(rows), part: new Uint8Array(rows).fill(part), source: new Uint8Array(rows), person: new Int32Array(rows), sources: [] };
+    const codes = new Float32Array(rows * AU_COUNT);
+    for (let p = 0; p < n; p++) {
+      const rest = 0.3 + 0.4 * Math.sin(p * 1.7);
+      for (let k = 0; k < 3; k++) {
+        const i = p * 3 + k;
+        faces.person[i] = named ? p : -1;
+        faces.emotion[i] = EMOTIONS.indexOf(k < 2 ? 'neutral' : 'happy');
+        for (let a = 0; a < AU_COUNT; a++) codes[i * AU_COUNT + a] = rest + (k === 2 && a === 8 ? 2 : 0) + 0.01 * k;
+      }
+    }
+    return { faces, codes };
+  }
+  it('learns on named people and measures on the dev part; the mean neutral code ships unless asked', () => {
+    const fit = people(40, true), dev = people(10, true, PART_DEV);
+    const faces: FaceSet = { ...fit.faces, n: fit.faces.n + dev.faces.n, emotion: Uint8Array.from([...fit.faces.emotion, ...dev.faces.emotion]), part: Uint8Array.from([...fit.faces.part, ...dev.faces.part]), source: new Uint8Array(fit.faces.n + dev.faces.n), person: Int32Array.from([...fit.faces.person, ...Array.from(dev.faces.person, (p) => p + 1000)]) };
+    const codes = Float32Array.from([...fit.codes, ...dev.codes]);
+    const mean = removalFloorFigures(faces, codes, space, [], 'mean');
+    expect(Array.from(mean.floor)).toEqual(Array.from(neutralCode));
+    expect(mean.learned!.fitFaces).toBe(120);
+    expect(mean.learned!.dev.faces).toBe(30);
+    expect(mean.learned!.dev.learned.all).toBeLessThan(mean.learned!.dev.mean.all);
+    const learned = removalFloorFigures(faces, codes, space, [], 'learned');
+    expect(Array.from(learned.floor)).toEqual(Array.from(mean.learned!.floor));
+  });
+  it('without named people: the mean neutral code, and a clear error when the learned floor is asked for', () => {
+    const { faces, codes } = people(20, false);
+    const r = removalFloorFigures(faces, codes, space, [], 'mean');
+    expect(r.learned).toBeNull();
+    expect(r.unlearned).toMatch(/neutral and expressive photos/);
+    expect(() => removalFloorFigures(faces, codes, space, [], 'learned')).toThrow(/--removal-floor learned: a removal floor needs/);
   });
 });

@@ -4,8 +4,9 @@
  * face. Pure maths over typed arrays (no I/O, no tfjs).
  */
 import { EMOTIONS, type Emotion } from '../core/emotions.ts';
+import { EmoteBotError } from '../core/errors.ts';
 import { buildExpressionSpace, createCodeReader, type ExpressionSpace, MESH_DIM, principalComponents, projectOut, withNeutralCode } from '../core/expression-space.ts';
-import { learnRemovalFloor, removalLoss, removalTargets, type RemovalSamples } from '../core/removal-floor.ts';
+import { learnRemovalFloor, type RemovalFloor, removalLoss, removalTargets, type RemovalSamples } from '../core/removal-floor.ts';
 import { AU_COUNT } from '../core/rig.ts';
 import { createRng, subSeed } from '../core/rng.ts';
 import { type FaceSet, indicesOf, meshRow, PART_DEV, PART_FIT, type VideoClips } from './expression-data.ts';
@@ -394,22 +395,35 @@ export interface RemovalFloorFigures {
   /** The floor that ships (AU_COUNT): learned, or the mean neutral code. */
   floor: Float64Array;
   kind: 'learned' | 'mean';
-  /** The learned floor's faces (fit part: photos of a person with another neutral photo). */
-  fitFaces: number;
-  fitNeutralFaces: number;
-  /** On the dev part, summed over the units removed, the mean squared error (removalLoss) with the mean neutral code as the floor and with the learned one: all (the two halves averaged), neutral photos, expressive photos. */
-  dev: { faces: number; neutralFaces: number; mean: { all: number; neutral: number; expressive: number }; learned: { all: number; neutral: number; expressive: number } };
-  learnedFloor: Float64Array;
+  /** What was learned, when the data allowed (null: `unlearned` says why). */
+  learned: {
+    floor: Float64Array;
+    /** Fit part: photos of a person with another neutral photo, and how many of them are neutral. */
+    fitFaces: number;
+    fitNeutralFaces: number;
+    /** On the dev part, summed over the units removed, the mean squared error (removalLoss) with the mean neutral code as the floor and with the learned one: all (the two halves averaged), neutral photos, expressive photos. */
+    dev: { faces: number; neutralFaces: number; mean: { all: number; neutral: number; expressive: number }; learned: { all: number; neutral: number; expressive: number } };
+  } | null;
+  unlearned?: string;
 }
 
 /**
  * The neutraliser's removal floor (src/core/removal-floor.ts), learned on the fit part's photos of
- * named people and measured on the dev part's against the mean neutral code; `kind` says which ships.
+ * named people and measured on the dev part's against the mean neutral code; `kind` says which
+ * ships. Data that names no one twice (FER2013 alone) cannot teach it: then `learned` is null and
+ * asking for the learned floor is an error.
  */
 export function removalFloorFigures(faces: FaceSet, codes: Float32Array, space: ExpressionSpace, keep: readonly number[], kind: 'learned' | 'mean'): RemovalFloorFigures {
   const neutralIndex = EMOTIONS.indexOf('neutral');
   const samples: RemovalSamples = { codes, person: faces.person, neutral: (i) => faces.emotion[i] === neutralIndex };
-  const learned = learnRemovalFloor(samples, indicesOf(faces, PART_FIT), keep, space.neutralCode);
+  let fit: RemovalFloor;
+  try {
+    fit = learnRemovalFloor(samples, indicesOf(faces, PART_FIT), keep, space.neutralCode);
+  } catch (e) {
+    const unlearned = e instanceof Error ? e.message : String(e);
+    if (kind === 'learned') throw new EmoteBotError('bad-argument', `--removal-floor learned: ${unlearned}`);
+    return { floor: Float64Array.from(space.neutralCode), kind, learned: null, unlearned };
+  }
   const devTargets = removalTargets(samples, indicesOf(faces, PART_DEV));
   const sum = (floor: ArrayLike<number>, which?: 'neutral' | 'expressive') => {
     let s = 0;
@@ -419,8 +433,7 @@ export function removalFloorFigures(faces: FaceSet, codes: Float32Array, space: 
   const figures = (floor: ArrayLike<number>) => ({ all: sum(floor), neutral: sum(floor, 'neutral'), expressive: sum(floor, 'expressive') });
   const devNeutral = devTargets.faces.filter((i) => samples.neutral(i)).length;
   return {
-    floor: kind === 'learned' ? learned.floor : Float64Array.from(space.neutralCode), kind, fitFaces: learned.faces, fitNeutralFaces: learned.neutralFaces,
-    dev: { faces: devTargets.faces.length, neutralFaces: devNeutral, mean: figures(space.neutralCode), learned: figures(learned.floor) },
-    learnedFloor: learned.floor,
+    floor: kind === 'learned' ? fit.floor : Float64Array.from(space.neutralCode), kind,
+    learned: { floor: fit.floor, fitFaces: fit.faces, fitNeutralFaces: fit.neutralFaces, dev: { faces: devTargets.faces.length, neutralFaces: devNeutral, mean: figures(space.neutralCode), learned: figures(fit.floor) } },
   };
 }
