@@ -26,7 +26,7 @@ import { writeModelDir } from './files.ts';
 import { type FaceSet, indicesOf, loadClips, loadFaceSets, PART_DEV, PART_FIT, PART_VAL, type VideoClips } from './expression-data.ts';
 import { type EvalReport, evaluateExpressions, frechetScore, measuredEmotions, partRecognisability, rawIdentitySpace, realAccuracy, type SpaceFigures, spaceFigures, trainLandmarkClassifier } from './expression-eval.ts';
 import { KEEP_WHEN_NEUTRALISING, readExpressionModel } from './expression-files.ts';
-import { createExpressionModel, createNeutraliser, EXPRESSION_MODEL_NAME, EXPRESSION_MODEL_VERSION, type ExpressionModel, expressionRigFor, GAN_EMOTIONS, modelTensors } from './expression-gan.ts';
+import { createExpressionModel, createNeutraliser, EXPRESSION_MODEL_NAME, EXPRESSION_MODEL_VERSION, type ExpressionModel, expressionModelVersionFor, expressionRigFor, GAN_EMOTIONS, modelTensors } from './expression-gan.ts';
 import { apexGains, buildSpaceFromFaces, clearMeanCodes, codeEnvelope, DEFAULT_APEX_PERCENTILE, DEFAULT_SPACE, type Directions, ganDataOf, intensityLabels, learnedEmotions, MIN_LEARNED_FACES, readAllCodes, type RemovalFloorFigures, removalFloorFigures, shapeResidualFields, type SpaceChoice } from './expression-pipeline.ts';
 import { evalTable, ganLossPng, gridPng, reportFolder, spaceTable, validationPng } from './expression-report.ts';
 import { useWasmBackend } from './expression-tf.ts';
@@ -254,7 +254,7 @@ export async function runTrainExpressions(args: string[], io: Io): Promise<numbe
     const seconds = (performance.now() - t0) / 1000;
 
     const { manifest, weights } = await encodeModel({
-      name: EXPRESSION_MODEL_NAME, version: removal.kind === 'learned' ? EXPRESSION_MODEL_VERSION : 3, created: new Date().toISOString(),
+      name: EXPRESSION_MODEL_NAME, version: expressionModelVersionFor(shippedSpace), created: new Date().toISOString(),
       architecture: {
         ...architectureOf(base, space, learned, choice, built.directions, rigFor, meanFor), identitySource: built.identitySource, runtimeNoiseScale: RUNTIME_NOISE_SCALE,
         shape: {

@@ -55,6 +55,11 @@ export const EXPRESSION_MODEL_NAME = 'expression-gan';
 export const EXPRESSION_MODEL_VERSION = 4;
 export const EXPRESSION_MODEL_VERSIONS: readonly number[] = [1, 2, 3, EXPRESSION_MODEL_VERSION];
 
+/** The version a model of this space is written as: 4 with a learned removal floor, else 3 (whose tensors it then has, byte for byte). */
+export function expressionModelVersionFor(space: ExpressionSpace): number {
+  return space.removalFloor ? EXPRESSION_MODEL_VERSION : 3;
+}
+
 /** The generator's condition slots: every emotion but neutral (neutral is intensity 0). */
 export const GAN_EMOTIONS = ['happy', 'sad', 'surprised', 'angry', 'fearful', 'disgusted', 'contempt'] as const satisfies readonly Emotion[];
 export type GanEmotion = (typeof GAN_EMOTIONS)[number];

@@ -3,7 +3,7 @@ import type * as TF from '@tensorflow/tfjs';
 import { createExpressionRig, AU_COUNT } from '../core/rig.ts';
 import { faceSetFromSynthetic, PART_DEV, PART_FIT } from './expression-data.ts';
 import { frechetScore } from './expression-eval.ts';
-import { createExpressionModel, EXPRESSION_MODEL_NAME, EXPRESSION_MODEL_VERSION, GAN_EMOTIONS, loadExpressionModel, modelTensors } from './expression-gan.ts';
+import { createExpressionModel, EXPRESSION_MODEL_NAME, expressionModelVersionFor, GAN_EMOTIONS, loadExpressionModel, modelTensors } from './expression-gan.ts';
 import { apexGains, buildSpaceFromFaces, clearMeanCodes, codeEnvelope, DEFAULT_SPACE, ganDataOf, intensityLabels, learnedEmotions, readAllCodes, shapeResidualFields } from './expression-pipeline.ts';
 import { syntheticFaces } from './expression-synthetic.ts';
 import { useWasmBackend } from './expression-tf.ts';
@@ -57,7 +57,7 @@ describe('training the expression GAN (synthetic faces)', () => {
     const apexGain = apexGains(faces, codes, intensity);
     for (const g of apexGain) expect(g >= 1 && g < 3).toBe(true);
     const { manifest, weights } = await encodeModel({
-      name: EXPRESSION_MODEL_NAME, version: EXPRESSION_MODEL_VERSION, created: 'test',
+      name: EXPRESSION_MODEL_NAME, version: expressionModelVersionFor(space), created: 'test',
       architecture: { conditions: GAN_EMOTIONS, noiseDim: r.generator.noiseDim, nuisanceDim: r.generator.nuisanceDim, expressionLayers: r.generator.expression.length, nuisanceLayers: r.generator.nuisance.length, learned: GAN_EMOTIONS.filter((_, k) => learned[k]) },
       training: { command: 'test', seed: 3, seconds: 0, data: {} }, metrics: {},
     }, modelTensors(space, r.generator, envelope, shape.fields, { gain: apexGain, clearMean: clearMeanCodes(faces, codes, intensity).means }));
