@@ -134,7 +134,7 @@ export async function runTrainMouth(args: string[], io: Io): Promise<number> {
       kind: o.table === 'exemplar'
         ? 'per openness bin, the luminance of the medoid real open mouth and the mean chroma (from data; no generator)'
         : 'per-openness-bin mean of real open mouths (a learned baseline from data; no generator)',
-      table: o.table, exemplarPool: o.exemplarPool, exemplarContrast: o.exemplarContrast,
+      table: o.table, exemplarPool: o.exemplarPool, exemplarContrast: o.exemplarContrast, ownTables: o.ownTables,
       cols: o.cols, rows: o.rows, bins: result.table.bins, edges: [...o.edges],
       grid: 'u along the mouth from landmark 78 (image left) to 308, each inner-lip point at its canonical x; v from the upper inner lip (0) to the lower (1)',
       colour: 'per channel, relative to the face\'s skin (cheek discs, middle half by luminance): luminance ratio (mean: of every face; exemplar: of the bin\'s medoid among exemplarPool seeded fit faces, by distance of ln luminance ratios) x chroma ratio (colour photos only; pooled over bins when a bin has fewer than minColourFaces)',
