@@ -174,6 +174,7 @@ describe('emotebot render with bad input', () => {
       [['train', 'detail', '--data', path.join(dir, 'none.ebds'), '--baseline', 'median'], /--baseline must be "class-mean" or "intensity-1", got "median"/],
       [['train', 'mouth', '--data', dir, '--cache', path.join(dir, 'none.cache'), '--table', 'median'], /--table must be "exemplar" or "mean", got "median"/],
       [['train', 'detail', '--data', path.join(dir, 'none.ebds'), '--outline-feather', '0'], /--outline-feather must be between 1 and 32, got 0/],
+      [['train', 'detail', '--data', path.join(dir, 'none.ebds'), '--opening-feather', '20'], /--opening-feather must be between 1 and 16, got 20/],
       [['train', 'mouth', '--data', dir, '--cache', path.join(dir, 'none.cache'), '--own-tables', 'some'], /--own-tables must be "dev" or "all", got "some"/],
       [['train', 'expressions', '--data', path.join(dir, 'none.ebds'), '--removal-floor', 'median'], /--removal-floor must be "learned" or "mean", got "median"/],
       [['train', 'mouth', '--data', dir, '--data', dir, '--cache', path.join(dir, 'none.cache')], /one --cache per --data, in the same order \(2 --data, 1 --cache\)/],

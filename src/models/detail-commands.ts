@@ -60,6 +60,8 @@ const DEFAULT_MEAN_MATCH = 1;
  * 0.964) and recognition 52.3% against 50.7%.
  */
 const DEFAULT_OUTLINE_FEATHER = DETAIL_SIZE / 5;
+/** How far from the eye openings and the lips detail fades in (texels): faceDetailMask's own default. */
+const DEFAULT_OPENING_FEATHER = DETAIL_SIZE / 32;
 
 export const TRAIN_HELP = `emotebot train detail: learn the wrinkles, folds and shading of each emotion from real faces
 
@@ -87,6 +89,7 @@ Options
                        baseline at intensity 1 (default: the shipped models/expression-gan)
   --outline-feather <texels>  how far in from the face's outline detail fades in, in texels of the
                        ${DETAIL_SIZE}-texel map (default ${DEFAULT_OUTLINE_FEATHER}, a fifth of the map; render/detail.ts faceDetailMask)
+  --opening-feather <texels>  the same from the eye openings and the lips (default ${DEFAULT_OPENING_FEATHER})
   --quiet              no progress on stderr`;
 
 export const EVAL_HELP = `emotebot eval detail: measure the learned detail on held-out real faces beside the mean baseline
@@ -350,7 +353,7 @@ export async function runTrainDetail(args: string[], io: Io): Promise<number> {
     options: {
       data: { type: 'string', multiple: true }, out: { type: 'string', default: path.join('models', 'expression-detail') },
       report: { type: 'string', default: path.join('reports', 'expression-detail') }, seed: { type: 'string' }, steps: { type: 'string' },
-      components: { type: 'string' }, 'nuisance-dim': { type: 'string' }, 'noise-dim': { type: 'string' }, 'mean-match': { type: 'string' }, lr: { type: 'string' }, expressions: { type: 'string' }, baseline: { type: 'string', default: 'intensity-1' }, 'outline-feather': { type: 'string' }, quiet: { type: 'boolean', default: false },
+      components: { type: 'string' }, 'nuisance-dim': { type: 'string' }, 'noise-dim': { type: 'string' }, 'mean-match': { type: 'string' }, lr: { type: 'string' }, expressions: { type: 'string' }, baseline: { type: 'string', default: 'intensity-1' }, 'outline-feather': { type: 'string' }, 'opening-feather': { type: 'string' }, quiet: { type: 'boolean', default: false },
     },
   });
   if (positionals.length > 0) throw new EmoteBotError('bad-argument', `unexpected argument "${positionals[0]}" (see emotebot train detail --help)`);
@@ -363,6 +366,7 @@ export async function runTrainDetail(args: string[], io: Io): Promise<number> {
   const lr = numberOption('lr', values.lr, DEFAULT_LR, 1e-6, 1);
   const meanMatch = numberOption('mean-match', values['mean-match'], DEFAULT_MEAN_MATCH, 0, 1000);
   const outlineFeather = numberOption('outline-feather', values['outline-feather'], DEFAULT_OUTLINE_FEATHER, 1, DETAIL_SIZE / 2);
+  const openingFeather = numberOption('opening-feather', values['opening-feather'], DEFAULT_OPENING_FEATHER, 1, DETAIL_SIZE / 4);
   const baselineOption = values.baseline;
   if (baselineOption !== 'class-mean' && baselineOption !== 'intensity-1') throw new EmoteBotError('bad-argument', `--baseline must be "class-mean" or "intensity-1", got "${baselineOption}"`);
   const quiet = values.quiet;
@@ -377,7 +381,7 @@ export async function runTrainDetail(args: string[], io: Io): Promise<number> {
     const set = detailSetOf(faces);
     faces.texture = undefined;
     for (const s of faces.sources) log(io, quiet, `emotebot: ${s.file}: ${s.used} of ${s.faces} faces used`);
-    const mask = faceDetailMask(DETAIL_SIZE, undefined, outlineFeather);
+    const mask = faceDetailMask(DETAIL_SIZE, openingFeather, outlineFeather);
     const neutral = neutralMeans(set, [PART_FIT]);
     const { means: classMean, counts } = emotionMeans(set, neutral, mask, [PART_FIT]);
     // Each face's intensity from its expression code (the expression model's labels), for the
@@ -449,7 +453,7 @@ export async function runTrainDetail(args: string[], io: Io): Promise<number> {
       baseline: '',
       texture: 'render/uv-texture.ts lighting-normalised ln-luminance, stored at 128 and averaged to 64 (v down, canonical UV layout)',
       runtimeNoiseScale: DETAIL_NOISE_SCALE,
-      mask: `render/detail.ts faceDetailMask: 1 on the face, fading in over ${+outlineFeather.toFixed(3)} texels from the outline (seen from the front) and ${DETAIL_SIZE / 32} from the eye openings and lips`,
+      mask: `render/detail.ts faceDetailMask: 1 on the face, fading in over ${+outlineFeather.toFixed(3)} texels from the outline (seen from the front) and ${+openingFeather.toFixed(3)} from the eye openings and lips`,
       restGain: 'rest.gain: per emotion, the share (0..1) of the amounts read from a photo\'s own code (the neutraliser\'s removed code, against the expression model\'s reference codes) that the layer subtracts at rest; least squares of the fit faces\' detail rows on gain x amount x baseline',
     };
     const provisionalWith = (b: Float32Array) => createDetailModel({ manifest: { format: 'emotebot-model', formatVersion: 1, name: DETAIL_MODEL_NAME, version: DETAIL_MODEL_VERSION, created: '', architecture: arch, tensors: [], weights: { file: '', bytes: 0, sha256: '' }, training: { command, seed, seconds: 0, data: {} }, metrics: { basisKept: pca.kept } }, size: DETAIL_SIZE, mask, basis: pca.basis, baseline: b, generator: result.generator, learned, noiseScale: DETAIL_NOISE_SCALE });

@@ -54,6 +54,18 @@ describe('faceDetailMask', () => {
     expect(atWide(uvAt(9))).toBe(1); // between the brows: far from the outline either way
     expect(atWide(uvAt(151))).toBeLessThan(at(uvAt(151))); // mid-forehead, nearer the outline
   });
+  it('fades in from the eye openings and lips over the width asked for, leaving the outline\'s fade as it is', () => {
+    // train detail's default (--opening-feather, size/32) is the mask's own default.
+    expect(Array.from(faceDetailMask(SIZE, SIZE / 32, SIZE / 5))).toEqual(Array.from(faceDetailMask(SIZE, undefined, SIZE / 5)));
+    const base = faceDetailMask(SIZE, SIZE / 32, SIZE / 5), wide = faceDetailMask(SIZE, SIZE / 16, SIZE / 5);
+    expect(wide.every((m, i) => m <= base[i]! + 1e-12)).toBe(true);
+    const pick = (m: Float32Array, [u, v]: [number, number]) => m[Math.min(SIZE - 1, Math.floor(v * SIZE)) * SIZE + Math.min(SIZE - 1, Math.floor(u * SIZE))]!;
+    // Just below the right eye's lower lid: lower with the wider fade; the cheek and the forehead, far from any opening, as they were.
+    const belowEye: [number, number] = [uvAt(145)[0], uvAt(145)[1] + 2.5 / SIZE];
+    expect(pick(wide, belowEye)).toBeLessThan(pick(base, belowEye));
+    expect(pick(wide, uvAt(50))).toBe(pick(base, uvAt(50)));
+    expect(pick(wide, uvAt(151))).toBe(pick(base, uvAt(151)));
+  });
   it('is 1 on the cheeks and forehead, 0 off the face, in the eye openings and on the lips', () => {
     expect(mask.every((m) => m >= 0 && m <= 1)).toBe(true);
     expect(at(uvAt(50))).toBe(1); // right cheek
