@@ -41,30 +41,31 @@ function insideOval(x: number, y: number): boolean {
   return inside;
 }
 
+/** A mask's texel at a UV point. */
+const texelAt = (m: Float32Array, [u, v]: [number, number]) => m[Math.min(SIZE - 1, Math.floor(v * SIZE)) * SIZE + Math.min(SIZE - 1, Math.floor(u * SIZE))]!;
+
 describe('faceDetailMask', () => {
   const mask = faceDetailMask(SIZE);
-  const at = ([u, v]: [number, number]) => mask[Math.min(SIZE - 1, Math.floor(v * SIZE)) * SIZE + Math.min(SIZE - 1, Math.floor(u * SIZE))]!;
+  const at = (uv: [number, number]) => texelAt(mask, uv);
   it('fades in from the outline over the width asked for: wider only lowers the mask, and only near the outline', () => {
     // The mask's own default is size/10, texel for texel; train detail asks for size/5 (--outline-feather).
     expect(Array.from(faceDetailMask(SIZE, undefined, SIZE / 10))).toEqual(Array.from(mask));
     const wide = faceDetailMask(SIZE, undefined, SIZE / 5);
     expect(wide.every((m, i) => m <= mask[i]! + 1e-12)).toBe(true);
     expect(wide.some((m, i) => m < mask[i]! - 0.2)).toBe(true);
-    const atWide = ([u, v]: [number, number]) => wide[Math.min(SIZE - 1, Math.floor(v * SIZE)) * SIZE + Math.min(SIZE - 1, Math.floor(u * SIZE))]!;
-    expect(atWide(uvAt(9))).toBe(1); // between the brows: far from the outline either way
-    expect(atWide(uvAt(151))).toBeLessThan(at(uvAt(151))); // mid-forehead, nearer the outline
+    expect(texelAt(wide, uvAt(9))).toBe(1); // between the brows: far from the outline either way
+    expect(texelAt(wide, uvAt(151))).toBeLessThan(at(uvAt(151))); // mid-forehead, nearer the outline
   });
   it('fades in from the eye openings and lips over the width asked for, leaving the outline\'s fade as it is', () => {
     // train detail's default (--opening-feather, size/32) is the mask's own default.
     expect(Array.from(faceDetailMask(SIZE, SIZE / 32, SIZE / 5))).toEqual(Array.from(faceDetailMask(SIZE, undefined, SIZE / 5)));
     const base = faceDetailMask(SIZE, SIZE / 32, SIZE / 5), wide = faceDetailMask(SIZE, SIZE / 16, SIZE / 5);
     expect(wide.every((m, i) => m <= base[i]! + 1e-12)).toBe(true);
-    const pick = (m: Float32Array, [u, v]: [number, number]) => m[Math.min(SIZE - 1, Math.floor(v * SIZE)) * SIZE + Math.min(SIZE - 1, Math.floor(u * SIZE))]!;
     // Just below the right eye's lower lid: lower with the wider fade; the cheek and the forehead, far from any opening, as they were.
     const belowEye: [number, number] = [uvAt(145)[0], uvAt(145)[1] + 2.5 / SIZE];
-    expect(pick(wide, belowEye)).toBeLessThan(pick(base, belowEye));
-    expect(pick(wide, uvAt(50))).toBe(pick(base, uvAt(50)));
-    expect(pick(wide, uvAt(151))).toBe(pick(base, uvAt(151)));
+    expect(texelAt(wide, belowEye)).toBeLessThan(texelAt(base, belowEye));
+    expect(texelAt(wide, uvAt(50))).toBe(texelAt(base, uvAt(50)));
+    expect(texelAt(wide, uvAt(151))).toBe(texelAt(base, uvAt(151)));
   });
   it('is 1 on the cheeks and forehead, 0 off the face, in the eye openings and on the lips', () => {
     expect(mask.every((m) => m >= 0 && m <= 1)).toBe(true);
