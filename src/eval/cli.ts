@@ -8,6 +8,9 @@ import { EXPRESSION_MODELS } from './models.ts';
 import { chooseDevFaces, DEV_PARTITION_SEED, imagesInFolder, PART_DEV, PART_VAL, peopleInFolder, readPart, writeDevFaces } from './dev-data.ts';
 import { DEFAULT_DEV_DATA, DEFAULT_FACES, DEFAULT_OPTIONS, DEFAULT_OUT, DEFAULT_REAL_DIR, excludedPeople, JUDGE_KINDS, type JudgeKind, PROJECT_ROOT, runEvaluation } from './run.ts';
 import { numberOption as num } from '../cli/options.ts';
+import { type CellSet, comparePaired, comparisonMarkdown } from './compare.ts';
+import { checkReport, type EvalReport } from './report.ts';
+import { readFile, stat } from 'node:fs/promises';
 
 export const EVAL_HELP = `npm run eval -- [options]
 
@@ -54,7 +57,16 @@ Options
   --expression-model <dir>, --detail-model <dir>, --mouth-model <dir>
                        evaluate a candidate model folder (what "emotebot train ..." wrote) instead of
                        the shipped one in models/; a folder that cannot load leaves its models out
-  --quiet              no progress on stderr`;
+  --quiet              no progress on stderr
+
+Comparing two runs of the same faces
+  npm run eval -- --compare <A> <B> [<A2> <B2> ...]
+                       pairs the cells of B (candidate) with A's (control) by face and emotion and
+                       prints, per emotion: renders right in each, gained and lost, and the mean
+                       change in the judge's probability of the emotion asked for, with its standard
+                       error (steadier than accuracy on a few dozen faces). Each run is a report
+                       folder or its report.json, with ":<model>" when it holds several models
+                       (reports/eval:gan+mean). Further pairs (other face sets) are pooled.`;
 
 export interface EvalIo {
   out(line: string): void;
@@ -88,11 +100,18 @@ export async function evalMain(argv: string[], io: EvalIo = STDIO): Promise<numb
         'expression-model': { type: 'string' },
         'detail-model': { type: 'string' },
         'mouth-model': { type: 'string' },
+        compare: { type: 'boolean', default: false },
         quiet: { type: 'boolean', default: false },
         help: { type: 'boolean', short: 'h', default: false },
       },
     });
     if (values.help) { io.out(EVAL_HELP); return 0; }
+    if (values.compare) {
+      const other = Object.entries(values).find(([k, v]) => k !== 'compare' && k !== 'quiet' && k !== 'help' && v !== undefined);
+      if (other) throw new EmoteBotError('bad-argument', `--compare reads finished reports: --${other[0]} does not go with it`);
+      io.out(comparisonMarkdown(comparePaired(await readPairs(positionals))));
+      return 0;
+    }
     if (positionals.length) throw new EmoteBotError('bad-argument', `unexpected argument "${positionals[0]}" (see --help)`);
     const models = (values.models ?? DEFAULT_OPTIONS.models.join(',')).split(',').map((s) => s.trim()).filter(Boolean);
     for (const m of models) if (!EXPRESSION_MODELS[m]) throw new EmoteBotError('bad-argument', `--models: unknown model "${m}" (known: ${Object.keys(EXPRESSION_MODELS).join(', ')})`);
@@ -163,6 +182,38 @@ export async function evalMain(argv: string[], io: EvalIo = STDIO): Promise<numb
     io.err(`eval: internal error: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}`);
     return 70;
   }
+}
+
+/** `<report folder or report.json>[:<model>]` -> that model's cells. */
+export async function readCellSet(spec: string): Promise<CellSet> {
+  const read = async (file: string) => {
+    let text: string;
+    try {
+      text = await readFile((await stat(file)).isDirectory() ? path.join(file, 'report.json') : file, 'utf8');
+    } catch (e) {
+      throw new EmoteBotError('not-found', `--compare: cannot read ${file}: ${e instanceof Error ? e.message : String(e)}`);
+    }
+    let json: unknown;
+    try { json = JSON.parse(text); } catch { throw new EmoteBotError('unreadable', `--compare: ${file} is not JSON`); }
+    const problems = checkReport(json);
+    if (problems.length) throw new EmoteBotError('unreadable', `--compare: ${file} is not an evaluation report (${problems.slice(0, 3).join('; ')})`);
+    return json as EvalReport;
+  };
+  const colon = spec.lastIndexOf(':');
+  const [file, model] = colon > 0 && !/^[a-zA-Z]:[\\/]/.test(spec.slice(colon - 1)) ? [spec.slice(0, colon), spec.slice(colon + 1)] : [spec, undefined];
+  const report = await read(path.resolve(file));
+  const names = report.models.map((m) => m.name);
+  const name = model ?? (names.length === 1 ? names[0] : undefined);
+  if (name === undefined) throw new EmoteBotError('bad-argument', `--compare: ${file} holds ${names.length ? `several models (${names.join(', ')}): add ":<model>"` : 'no model'}`);
+  if (!names.includes(name)) throw new EmoteBotError('bad-argument', `--compare: ${file} has no model "${name}" (it has ${names.join(', ')})`);
+  return { label: `${file}:${name}`, cells: report.cells.filter((c) => c.model === name) };
+}
+
+async function readPairs(specs: readonly string[]): Promise<[CellSet, CellSet][]> {
+  if (specs.length === 0 || specs.length % 2 !== 0) throw new EmoteBotError('bad-argument', `--compare takes runs in pairs, control then candidate (got ${specs.length})`);
+  const pairs: [CellSet, CellSet][] = [];
+  for (let i = 0; i < specs.length; i += 2) pairs.push([await readCellSet(specs[i]!), await readCellSet(specs[i + 1]!)]);
+  return pairs;
 }
 
 if (process.argv[1] && path.resolve(process.argv[1]) === path.resolve(import.meta.filename)) {
