@@ -53,13 +53,13 @@ const DEFAULT_NUISANCE_DIM = 24;
 const DEFAULT_NOISE_DIM = 2;
 const DEFAULT_MEAN_MATCH = 1;
 /**
- * How far in from the outline detail fades in (texels of the detail map): a fifth of the map, twice
- * faceDetailMask's own default. At a tenth, the surprised mean detail still drew a bright band over
- * the lower cheeks and a dark line along the outline on the renders least like their person; on 80
- * new dev faces (session 10's set 8) the dev judge measured identity 0.972 of the tenth's (surprised
- * 0.964) and recognition 52.3% against 50.7%.
+ * How far in from the outline detail fades in (texels of the detail map): a tenth of the map,
+ * faceDetailMask's own default. A fifth (session 10) softened the bright band the surprised mean
+ * detail draws over the lower cheeks (identity 0.97 of the tenth's on the dev judge) but, paired
+ * by face on three dev sets (222 faces, session 11), lowered the judge's probability of the
+ * emotion asked for by 0.9 points (se 0.2), angry, fearful, happy and surprised most.
  */
-const DEFAULT_OUTLINE_FEATHER = DETAIL_SIZE / 5;
+const DEFAULT_OUTLINE_FEATHER = DETAIL_SIZE / 10;
 /** How far from the eye openings and the lips detail fades in (texels): faceDetailMask's own default. */
 const DEFAULT_OPENING_FEATHER = DETAIL_SIZE / 32;
 
@@ -88,7 +88,7 @@ Options
   --expressions <dir>  the expression model whose codes give each face its intensity, for the
                        baseline at intensity 1 (default: the shipped models/expression-gan)
   --outline-feather <texels>  how far in from the face's outline detail fades in, in texels of the
-                       ${DETAIL_SIZE}-texel map (default ${DEFAULT_OUTLINE_FEATHER}, a fifth of the map; render/detail.ts faceDetailMask)
+                       ${DETAIL_SIZE}-texel map (default ${DEFAULT_OUTLINE_FEATHER}, a tenth of the map, the mask's own; render/detail.ts faceDetailMask)
   --opening-feather <texels>  the same from the eye openings and the lips (default ${DEFAULT_OPENING_FEATHER})
   --quiet              no progress on stderr`;
 

@@ -48,7 +48,7 @@ describe('faceDetailMask', () => {
   const mask = faceDetailMask(SIZE);
   const at = (uv: [number, number]) => texelAt(mask, uv);
   it('fades in from the outline over the width asked for: wider only lowers the mask, and only near the outline', () => {
-    // The mask's own default is size/10, texel for texel; train detail asks for size/5 (--outline-feather).
+    // train detail's default (--outline-feather, size/10) is the mask's own default, texel for texel.
     expect(Array.from(faceDetailMask(SIZE, undefined, SIZE / 10))).toEqual(Array.from(mask));
     const wide = faceDetailMask(SIZE, undefined, SIZE / 5);
     expect(wide.every((m, i) => m <= mask[i]! + 1e-12)).toBe(true);
