@@ -1,6 +1,7 @@
 /**
  * `npm run eval`: how good EmoteBot is, in figures and pictures, beside its baselines.
  */
+import { readFile, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { EmoteBotError } from '../core/errors.ts';
@@ -10,7 +11,6 @@ import { DEFAULT_DEV_DATA, DEFAULT_FACES, DEFAULT_OPTIONS, DEFAULT_OUT, DEFAULT_
 import { numberOption as num } from '../cli/options.ts';
 import { type CellSet, comparePaired, comparisonMarkdown } from './compare.ts';
 import { checkReport, type EvalReport } from './report.ts';
-import { readFile, stat } from 'node:fs/promises';
 
 export const EVAL_HELP = `npm run eval -- [options]
 
@@ -199,6 +199,7 @@ export async function readCellSet(spec: string): Promise<CellSet> {
     if (problems.length) throw new EmoteBotError('unreadable', `--compare: ${file} is not an evaluation report (${problems.slice(0, 3).join('; ')})`);
     return json as EvalReport;
   };
+  // The model follows the last colon, unless that colon is a drive letter's ("C:\\reports").
   const colon = spec.lastIndexOf(':');
   const [file, model] = colon > 0 && !/^[a-zA-Z]:[\\/]/.test(spec.slice(colon - 1)) ? [spec.slice(0, colon), spec.slice(colon + 1)] : [spec, undefined];
   const report = await read(path.resolve(file));
