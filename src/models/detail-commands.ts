@@ -137,8 +137,9 @@ function restStatsOf(set: DetailSet, codes: Float32Array, expressionModel: Expre
   const slots = GAN_EMOTIONS.length;
   const readRest = createDetailAmountReader(GAN_EMOTIONS.map((e, s) => (learned[s] ? expressionModel.referenceCode(e) : null)));
   const amounts = new Float64Array(set.n * slots), removed = new Float64Array(AU_COUNT);
+  const floor = removalFloorOf(expressionModel.space);
   for (let i = 0; i < set.n; i++) {
-    removedCode(codes.subarray(i * AU_COUNT, (i + 1) * AU_COUNT), removalFloorOf(expressionModel.space), KEEP_WHEN_NEUTRALISING, removed);
+    removedCode(codes.subarray(i * AU_COUNT, (i + 1) * AU_COUNT), floor, KEEP_WHEN_NEUTRALISING, removed);
     readRest(removed, amounts.subarray(i * slots, (i + 1) * slots));
   }
   return restStats(set, neutral, mask, baseline, amounts);

@@ -511,10 +511,11 @@ export async function monaLisaFigures(model: ExpressionModel): Promise<Record<st
     // Mouth-corner height: mean y of the corners (61, 291) above the mid-lip point (13, 14), cm.
     const corner = (m: ArrayLike<number>) => (m[61 * 3 + 1]! + m[291 * 3 + 1]!) / 2 - (m[13 * 3 + 1]! + m[14 * 3 + 1]!) / 2;
     const round = (v: number) => Math.round(v * 1e4) / 1e4;
+    const floor = removalFloorOf(model.space);
     return {
       before: { AU12L: round(au(n.code, 'AU12L')), AU12R: round(au(n.code, 'AU12R')), AU6: round(au(n.code, 'AU6')), cornerHeightCm: round(corner(canonical)) },
       after: { AU12L: round(au(after, 'AU12L')), AU12R: round(au(after, 'AU12R')), AU6: round(au(after, 'AU6')), cornerHeightCm: round(corner(n.neutral)) },
-      neutralFloor: { AU12L: round(au(removalFloorOf(model.space), 'AU12L')), AU12R: round(au(removalFloorOf(model.space), 'AU12R')), AU6: round(au(removalFloorOf(model.space), 'AU6')) },
+      neutralFloor: { AU12L: round(au(floor, 'AU12L')), AU12R: round(au(floor, 'AU12R')), AU6: round(au(floor, 'AU6')) },
       populationMeanCornerHeightCm: round(corner(model.space.mean)),
       removed: Object.fromEntries(ACTION_UNITS.map((u, a) => [u, round(n.removed[a]!)]).filter(([, v]) => (v as number) > 0)),
       fitRmsCm: round(n.rms),
