@@ -23,6 +23,8 @@ import type { FrameState } from '../motion/animator.ts';
 import { createCharacterRenderer } from '../render/character-renderer.ts';
 import { fitFace } from '../render/pose.ts';
 import { writeModelDir } from './files.ts';
+import { browFromTexture } from './brow-texture.ts';
+import { DETAIL_SIZE } from './detail-data.ts';
 import { type FaceSet, indicesOf, loadClips, loadFaceSets, PART_DEV, PART_FIT, PART_VAL, type VideoClips } from './expression-data.ts';
 import { type EvalReport, evaluateExpressions, frechetScore, measuredEmotions, partRecognisability, rawIdentitySpace, realAccuracy, type SpaceFigures, spaceFigures, trainLandmarkClassifier } from './expression-eval.ts';
 import { KEEP_WHEN_NEUTRALISING, readExpressionModel } from './expression-files.ts';
@@ -68,6 +70,11 @@ Options
                         squares, to what each photo shows above its person's other neutral photos;
                         src/core/removal-floor.ts; a version 4 model). Either way the learned
                         floor's dev figures are logged and kept in the manifest
+  --brow-from-texture   also move the brows as far as the faces' textures say the tracked meshes
+                        missed: per emotion, the vertical shift of the brow band that best explains
+                        its detail at intensity 1 against the neutral mean texture, added to its
+                        learned shape (src/core/brow-shift.ts; needs datasets with textures; off by
+                        default; the manifest keeps the shifts)
   --identity-from <people|faces>  principal components of each named person's mean neutral face
                         (default; needs data that names people) or of every neutral face
   --quiet               no progress on stderr`;
@@ -111,7 +118,7 @@ export async function runTrainExpressions(args: string[], io: Io): Promise<numbe
     options: {
       data: { type: 'string', multiple: true }, videos: { type: 'string' }, out: { type: 'string', default: path.join('models', 'expression-gan') },
       report: { type: 'string', default: path.join('reports', 'expression-gan') }, seed: { type: 'string' }, steps: { type: 'string' },
-      'ablation-steps': { type: 'string' }, identity: { type: 'string' }, 'identity-from': { type: 'string' }, 'rig-for': { type: 'string' }, 'apex-percentile': { type: 'string' }, 'mean-for': { type: 'string' }, 'removal-floor': { type: 'string', default: 'mean' }, shape: { type: 'string', default: 'auto' }, quiet: { type: 'boolean', default: false },
+      'ablation-steps': { type: 'string' }, identity: { type: 'string' }, 'identity-from': { type: 'string' }, 'rig-for': { type: 'string' }, 'apex-percentile': { type: 'string' }, 'mean-for': { type: 'string' }, 'removal-floor': { type: 'string', default: 'mean' }, 'brow-from-texture': { type: 'boolean', default: false }, shape: { type: 'string', default: 'auto' }, quiet: { type: 'boolean', default: false },
     },
   });
   if (positionals.length > 0) throw new EmoteBotError('bad-argument', `unexpected argument "${positionals[0]}" (see emotebot train expressions --help)`);
@@ -141,7 +148,8 @@ export async function runTrainExpressions(args: string[], io: Io): Promise<numbe
   try {
     const tf = await useWasmBackend();
     const rig = createExpressionRig();
-    const faces = await Progress.phase('reading the faces', loadFaceSets(values.data, { seed }), quiet);
+    const browOption = values['brow-from-texture'];
+    const faces = await Progress.phase(browOption ? 'reading the faces and their textures' : 'reading the faces', loadFaceSets(values.data, { seed, texture: browOption }), quiet);
     const clips = values.videos ? await loadClips(values.videos) : null;
     for (const s of faces.sources) log(io, quiet, `emotebot: ${s.file}: ${s.used} of ${s.faces} faces used (${s.dropped} turned, tilted or badly aligned)`);
     log(io, quiet, `emotebot: fit part: ${countsLine(faces, PART_FIT)}`);
@@ -237,7 +245,12 @@ export async function runTrainExpressions(args: string[], io: Io): Promise<numbe
     };
     const shapeKind: 'intensityOne' | 'classMean' = shapeOption === 'class-mean' ? 'classMean' : shapeOption === 'intensity-1' ? 'intensityOne'
       : shapeDev.classMean > shapeDev.intensityOne ? 'classMean' : 'intensityOne';
-    const shapeFields = shapeKind === 'classMean' ? shape.classMean : shape.fields;
+    const chosenShape = shapeKind === 'classMean' ? shape.classMean : shape.fields;
+    // The brows' move the meshes missed, from the textures (--brow-from-texture): added to the chosen shape.
+    const brow = browOption ? browFromTexture(faces, intensity, learned) : null;
+    faces.texture = undefined;
+    const shapeFields = brow ? Float32Array.from(chosenShape, (x, k) => x + brow.fields[k]!) : chosenShape;
+    if (brow) log(io, quiet, `emotebot: brows moved as the textures say (largest move of a point at intensity 1): ${GAN_EMOTIONS.map((e, k) => `${e} ${(brow.maxMoveCm[k]! * 10).toFixed(1)} mm`).join(', ')}`);
     log(io, quiet, `emotebot: shape choice on the dev part (balanced recall, classifier on the fit part): at intensity 1 ${(shapeDev.intensityOne * 100).toFixed(1)}%, class mean ${(shapeDev.classMean * 100).toFixed(1)}%, fields only ${(shapeDev.fieldsOnly * 100).toFixed(1)}%; shipping the ${shapeKind === 'classMean' ? 'class mean' : 'line at intensity 1'}${shapeOption === 'auto' ? '' : ` (--shape ${shapeOption})`}`);
     // How far intensity 1 goes (from the fit part; the measurement below is the generator's own intensity 1).
     const apexGain = apexGains(faces, codes, intensity, apexPercentile);
@@ -264,6 +277,14 @@ export async function runTrainExpressions(args: string[], io: Io): Promise<numbe
           choice: { part: 'dev', measure: 'balanced recall of run-time codes at intensity 1 (as shipped: --rig-for emotions on the rig prototypes; fields plus the shape; --mean-for emotions on the generator, before the gains) on dev neutral faces, landmark classifier trained on the fit part alone', ...shapeDev, ...(shapeOption === 'auto' ? {} : { forced: `--shape ${shapeOption}` }) },
           runtime: 'the rig adds sum_e a_e(code) shape_e, a_e >= 0 read by NNLS against this model\'s reference code for each emotion (intensity 1, no noise, before the apex gain), at most 2; photos lose the shape of the expression neutralisation takes out',
           figures: shape.figures,
+          browFromTexture: brow
+            ? {
+              option: '--brow-from-texture',
+              meaning: `added to the shipped shape: per emotion, the vertical shift of the brow band (texels of a ${DETAIL_SIZE}-texel map, + down the face) that best explains its detail at intensity 1 (each face's texture minus its dataset's neutral mean, line through neutral, the detail model's mask) as the fit part's neutral mean texture moved, per column across the brows, smoothed and mirrored; moved into the mesh over the brow band at ${brow.cmPerV.toFixed(2)} cm per unit of v (src/core/brow-shift.ts)`,
+              shifts: Object.fromEntries(GAN_EMOTIONS.map((e, k) => [e, Array.from(brow.profiles[k]!, (x) => Math.round(x * 1000) / 1000)])),
+              largestMoveCm: Object.fromEntries(GAN_EMOTIONS.map((e, k) => [e, Math.round(brow.maxMoveCm[k]! * 1000) / 1000])),
+            }
+            : 'off (the meshes\' brows only)',
         },
         apex: {
           tensor: 'code.apexGain',
