@@ -65,9 +65,9 @@ export function browShiftProfile(detail: ArrayLike<number>, neutral: ArrayLike<n
   for (let u = c0; u <= c1; u++) columns.push(u, size - 1 - u);
   const raw = new Float64Array(size);
   const d: number[] = [];
+  const steps = Math.round(maxShift / step);
   for (const u of columns) {
     let best = 0, bestErr = Infinity;
-    const steps = Math.round(maxShift / step);
     for (let k = -steps; k <= steps; k++) {
       const s = k * step;
       d.length = 0;

@@ -10,7 +10,6 @@
  */
 import { CANONICAL_POSITIONS, CANONICAL_UVS } from '../core/canonical-data.ts';
 import { browShiftField, browShiftProfile, canonicalCmPerV } from '../core/brow-shift.ts';
-import { EMOTIONS } from '../core/emotions.ts';
 import { LANDMARK_COUNT } from '../core/topology.ts';
 import { faceDetailMask } from '../render/detail.ts';
 import { DETAIL_SIZE, detailSetOf, emotionLines, neutralMeans } from './detail-data.ts';
@@ -41,15 +40,8 @@ export function browFromTexture(faces: FaceSet, intensity: ArrayLike<number>, le
   const mask = faceDetailMask(DETAIL_SIZE);
   const perSource = neutralMeans(set, [PART_FIT]);
   const lines = emotionLines(set, perSource, mask, intensity, [PART_FIT]);
-  // The neutral mean texture over all sources together (each texel over the neutral faces covering it).
-  const neutralIndex = EMOTIONS.indexOf('neutral');
-  const sum = new Float64Array(texels), count = new Float64Array(texels);
-  for (let i = 0; i < set.n; i++) {
-    if (set.emotion[i] !== neutralIndex || set.part[i] !== PART_FIT) continue;
-    const o = i * texels;
-    for (let t = 0; t < texels; t++) if (set.cover[o + t]) { sum[t] = sum[t]! + set.shading[o + t]!; count[t] = count[t]! + 1; }
-  }
-  const neutral = Float64Array.from(sum, (s, t) => (count[t]! > 0 ? s / count[t]! : 0));
+  // The neutral mean texture over all sources together: the same mean, with every face read as of one source.
+  const neutral = neutralMeans({ ...set, source: new Uint8Array(set.n), sources: 1 }, [PART_FIT]);
   const cmPerV = canonicalCmPerV(CANONICAL_UVS, CANONICAL_POSITIONS);
   const fields = new Float32Array(GAN_EMOTIONS.length * MESH_DIM);
   const profiles: Float64Array[] = [];
