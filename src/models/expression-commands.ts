@@ -70,7 +70,8 @@ Options
                         squares, to what each photo shows above its person's other neutral photos;
                         src/core/removal-floor.ts; a version 4 model). Either way the learned
                         floor's dev figures are logged and kept in the manifest
-  --brow-from-texture   also move the brows as far as the faces' textures say the tracked meshes
+  --brow-from-texture <list|all>  for these emotions (comma-separated, e.g. sad,angry, or all),
+                        also move the brows as far as the faces' textures say the tracked meshes
                         missed: per emotion, the vertical shift of the brow band that best explains
                         its detail at intensity 1 against the neutral mean texture, added to its
                         learned shape (src/core/brow-shift.ts; needs datasets with textures; off by
@@ -118,7 +119,7 @@ export async function runTrainExpressions(args: string[], io: Io): Promise<numbe
     options: {
       data: { type: 'string', multiple: true }, videos: { type: 'string' }, out: { type: 'string', default: path.join('models', 'expression-gan') },
       report: { type: 'string', default: path.join('reports', 'expression-gan') }, seed: { type: 'string' }, steps: { type: 'string' },
-      'ablation-steps': { type: 'string' }, identity: { type: 'string' }, 'identity-from': { type: 'string' }, 'rig-for': { type: 'string' }, 'apex-percentile': { type: 'string' }, 'mean-for': { type: 'string' }, 'removal-floor': { type: 'string', default: 'mean' }, 'brow-from-texture': { type: 'boolean', default: false }, shape: { type: 'string', default: 'auto' }, quiet: { type: 'boolean', default: false },
+      'ablation-steps': { type: 'string' }, identity: { type: 'string' }, 'identity-from': { type: 'string' }, 'rig-for': { type: 'string' }, 'apex-percentile': { type: 'string' }, 'mean-for': { type: 'string' }, 'removal-floor': { type: 'string', default: 'mean' }, 'brow-from-texture': { type: 'string' }, shape: { type: 'string', default: 'auto' }, quiet: { type: 'boolean', default: false },
     },
   });
   if (positionals.length > 0) throw new EmoteBotError('bad-argument', `unexpected argument "${positionals[0]}" (see emotebot train expressions --help)`);
@@ -138,6 +139,12 @@ export async function runTrainExpressions(args: string[], io: Io): Promise<numbe
     if (!GAN_EMOTIONS.includes(e as (typeof GAN_EMOTIONS)[number])) throw new EmoteBotError('bad-argument', `--mean-for: "${e}" is not one of ${GAN_EMOTIONS.join(', ')}`);
     if (rigFor.includes(e)) throw new EmoteBotError('bad-argument', `--mean-for and --rig-for both name ${e}`);
   }
+  const browRaw = values['brow-from-texture'];
+  const browAll = browRaw?.trim() === 'all';
+  const browFor: string[] = browRaw === undefined ? [] : browAll ? [...GAN_EMOTIONS] : browRaw.split(',').map((x) => x.trim()).filter(Boolean);
+  if (browRaw !== undefined && browFor.length === 0) throw new EmoteBotError('bad-argument', `--brow-from-texture needs emotions (comma-separated, e.g. sad,angry) or "all"`);
+  for (const e of browFor) if (!GAN_EMOTIONS.includes(e as (typeof GAN_EMOTIONS)[number])) throw new EmoteBotError('bad-argument', `--brow-from-texture: "${e}" is not one of ${GAN_EMOTIONS.join(', ')} (or "all")`);
+
   const removalKind = values['removal-floor'];
   if (removalKind !== 'learned' && removalKind !== 'mean') throw new EmoteBotError('bad-argument', `--removal-floor must be "learned" or "mean", got "${removalKind}"`);
   const command = ['emotebot', 'train', 'expressions', ...args].map(quote).join(' ');
@@ -148,7 +155,7 @@ export async function runTrainExpressions(args: string[], io: Io): Promise<numbe
   try {
     const tf = await useWasmBackend();
     const rig = createExpressionRig();
-    const browOption = values['brow-from-texture'];
+    const browOption = browFor.length > 0;
     const faces = await Progress.phase(browOption ? 'reading the faces and their textures' : 'reading the faces', loadFaceSets(values.data, { seed, texture: browOption }), quiet);
     const clips = values.videos ? await loadClips(values.videos) : null;
     for (const s of faces.sources) log(io, quiet, `emotebot: ${s.file}: ${s.used} of ${s.faces} faces used (${s.dropped} turned, tilted or badly aligned)`);
@@ -247,7 +254,11 @@ export async function runTrainExpressions(args: string[], io: Io): Promise<numbe
       : shapeDev.classMean > shapeDev.intensityOne ? 'classMean' : 'intensityOne';
     const chosenShape = shapeKind === 'classMean' ? shape.classMean : shape.fields;
     // The brows' move the meshes missed, from the textures (--brow-from-texture): added to the chosen shape.
-    const brow = browOption ? browFromTexture(faces, intensity, learned) : null;
+    const brow = browOption ? browFromTexture(faces, intensity, learned.map((l, k) => l && browFor.includes(GAN_EMOTIONS[k]!))) : null;
+    if (brow && !browAll) {
+      const unlearned = browFor.filter((e) => !learned[GAN_EMOTIONS.indexOf(e as (typeof GAN_EMOTIONS)[number])]);
+      if (unlearned.length) log(io, quiet, `emotebot: --brow-from-texture: too few faces to learn ${unlearned.join(', ')}; their brows are not moved`);
+    }
     faces.texture = undefined;
     const shapeFields = brow ? Float32Array.from(chosenShape, (x, k) => x + brow.fields[k]!) : chosenShape;
     if (brow) log(io, quiet, `emotebot: brows moved as the textures say (largest move of a point at intensity 1): ${GAN_EMOTIONS.map((e, k) => `${e} ${(brow.maxMoveCm[k]! * 10).toFixed(1)} mm`).join(', ')}`);
@@ -279,7 +290,8 @@ export async function runTrainExpressions(args: string[], io: Io): Promise<numbe
           figures: shape.figures,
           browFromTexture: brow
             ? {
-              option: '--brow-from-texture',
+              option: `--brow-from-texture ${browFor.join(',')}`,
+              emotions: GAN_EMOTIONS.filter((e, k) => learned[k] && browFor.includes(e)),
               meaning: `added to the shipped shape: per emotion, the vertical shift of the brow band (texels of a ${DETAIL_SIZE}-texel map, + down the face) that best explains its detail at intensity 1 (each face's texture minus its dataset's neutral mean, line through neutral, the detail model's mask) as the fit part's neutral mean texture moved, per column across the brows, smoothed and mirrored; moved into the mesh over the brow band at ${brow.cmPerV.toFixed(2)} cm per unit of v (src/core/brow-shift.ts)`,
               shifts: Object.fromEntries(GAN_EMOTIONS.map((e, k) => [e, Array.from(brow.profiles[k]!, (x) => Math.round(x * 1000) / 1000)])),
               largestMoveCm: Object.fromEntries(GAN_EMOTIONS.map((e, k) => [e, Math.round(brow.maxMoveCm[k]! * 1000) / 1000])),

@@ -105,3 +105,16 @@ describe('emotebot train expressions: --shape', () => {
     await expect(runTrainExpressions(['--data', '/nonexistent/x.ebds', '--shape', 'intensity-1', '--quiet'], io)).rejects.toThrow(/x\.ebds/);
   });
 });
+
+describe('emotebot train expressions: --brow-from-texture', () => {
+  it('refuses an empty list or an unknown emotion before reading any data', async () => {
+    const { runTrainExpressions } = await import('./expression-commands.ts');
+    const io = { out: () => {}, err: () => {} };
+    await expect(runTrainExpressions(['--data', '/nonexistent/x.ebds', '--brow-from-texture', 'sad,grumpy', '--quiet'], io)).rejects.toThrow(/--brow-from-texture: "grumpy" is not one of happy, sad/);
+    await expect(runTrainExpressions(['--data', '/nonexistent/x.ebds', '--brow-from-texture', ' , ', '--quiet'], io)).rejects.toThrow(/--brow-from-texture needs emotions/);
+    await expect(runTrainExpressions(['--data', '/nonexistent/x.ebds', '--brow-from-texture', 'neutral', '--quiet'], io)).rejects.toThrow(/"neutral" is not one of/);
+    // Known lists (and "all") get as far as the data (which is missing here).
+    await expect(runTrainExpressions(['--data', '/nonexistent/x.ebds', '--brow-from-texture', 'sad, angry', '--quiet'], io)).rejects.toThrow(/x\.ebds/);
+    await expect(runTrainExpressions(['--data', '/nonexistent/x.ebds', '--brow-from-texture', 'all', '--quiet'], io)).rejects.toThrow(/x\.ebds/);
+  });
+});
