@@ -261,7 +261,9 @@ export async function runTrainExpressions(args: string[], io: Io): Promise<numbe
     }
     faces.texture = undefined;
     const shapeFields = brow ? Float32Array.from(chosenShape, (x, k) => x + brow.fields[k]!) : chosenShape;
-    if (brow) log(io, quiet, `emotebot: brows moved as the textures say (largest move of a point at intensity 1): ${GAN_EMOTIONS.map((e, k) => `${e} ${(brow.maxMoveCm[k]! * 10).toFixed(1)} mm`).join(', ')}`);
+    // The emotions whose brows move: named and learned (the manifest keeps only their shifts).
+    const browMoved = GAN_EMOTIONS.filter((e, k) => learned[k] && browFor.includes(e));
+    if (brow) log(io, quiet, `emotebot: brows moved as the textures say (largest move of a point at intensity 1): ${browMoved.map((e) => `${e} ${(brow.maxMoveCm[GAN_EMOTIONS.indexOf(e)]! * 10).toFixed(1)} mm`).join(', ')}`);
     log(io, quiet, `emotebot: shape choice on the dev part (balanced recall, classifier on the fit part): at intensity 1 ${(shapeDev.intensityOne * 100).toFixed(1)}%, class mean ${(shapeDev.classMean * 100).toFixed(1)}%, fields only ${(shapeDev.fieldsOnly * 100).toFixed(1)}%; shipping the ${shapeKind === 'classMean' ? 'class mean' : 'line at intensity 1'}${shapeOption === 'auto' ? '' : ` (--shape ${shapeOption})`}`);
     // How far intensity 1 goes (from the fit part; the measurement below is the generator's own intensity 1).
     const apexGain = apexGains(faces, codes, intensity, apexPercentile);
@@ -291,10 +293,10 @@ export async function runTrainExpressions(args: string[], io: Io): Promise<numbe
           browFromTexture: brow
             ? {
               option: `--brow-from-texture ${browFor.join(',')}`,
-              emotions: GAN_EMOTIONS.filter((e, k) => learned[k] && browFor.includes(e)),
+              emotions: browMoved,
               meaning: `added to the shipped shape: per emotion, the vertical shift of the brow band (texels of a ${DETAIL_SIZE}-texel map, + down the face) that best explains its detail at intensity 1 (each face's texture minus its dataset's neutral mean, line through neutral, the detail model's mask) as the fit part's neutral mean texture moved, per column across the brows, smoothed and mirrored; moved into the mesh over the brow band at ${brow.cmPerV.toFixed(2)} cm per unit of v (src/core/brow-shift.ts)`,
-              shifts: Object.fromEntries(GAN_EMOTIONS.map((e, k) => [e, Array.from(brow.profiles[k]!, (x) => Math.round(x * 1000) / 1000)])),
-              largestMoveCm: Object.fromEntries(GAN_EMOTIONS.map((e, k) => [e, Math.round(brow.maxMoveCm[k]! * 1000) / 1000])),
+              shifts: Object.fromEntries(browMoved.map((e) => [e, Array.from(brow.profiles[GAN_EMOTIONS.indexOf(e)]!, (x) => Math.round(x * 1000) / 1000)])),
+              largestMoveCm: Object.fromEntries(browMoved.map((e) => [e, Math.round(brow.maxMoveCm[GAN_EMOTIONS.indexOf(e)]! * 1000) / 1000])),
             }
             : 'off (the meshes\' brows only)',
         },
