@@ -254,15 +254,13 @@ export async function runTrainExpressions(args: string[], io: Io): Promise<numbe
       : shapeDev.classMean > shapeDev.intensityOne ? 'classMean' : 'intensityOne';
     const chosenShape = shapeKind === 'classMean' ? shape.classMean : shape.fields;
     // The brows' move the meshes missed, from the textures (--brow-from-texture): added to the chosen shape.
-    const brow = browOption ? browFromTexture(faces, intensity, learned.map((l, k) => l && browFor.includes(GAN_EMOTIONS[k]!))) : null;
-    if (brow && !browAll) {
-      const unlearned = browFor.filter((e) => !learned[GAN_EMOTIONS.indexOf(e as (typeof GAN_EMOTIONS)[number])]);
-      if (unlearned.length) log(io, quiet, `emotebot: --brow-from-texture: too few faces to learn ${unlearned.join(', ')}; their brows are not moved`);
-    }
-    faces.texture = undefined;
-    const shapeFields = brow ? Float32Array.from(chosenShape, (x, k) => x + brow.fields[k]!) : chosenShape;
     // The emotions whose brows move: named and learned (the manifest keeps only their shifts).
     const browMoved = GAN_EMOTIONS.filter((e, k) => learned[k] && browFor.includes(e));
+    const brow = browOption ? browFromTexture(faces, intensity, GAN_EMOTIONS.map((e) => browMoved.includes(e))) : null;
+    const unlearned = browAll ? [] : browFor.filter((e) => !browMoved.includes(e as (typeof GAN_EMOTIONS)[number]));
+    if (unlearned.length) log(io, quiet, `emotebot: --brow-from-texture: too few faces to learn ${unlearned.join(', ')}; their brows are not moved`);
+    faces.texture = undefined;
+    const shapeFields = brow ? Float32Array.from(chosenShape, (x, k) => x + brow.fields[k]!) : chosenShape;
     if (brow) log(io, quiet, `emotebot: brows moved as the textures say (largest move of a point at intensity 1): ${browMoved.map((e) => `${e} ${(brow.maxMoveCm[GAN_EMOTIONS.indexOf(e)]! * 10).toFixed(1)} mm`).join(', ')}`);
     log(io, quiet, `emotebot: shape choice on the dev part (balanced recall, classifier on the fit part): at intensity 1 ${(shapeDev.intensityOne * 100).toFixed(1)}%, class mean ${(shapeDev.classMean * 100).toFixed(1)}%, fields only ${(shapeDev.fieldsOnly * 100).toFixed(1)}%; shipping the ${shapeKind === 'classMean' ? 'class mean' : 'line at intensity 1'}${shapeOption === 'auto' ? '' : ` (--shape ${shapeOption})`}`);
     // How far intensity 1 goes (from the fit part; the measurement below is the generator's own intensity 1).
