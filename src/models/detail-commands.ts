@@ -26,7 +26,7 @@ import { EmoteBotError } from '../core/errors.ts';
 import { removalFloorOf, removedCode } from '../core/expression-space.ts';
 import { AU_COUNT } from '../core/rig.ts';
 import { createRng, gaussian, subSeed } from '../core/rng.ts';
-import { faceDetailMask } from '../render/detail.ts';
+import { defaultOpeningFeather, defaultOutlineFeather, faceDetailMask } from '../render/detail.ts';
 import { argmax, type Classifier, recallByClass, trainClassifier } from './expression-classifier.ts';
 import { loadFaceSets, PART_DEV, PART_FIT, PART_VAL } from './expression-data.ts';
 import { readExpressionModel } from './expression-files.ts';
@@ -59,9 +59,9 @@ const DEFAULT_MEAN_MATCH = 1;
  * by face on three dev sets (222 faces, session 11), lowered the judge's probability of the
  * emotion asked for by 0.9 points (se 0.2), angry, fearful, happy and surprised most.
  */
-const DEFAULT_OUTLINE_FEATHER = DETAIL_SIZE / 10;
+const DEFAULT_OUTLINE_FEATHER = defaultOutlineFeather(DETAIL_SIZE);
 /** How far from the eye openings and the lips detail fades in (texels): faceDetailMask's own default. */
-const DEFAULT_OPENING_FEATHER = DETAIL_SIZE / 32;
+const DEFAULT_OPENING_FEATHER = defaultOpeningFeather(DETAIL_SIZE);
 
 export const TRAIN_HELP = `emotebot train detail: learn the wrinkles, folds and shading of each emotion from real faces
 

@@ -157,6 +157,11 @@ function chamferDistance(source: Uint8Array, size: number): Float32Array {
   return d;
 }
 
+/** faceDetailMask's fade from the eye openings and the lips at this map size, texels: a 32nd of the map (at least 1). */
+export const defaultOpeningFeather = (size: number): number => Math.max(1, size / 32);
+/** faceDetailMask's fade from the outline at this map size, texels: a tenth of the map. */
+export const defaultOutlineFeather = (size: number): number => size / 10;
+
 /** Smoothstep from 0 at distance `start` to 1 at `start + feather`. */
 function ramp(distance: number, start: number, feather: number): number {
   const u = Math.min(Math.max((distance - start) / feather, 0), 1);
@@ -182,7 +187,7 @@ function ramp(distance: number, start: number, feather: number): number {
  * detector's inner lip line opens less than a real mouth, so an open mouth's dark interior is
  * unwrapped onto the lower lip; the renderers draw the mouth interior themselves.
  */
-export function faceDetailMask(size: number, feather = Math.max(1, size / 32), outlineFeather = Math.max(feather, size / 10)): Float32Array {
+export function faceDetailMask(size: number, feather = defaultOpeningFeather(size), outlineFeather = Math.max(feather, defaultOutlineFeather(size))): Float32Array {
   // The face as a whole, openings included, with each texel's place seen from the front.
   const face = new Uint8Array(size * size);
   const frontal = new Float32Array(size * size * 2);
