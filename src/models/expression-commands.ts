@@ -62,6 +62,11 @@ Options
   --mean-for <list>     emotions whose run-time code is the data's mean code of their clearest faces
                         (times the intensity and the apex gain, no noise) instead of the generator's
                         (comma-separated, e.g. surprised); the manifest says which
+  --hold-units <emotions>:<units>  these emotions' codes hold these action units at the face's
+                        neutral (e.g. angry,disgusted:AU6,AU12L,AU12R,AU14L,AU14R: the smile's units,
+                        which FACS's anger and disgust do not have but the data's AU reading of open
+                        shouting mouths does); repeatable; the weights are unchanged, the manifest
+                        names them (architecture.heldUnits) and the runtime leaves them out
   --apex-percentile <p>  what intensity 1 stands for: the p-quantile of real faces of each emotion
                         along its clearest faces' mean (default ${DEFAULT_APEX_PERCENTILE}; see apexGains)
   --removal-floor <mean|learned>  above which floor a photo's code is taken out when it is
@@ -119,7 +124,7 @@ export async function runTrainExpressions(args: string[], io: Io): Promise<numbe
     options: {
       data: { type: 'string', multiple: true }, videos: { type: 'string' }, out: { type: 'string', default: path.join('models', 'expression-gan') },
       report: { type: 'string', default: path.join('reports', 'expression-gan') }, seed: { type: 'string' }, steps: { type: 'string' },
-      'ablation-steps': { type: 'string' }, identity: { type: 'string' }, 'identity-from': { type: 'string' }, 'rig-for': { type: 'string' }, 'apex-percentile': { type: 'string' }, 'mean-for': { type: 'string' }, 'removal-floor': { type: 'string', default: 'mean' }, 'brow-from-texture': { type: 'string' }, shape: { type: 'string', default: 'auto' }, quiet: { type: 'boolean', default: false },
+      'ablation-steps': { type: 'string' }, identity: { type: 'string' }, 'identity-from': { type: 'string' }, 'rig-for': { type: 'string' }, 'apex-percentile': { type: 'string' }, 'mean-for': { type: 'string' }, 'removal-floor': { type: 'string', default: 'mean' }, 'brow-from-texture': { type: 'string' }, 'hold-units': { type: 'string', multiple: true }, shape: { type: 'string', default: 'auto' }, quiet: { type: 'boolean', default: false },
     },
   });
   if (positionals.length > 0) throw new EmoteBotError('bad-argument', `unexpected argument "${positionals[0]}" (see emotebot train expressions --help)`);
@@ -144,6 +149,7 @@ export async function runTrainExpressions(args: string[], io: Io): Promise<numbe
   const browFor: string[] = browRaw === undefined ? [] : browAll ? [...GAN_EMOTIONS] : browRaw.split(',').map((x) => x.trim()).filter(Boolean);
   if (browRaw !== undefined && browFor.length === 0) throw new EmoteBotError('bad-argument', `--brow-from-texture needs emotions (comma-separated, e.g. sad,angry) or "all"`);
   for (const e of browFor) if (!GAN_EMOTIONS.includes(e as (typeof GAN_EMOTIONS)[number])) throw new EmoteBotError('bad-argument', `--brow-from-texture: "${e}" is not one of ${GAN_EMOTIONS.join(', ')} (or "all")`);
+  const heldUnits = parseHeldUnits(values['hold-units'] ?? []);
 
   const removalKind = values['removal-floor'];
   if (removalKind !== 'learned' && removalKind !== 'mean') throw new EmoteBotError('bad-argument', `--removal-floor must be "learned" or "mean", got "${removalKind}"`);
@@ -281,6 +287,12 @@ export async function runTrainExpressions(args: string[], io: Io): Promise<numbe
       name: EXPRESSION_MODEL_NAME, version: expressionModelVersionFor(shippedSpace), created: new Date().toISOString(),
       architecture: {
         ...architectureOf(base, space, learned, choice, built.directions, rigFor, meanFor), identitySource: built.identitySource, runtimeNoiseScale: RUNTIME_NOISE_SCALE,
+        ...(Object.keys(heldUnits).length
+          ? {
+            heldUnits,
+            heldUnitsMeaning: `--hold-units: per emotion, the action units its code holds at the face's neutral (left out of its share of every code and of its reference code, so the learned shape, the detail and the mouth read amounts without them); the weights and metrics.evaluation are the generator's own`,
+          }
+          : {}),
         shape: {
           tensor: 'shape.residual',
           meaning: 'per emotion (conditions order), canonical cm, from the fit part: r is a face\'s departure from the mean neutral face (identity projected out) minus the rig fields at its own code minus the neutral faces\' mean of the same; the candidates are the residual at intensity 1 of a line through neutral, sum t r / sum t^2 (t the intensity labels), and the class mean of r; zero for emotions not learned',
@@ -357,6 +369,25 @@ export async function runTrainExpressions(args: string[], io: Io): Promise<numbe
   } finally {
     process.off('SIGINT', onInterrupt);
   }
+}
+
+/**
+ * `--hold-units` values ("<emotions>:<units>", each comma-separated; repeatable) as the manifest's
+ * heldUnits map (emotion -> unit names, in ACTION_UNITS order). An emotion that is not one of
+ * GAN_EMOTIONS, a unit that is not one of ACTION_UNITS, or an empty side is refused.
+ */
+export function parseHeldUnits(values: readonly string[]): Record<string, string[]> {
+  const held: Record<string, string[]> = {};
+  for (const v of values) {
+    const parts = v.split(':');
+    const list = (x: string | undefined) => (x ?? '').split(',').map((y) => y.trim()).filter(Boolean);
+    const emotions = list(parts[0]), units = list(parts[1]);
+    if (parts.length !== 2 || emotions.length === 0 || units.length === 0) throw new EmoteBotError('bad-argument', `--hold-units needs <emotions>:<units>, each comma-separated (e.g. angry,disgusted:AU6,AU12L), got "${v}"`);
+    for (const e of emotions) if (!GAN_EMOTIONS.includes(e as (typeof GAN_EMOTIONS)[number])) throw new EmoteBotError('bad-argument', `--hold-units: "${e}" is not one of ${GAN_EMOTIONS.join(', ')}`);
+    for (const u of units) if (!(ACTION_UNITS as readonly string[]).includes(u)) throw new EmoteBotError('bad-argument', `--hold-units: "${u}" is not one of the action units ${ACTION_UNITS.join(', ')}`);
+    for (const e of emotions) held[e] = ACTION_UNITS.filter((u) => units.includes(u) || (held[e] ?? []).includes(u));
+  }
+  return held;
 }
 
 function placeholderManifest(): ExpressionModel['manifest'] {

@@ -9,7 +9,7 @@ import { canonicalFace, LANDMARK_COUNT } from '../core/topology.ts';
 import { DEFAULT_EXPRESSION_MODEL_DIR, readExpressionModel } from './expression-files.ts';
 import {
   COND_DIM, createExpressionModel, createGanExpressions, EXPRESSION_MODEL_NAME, EXPRESSION_MODEL_VERSION, type ExpressionModel, GAN_EMOTIONS,
-  expressionRigFor, type GeneratorWeights, loadExpressionModel, modelTensors,
+  expressionRigFor, type GeneratorWeights, heldUnitsOf, loadExpressionModel, modelTensors,
 } from './expression-gan.ts';
 import { encodeModel } from './manifest.ts';
 
@@ -295,6 +295,55 @@ describe('emotions played from the data\'s mean (meanFor)', () => {
     await expect(loadExpressionModel(both.manifest, both.weights)).rejects.toThrow(/both from the generator and from the data's mean/);
     const v2 = await packed(randomGenerator(5), 2, GAN_EMOTIONS.filter((e) => e === 'happy'), envelope, toyShape, null, ['surprised']);
     await expect(loadExpressionModel(v2.manifest, v2.weights)).rejects.toThrow(/holds none/);
+  });
+});
+
+describe('action units an emotion holds at neutral (heldUnits)', () => {
+  const smile = ['AU6', 'AU12L', 'AU12R', 'AU14L', 'AU14R'];
+  const withHeld = async (heldUnits: unknown, meanFor: string[] = []) => {
+    const learned = GAN_EMOTIONS.filter((e) => e !== 'contempt' && !meanFor.includes(e));
+    const p = await packed(randomGenerator(5), 3, learned, envelope, toyShape, toyGains, meanFor);
+    return loadExpressionModel({ ...p.manifest, architecture: { ...p.manifest.architecture, heldUnits } }, p.weights);
+  };
+
+  it('leaves the held units out of that emotion\'s share only, noise kept, and out of its reference code', async () => {
+    const p = await packed(randomGenerator(5), 3, undefined, envelope, toyShape, toyGains);
+    const plain = await loadExpressionModel(p.manifest, p.weights);
+    const held = await withHeld({ angry: smile });
+    const gone = smile.map((u) => ACTION_UNITS.indexOf(u as (typeof ACTION_UNITS)[number]));
+    for (const z of [[0, 0, 0, 0], [1.5, -0.5, 0.2, 1]]) {
+      const a = held.code({ angry: 1 }, 0.8, z), b = plain.code({ angry: 1 }, 0.8, z);
+      for (let u = 0; u < AU_COUNT; u++) expect(a[u]!, ACTION_UNITS[u]).toBe(gone.includes(u) ? 0 : b[u]!);
+      // Another emotion is untouched, bit for bit.
+      expect(Array.from(held.code({ happy: 1 }, 0.8, z))).toEqual(Array.from(plain.code({ happy: 1 }, 0.8, z)));
+      // In a blend, happy's share of the smile stays and angry's goes: the held code is the blend minus angry's share of those units.
+      const blend = held.code({ happy: 0.5, angry: 0.5 }, 1, z), plainBlend = plain.code({ happy: 0.5, angry: 0.5 }, 1, z);
+      const angryShare = plain.code({ angry: 1 }, 1, z), happyShare = plain.code({ happy: 1 }, 1, z);
+      for (const u of gone) expect(blend[u]!).toBeCloseTo(0.5 * happyShare[u]!, 9);
+      for (const u of gone) expect(plainBlend[u]!).toBeCloseTo(0.5 * happyShare[u]! + 0.5 * angryShare[u]!, 9);
+    }
+    const ref = held.referenceCode('angry'), plainRef = plain.referenceCode('angry');
+    for (let u = 0; u < AU_COUNT; u++) expect(ref[u]!).toBe(gone.includes(u) ? 0 : plainRef[u]!);
+    // The learned shape reads its amounts against the held reference: angry's own code still reads as angry at its gain.
+    const amounts = held.shape!.amounts(held.code({ angry: 1 }, 1, [0, 0, 0, 0]));
+    expect(amounts[GAN_EMOTIONS.indexOf('angry')]!).toBeCloseTo(toyGains[GAN_EMOTIONS.indexOf('angry')]!, 2);
+  });
+
+  it('holds units of an emotion played from the data\'s mean or the rig\'s prototype as well', async () => {
+    const held = await withHeld({ surprised: ['AU26'], contempt: ['AU12L'] }, ['surprised']);
+    expect(held.code({ surprised: 1 }, 1, [0, 0, 0, 0])[ACTION_UNITS.indexOf('AU26')]).toBe(0);
+    expect(held.code({ contempt: 1 }, 1, [0, 0, 0, 0])[ACTION_UNITS.indexOf('AU12L')]).toBe(0);
+    expect(held.code({ contempt: 1 }, 1, [0, 0, 0, 0])[ACTION_UNITS.indexOf('AU14L')]).toBeGreaterThan(0);
+  });
+
+  it('reads the manifest\'s map and refuses what the model does not have', async () => {
+    expect(heldUnitsOf(undefined).every((s) => s.length === 0)).toBe(true);
+    const slots = heldUnitsOf({ angry: ['AU12R', 'AU6', 'AU6'] });
+    expect(slots[GAN_EMOTIONS.indexOf('angry')]).toEqual([ACTION_UNITS.indexOf('AU12R'), ACTION_UNITS.indexOf('AU6')]);
+    await expect(withHeld({ grumpy: ['AU6'] })).rejects.toThrow(/holds units for "grumpy"/);
+    await expect(withHeld({ angry: ['AU99'] })).rejects.toThrow(/holds "AU99" for angry/);
+    await expect(withHeld({ angry: 'AU6' })).rejects.toThrow(/must be a list of action units/);
+    await expect(withHeld(['angry'])).rejects.toThrow(/must map emotions to lists/);
   });
 });
 

@@ -37,6 +37,12 @@
  * it follows the gain. It also holds each emotion's mean code over its clearest real faces
  * (`code.clearMean`); the emotions the manifest's `meanFor` names play that mean at run time
  * (times the intensity and the gain, no noise), as `--rig-for` emotions play the rig's prototype.
+ *
+ * A manifest may also name, per emotion, action units its code holds at the face's neutral
+ * (`architecture.heldUnits`, `train expressions --hold-units`): they are left out of that
+ * emotion's share of every code (generator, mean or prototype alike, noise kept) and of its
+ * reference code, so what reads amounts against it (learned shape, detail, mouth) follows.
+ * The weights are unchanged by it.
  */
 import { type Emotion, type EmotionWeights } from '../core/emotions.ts';
 import { createCodeReader, type ExpressionSpace, neutraliseFace } from '../core/expression-space.ts';
@@ -199,6 +205,8 @@ export function createExpressionModel(parts: {
   apexGain?: ArrayLike<number> | null;
   /** Per GAN_EMOTIONS slot, the code it plays in place of the generator or the prototype (absent or null: none). */
   meanCodes?: readonly (ArrayLike<number> | null)[] | null;
+  /** Per GAN_EMOTIONS slot, the action units (indices into ACTION_UNITS) its share of a code holds at neutral (absent: none). */
+  heldUnits?: readonly (readonly number[])[] | null;
 }): ExpressionModel {
   const { generator } = parts;
   const apexGain = Float64Array.from(parts.apexGain ?? GAN_EMOTIONS.map(() => 1));
@@ -210,6 +218,14 @@ export function createExpressionModel(parts: {
     if (c.length !== AU_COUNT || !Array.from(c).every(Number.isFinite)) throw new ModelError(`the expression model's mean code for ${GAN_EMOTIONS[k]} needs ${AU_COUNT} finite numbers`);
     if (parts.learned[k]) throw new ModelError(`the expression model plays ${GAN_EMOTIONS[k]} both from the generator and from the data's mean`);
     return Float64Array.from(c);
+  });
+  // keep[slot * AU_COUNT + a]: 0 where the slot holds unit a at neutral.
+  const keep = new Float64Array(GAN_EMOTIONS.length * AU_COUNT).fill(1);
+  parts.heldUnits?.forEach((units, slot) => {
+    for (const a of units) {
+      if (!Number.isInteger(a) || a < 0 || a >= AU_COUNT) throw new ModelError(`the expression model holds an action unit it does not have (${a}) for ${GAN_EMOTIONS[slot]}`);
+      keep[slot * AU_COUNT + a] = 0;
+    }
   });
   const shapeFields = parts.shapeFields ?? null;
   if (shapeFields && shapeFields.length !== GAN_EMOTIONS.length * MESH_DIM) throw new ModelError(`the expression model's shape residual needs ${GAN_EMOTIONS.length} x ${MESH_DIM} numbers`);
@@ -232,13 +248,13 @@ export function createExpressionModel(parts: {
       if (w === 0) return;
       if (!parts.learned[slot]) {
         const p = meanCodes[slot] ?? rigPrototypes.get(e)!;
-        for (let a = 0; a < AU_COUNT; a++) out[a] = out[a]! + w * t * p[a]!;
+        for (let a = 0; a < AU_COUNT; a++) out[a] = out[a]! + w * t * p[a]! * keep[slot * AU_COUNT + a]!;
         return;
       }
       // z holds ze only (zn defaults to 0: the typical face).
       raw(e, t, ze, hi);
       raw(e, 0, ze, lo);
-      for (let a = 0; a < AU_COUNT; a++) out[a] = out[a]! + w * (hi[a]! - lo[a]!);
+      for (let a = 0; a < AU_COUNT; a++) out[a] = out[a]! + w * (hi[a]! - lo[a]!) * keep[slot * AU_COUNT + a]!;
     });
     // Never beyond what real faces showed (about 2% of random blends touch the range by a few hundredths).
     const env = parts.envelope;
@@ -379,7 +395,7 @@ function rigBasis(): Float64Array {
 
 /** Builds the runtime model from a decoded model (checks the architecture it declares). */
 export function expressionModelFromLoaded(m: LoadedModel): ExpressionModel {
-  const arch = m.manifest.architecture as { noiseDim?: unknown; nuisanceDim?: unknown; expressionLayers?: unknown; nuisanceLayers?: unknown; learned?: unknown; conditions?: unknown; runtimeNoiseScale?: unknown; meanFor?: unknown };
+  const arch = m.manifest.architecture as { noiseDim?: unknown; nuisanceDim?: unknown; expressionLayers?: unknown; nuisanceLayers?: unknown; learned?: unknown; conditions?: unknown; runtimeNoiseScale?: unknown; meanFor?: unknown; heldUnits?: unknown };
   const noiseScale = typeof arch.runtimeNoiseScale === 'number' && arch.runtimeNoiseScale >= 0 ? arch.runtimeNoiseScale : 1;
   const learnedList = arch.learned;
   if (!Array.isArray(learnedList)) throw new ModelError('the expression model manifest does not say which emotions it learned (learned)');
@@ -413,6 +429,7 @@ export function expressionModelFromLoaded(m: LoadedModel): ExpressionModel {
   const meanFor = arch.meanFor ?? [];
   if (!Array.isArray(meanFor) || !meanFor.every((e) => GAN_EMOTIONS.includes(e as GanEmotion))) throw new ModelError('the expression model\'s meanFor must list emotions of its conditions');
   if (meanFor.length && !clearMean) throw new ModelError('the expression model plays emotions from the data\'s means (meanFor) but holds none (code.clearMean)');
+  const heldUnits = heldUnitsOf(arch.heldUnits);
   return createExpressionModel({
     manifest: m.manifest,
     space: { mean, identity, identityCount, identityVariance, neutralCode: f64('space.neutralCode'), ...(removalFloor ? { removalFloor } : {}), basis: rigBasis() },
@@ -423,7 +440,29 @@ export function expressionModelFromLoaded(m: LoadedModel): ExpressionModel {
     shapeFields,
     apexGain,
     meanCodes: GAN_EMOTIONS.map((e, k) => (meanFor.includes(e) && clearMean ? clearMean.subarray(k * AU_COUNT, (k + 1) * AU_COUNT) : null)),
+    heldUnits,
   });
+}
+
+/**
+ * The manifest's `architecture.heldUnits` ({ emotion: [unit names] }, absent: none) as unit
+ * indices per GAN_EMOTIONS slot; an emotion or unit the model does not have is refused.
+ */
+export function heldUnitsOf(held: unknown): number[][] {
+  const slots = GAN_EMOTIONS.map((): number[] => []);
+  if (held === undefined) return slots;
+  if (typeof held !== 'object' || held === null || Array.isArray(held)) throw new ModelError('the expression model\'s heldUnits must map emotions to lists of action units');
+  for (const [e, units] of Object.entries(held)) {
+    const slot = GAN_EMOTIONS.indexOf(e as GanEmotion);
+    if (slot < 0) throw new ModelError(`the expression model holds units for "${e}", not one of its emotions (${GAN_EMOTIONS.join(', ')})`);
+    if (!Array.isArray(units)) throw new ModelError(`the expression model's held units for ${e} must be a list of action units`);
+    for (const u of units) {
+      const a = (ACTION_UNITS as readonly unknown[]).indexOf(u);
+      if (a < 0) throw new ModelError(`the expression model holds "${String(u)}" for ${e}, not one of its action units (${ACTION_UNITS.join(', ')})`);
+      if (!slots[slot]!.includes(a)) slots[slot]!.push(a);
+    }
+  }
+  return slots;
 }
 
 /** Loads the learned expressions from a manifest (parsed JSON) and the weights' bytes: the page's way in. */

@@ -118,3 +118,25 @@ describe('emotebot train expressions: --brow-from-texture', () => {
     await expect(runTrainExpressions(['--data', '/nonexistent/x.ebds', '--brow-from-texture', 'all', '--quiet'], io)).rejects.toThrow(/x\.ebds/);
   });
 });
+
+describe('emotebot train expressions: --hold-units', () => {
+  it('reads <emotions>:<units> into the manifest\'s map, repeatable, in the rig\'s unit order', async () => {
+    const { parseHeldUnits } = await import('./expression-commands.ts');
+    expect(parseHeldUnits([])).toEqual({});
+    expect(parseHeldUnits(['angry, disgusted:AU12R,AU6', 'angry:AU14L'])).toEqual({ angry: ['AU6', 'AU12R', 'AU14L'], disgusted: ['AU6', 'AU12R'] });
+  });
+
+  it('refuses a malformed value, an unknown emotion or unit, before reading any data', async () => {
+    const { runTrainExpressions } = await import('./expression-commands.ts');
+    const io = { out: () => {}, err: () => {} };
+    const run = (v: string) => runTrainExpressions(['--data', '/nonexistent/x.ebds', '--hold-units', v, '--quiet'], io);
+    await expect(run('angry')).rejects.toThrow(/--hold-units needs <emotions>:<units>/);
+    await expect(run('angry:')).rejects.toThrow(/--hold-units needs <emotions>:<units>/);
+    await expect(run(':AU6')).rejects.toThrow(/--hold-units needs <emotions>:<units>/);
+    await expect(run('angry:AU6:AU7')).rejects.toThrow(/--hold-units needs <emotions>:<units>/);
+    await expect(run('neutral:AU6')).rejects.toThrow(/--hold-units: "neutral" is not one of happy/);
+    await expect(run('angry:AU12')).rejects.toThrow(/--hold-units: "AU12" is not one of the action units/);
+    // A good value gets as far as the data (which is missing here).
+    await expect(run('angry,disgusted:AU6,AU12L')).rejects.toThrow(/x\.ebds/);
+  });
+});
