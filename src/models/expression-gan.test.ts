@@ -301,7 +301,7 @@ describe('emotions played from the data\'s mean (meanFor)', () => {
 describe('action units an emotion holds at neutral (heldUnits)', () => {
   const smile = ['AU6', 'AU12L', 'AU12R', 'AU14L', 'AU14R'];
   const withHeld = async (heldUnits: unknown, meanFor: string[] = []) => {
-    const learned = GAN_EMOTIONS.filter((e) => e !== 'contempt' && !meanFor.includes(e));
+    const learned = GAN_EMOTIONS.filter((e): e is Exclude<(typeof GAN_EMOTIONS)[number], 'contempt'> => e !== 'contempt' && !meanFor.includes(e));
     const p = await packed(randomGenerator(5), 3, learned, envelope, toyShape, toyGains, meanFor);
     return loadExpressionModel({ ...p.manifest, architecture: { ...p.manifest.architecture, heldUnits } }, p.weights);
   };
