@@ -509,7 +509,12 @@ export async function runTrainDetail(args: string[], io: Io): Promise<number> {
           files: faces.sources.map((s) => ({ file: s.file, faces: s.faces, used: s.used, counts: s.counts })),
           fitFacesPerEmotion: Object.fromEntries(GAN_EMOTIONS.map((e, s) => [e, counts[s]])), basisSample: sample.length,
           parts: 'fit: train split minus a seeded 10% dev share (learns); dev: that share (best checkpoint); val: val/test splits (report only)',
-          expressions: { name: expressionModel.manifest.name, version: expressionModel.manifest.version, sha256: expressionModel.manifest.weights.sha256, use: 'intensity labels, and the codes the rest gains read amounts against' },
+          expressions: {
+            name: expressionModel.manifest.name, version: expressionModel.manifest.version, sha256: expressionModel.manifest.weights.sha256,
+            // The units its emotions hold at neutral change the reference codes (not the weights).
+            heldUnits: (expressionModel.manifest.architecture as { heldUnits?: unknown }).heldUnits ?? {},
+            use: 'intensity labels, and the codes the rest gains read amounts against',
+          },
         },
         config: { ...config, learned: undefined }, steps: result.steps, bestStep: result.bestStep,
       },
