@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { BROW_BAND, browBandWeight, browColumns, browShiftField, browShiftProfile, canonicalCmPerV } from './brow-shift.ts';
+import { BROW_BAND, browBandWeight, browColumns, browShiftField, browShiftProfile, canonicalCmPerV, UPPER_LID_BAND } from './brow-shift.ts';
+import { LEFT_EYE_LOWER, LEFT_EYE_UPPER, RIGHT_EYE_LOWER, RIGHT_EYE_UPPER } from './topology.ts';
 import { CANONICAL_POSITIONS, CANONICAL_UVS } from './canonical-data.ts';
 
 const S = 64;
@@ -94,5 +95,58 @@ describe('browShiftField', () => {
     const profile = new Float64Array(S).fill(2);
     const field = browShiftField(profile, S, CANONICAL_UVS, cmPerV);
     for (const i of [159, 145, 386, 374, 13, 14, 61, 291]) expect(field[i * 3 + 1]).toBe(0);
+  });
+});
+
+describe('the upper-lid band', () => {
+  const L = 128;
+  const lidOnes = new Float32Array(L * L).fill(1);
+  const lidBand = { band: UPPER_LID_BAND };
+  /** A 128 map with a dark lash line at row `row` (Gaussian across v) and, under it, a darker iris disc's rows in the iris columns. */
+  const lidMap = (shift: (u: number) => number, row = 45.5) => {
+    const m = new Float64Array(L * L);
+    for (let v = 0; v < L; v++) for (let u = 0; u < L; u++) m[v * L + u] = -0.6 * Math.exp(-(((v - shift(u) - row) / 1.4) ** 2)) + 0.003 * v;
+    return m;
+  };
+  const detailOf = (shift: (u: number) => number) => { const n = lidMap(() => 0), d = lidMap(shift); return { n, d: d.map((x, k) => x - n[k]!) }; };
+  const [l0, l1] = browColumns(L, UPPER_LID_BAND);
+  const b0 = Math.round(UPPER_LID_BAND.bridge!.from * L), b1 = Math.round(UPPER_LID_BAND.bridge!.to * L) - 1;
+
+  it('spans the image-left eye between its corners, and its bridge lies inside', () => {
+    const uOf = (i: number) => CANONICAL_UVS[i * 2]! * L;
+    expect(l0).toBeGreaterThan(uOf(33) - 0.5);
+    expect(l1).toBeLessThan(uOf(133) - 0.5);
+    expect(b0).toBeGreaterThan(l0);
+    expect(b1).toBeLessThan(l1);
+  });
+
+  it('reads a lid moved up as a negative shift, the same on both eyes, bridged over the iris', () => {
+    const { n, d } = detailOf(() => -1.2);
+    const p = browShiftProfile(d, n, lidOnes, L, lidBand);
+    for (const u of [l0 + 2, b0 - 1, b1 + 1, l1 - 2]) { expect(p[u]).toBeCloseTo(-1.2, 1); expect(p[L - 1 - u]).toBeCloseTo(p[u]!, 12); }
+    for (let u = b0; u <= b1; u++) expect(p[u]).toBeCloseTo(-1.2, 1);
+    expect(p[l0]).toBeCloseTo(p[l0 + 1]! / 2, 1);
+    expect(p[l1]).toBeCloseTo(p[l1 - 1]! / 2, 1);
+    for (let u = 0; u < L; u++) if (u < l0 || (u > l1 && u < L - 1 - l1) || u > L - 1 - l0) expect(p[u]).toBe(0);
+  });
+
+  it('does not read the iris columns themselves: a move there alone is not taken', () => {
+    const { n, d } = detailOf((u) => (u >= b0 && u <= b1) || (u >= L - 1 - b1 && u <= L - 1 - b0) ? 2 : 0);
+    const p = browShiftProfile(d, n, lidOnes, L, lidBand);
+    for (let u = b0 - 3; u <= b1 + 3; u++) expect(Math.abs(p[u]!)).toBeLessThan(0.05);
+  });
+
+  it('moves the upper lids up for a shift up the map, and never the lower lids or the eyes\' corners', () => {
+    const cmPerV = canonicalCmPerV(CANONICAL_UVS, CANONICAL_POSITIONS);
+    const profile = new Float64Array(L);
+    for (let u = l0; u <= l1; u++) { profile[u] = -1.5; profile[L - 1 - u] = -1.5; }
+    const field = browShiftField(profile, L, CANONICAL_UVS, cmPerV, UPPER_LID_BAND);
+    for (const i of [159, 386]) expect(field[i * 3 + 1]).toBeCloseTo((-1.5 / L) * cmPerV, 9);
+    expect(field[159 * 3 + 1]).toBeGreaterThan(0);
+    const corners = new Set([RIGHT_EYE_UPPER[0], RIGHT_EYE_UPPER.at(-1), LEFT_EYE_UPPER[0], LEFT_EYE_UPPER.at(-1)]);
+    for (const i of [...RIGHT_EYE_LOWER, ...LEFT_EYE_LOWER]) expect(Math.abs(field[i * 3 + 1]!)).toBe(0);
+    for (const i of corners) expect(Math.abs(field[i! * 3 + 1]!)).toBe(0);
+    for (const i of [...RIGHT_EYE_UPPER, ...LEFT_EYE_UPPER]) if (!corners.has(i)) expect(field[i * 3 + 1]).toBeGreaterThan(0);
+    for (const i of [13, 14, 61, 291, 105, 334]) expect(Math.abs(field[i * 3 + 1]!)).toBe(0);
   });
 });

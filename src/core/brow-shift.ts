@@ -1,5 +1,5 @@
 /**
- * The brow movement a tracked face mesh misses, read from the faces' textures.
+ * The brow (and upper-lid) movement a tracked face mesh misses, read from the faces' textures.
  *
  * The face mesh follows the brows only part of the way: in the data, an emotion's mean texture
  * unwrapped through its tracked meshes still shows the brow band moved against the neutral mean's
@@ -9,6 +9,10 @@
  * of the neutral mean texture that best explains an emotion's detail (its texture minus the
  * neutral mean) in the brow band; then the mesh displacement that moves the brow band by it.
  *
+ * The upper lids are read the same way in their own band (UPPER_LID_BAND): the meshes follow a
+ * widened eye only part of the way too (surprised faces' texture shows the white above the iris
+ * and the lash line moved up where the mesh's lid stayed).
+ *
  * Texture maps are size x size, row-major, v down, in the canonical face's UV layout (texel
  * [j][i] centred at u = (i + 0.5) / size, v = (j + 0.5) / size). Shifts are in texels of that
  * map, positive down the face. Displacements are canonical centimetres, y up.
@@ -16,15 +20,54 @@
  * Pure: numbers in, numbers out.
  */
 
-/** Where the shift is read and the mesh moves, as fractions of the map (v down). */
-export const BROW_BAND = {
-  /** Rows read: from the forehead just above the brows to just above the eye openings. */
+/** Where a shift is read and the mesh moves, as fractions of the map (v down). */
+export interface ShiftBand {
+  /** Rows read: v from readTop to readBottom (the rows floor(readTop x size) to floor(readBottom x size) - 1). */
+  readonly readTop: number; readonly readBottom: number;
+  /** Columns read on the image-left side (the other side is their mirror), from colFrom to colTo. */
+  readonly colFrom: number; readonly colTo: number;
+  /** Mesh weight along v: 1 from fullTop to fullBottom, fading to 0 at fadeTop (above) and fadeBottom (below). */
+  readonly fadeTop: number; readonly fullTop: number; readonly fullBottom: number; readonly fadeBottom: number;
+  /**
+   * How the profile ends: "inner" (brows) halves the outer column and the one next to the inner
+   * column, and zeroes the inner column itself (nothing moves between the brows); "both" (lids)
+   * halves both end columns (the eye's corners, outside the columns, stay put).
+   */
+  readonly taper: 'inner' | 'both';
+  /**
+   * Columns (image-left side, from, to: the columns round(from x size) to round(to x size) - 1,
+   * and their mirrors) where the shift is not read but bridged linearly from the columns either
+   * side. The lids: over the iris, a raised lid uncovers the white of the eye, which the neutral
+   * mean moved up (its dark iris) does not hold, so the reading there is not a shift.
+   */
+  readonly bridge?: { readonly from: number; readonly to: number };
+}
+
+/** The brows: read from the forehead just above them to just above the eye openings; the mesh moves from the forehead to the upper lid's crease. */
+export const BROW_BAND: ShiftBand = {
   readTop: 10 / 64, readBottom: 21 / 64,
-  /** Columns across each brow (the image-left brow; the other is its mirror), outermost to innermost. */
+  /** Outermost to innermost brow column. */
   colFrom: 13 / 64, colTo: 31 / 64,
-  /** Mesh weight along v: 1 from fullTop to fullBottom, fading to 0 at fadeTop (forehead) and fadeBottom (upper lid). */
   fadeTop: 7 / 64, fullTop: 12 / 64, fullBottom: 18.5 / 64, fadeBottom: 21.5 / 64,
-} as const;
+  taper: 'inner',
+};
+
+/**
+ * The upper lids (canonical UVs at 128 texels: the image-left eye's corners 33 and 133 at u 35.9
+ * and 53.6, its upper lid 159 at v 45.5, its lower lid 145 at v 51.3): read from just under the
+ * brow band's lower fade to the middle of the opening, across the eye between its corners; the
+ * mesh moves fully along the upper lid (down to its lowest point, 173 at v 47.9), fading to
+ * nothing just below (the lower lid's highest point off the corners, 7, is at v 48.7) and up
+ * towards the brow. Meant for a full-resolution map (128 texels): the opening is 6 texels tall.
+ */
+export const UPPER_LID_BAND: ShiftBand = {
+  readTop: 41 / 128, readBottom: 49 / 128,
+  colFrom: 37 / 128, colTo: 54 / 128,
+  fadeTop: 38 / 128, fullTop: 43 / 128, fullBottom: 47.95 / 128, fadeBottom: 48.6 / 128,
+  taper: 'both',
+  /** The iris: centred under 159 (u 44.0), radius 0.2 eye widths (3.5 texels). */
+  bridge: { from: 41 / 128, to: 47 / 128 },
+};
 
 export interface BrowShiftOptions {
   /** Largest shift tried, texels (default 3). */
@@ -33,6 +76,8 @@ export interface BrowShiftOptions {
   step?: number;
   /** Mask weight a texel needs to be read (default 0.9): the detail is read where it is not faded out. */
   minMask?: number;
+  /** Where to read (default BROW_BAND). */
+  band?: ShiftBand;
 }
 
 /** Linear interpolation down column u of a size x size map at fractional row y (clamped to the map). */
@@ -42,25 +87,25 @@ function sampleColumn(map: ArrayLike<number>, size: number, u: number, y: number
   return map[a * size + u]! * (1 - w) + map[(a + 1) * size + u]! * w;
 }
 
-/** The brow columns of one side at this map size: [first, last] (image-left brow). */
-export function browColumns(size: number): [number, number] {
-  return [Math.round(BROW_BAND.colFrom * size), Math.round(BROW_BAND.colTo * size) - 1];
+/** The band's columns of one side at this map size: [first, last] (image-left side; the brows' outermost to innermost). */
+export function browColumns(size: number, band: ShiftBand = BROW_BAND): [number, number] {
+  return [Math.round(band.colFrom * size), Math.round(band.colTo * size) - 1];
 }
 
 /**
  * Per column of the map, the shift s (texels, + down) for which the neutral mean moved by s,
- * N(v - s) - N(v), plus a constant, comes nearest in least squares to `detail` over the brow band
- * rows (only texels where mask >= minMask; the detail is divided by its mask there). Columns
- * outside the brows are 0. The profile is then smoothed along u (5 columns), made mirror-symmetric
- * (an average over many faces has no side; this halves the noise) and tapered to 0 at the brows'
- * ends and between them.
+ * N(v - s) - N(v), plus a constant, comes nearest in least squares to `detail` over the band's
+ * rows (o.band, default the brows'; only texels where mask >= minMask; the detail is divided by
+ * its mask there). Columns outside the band's are 0. The profile is then smoothed along u (5
+ * columns), made mirror-symmetric (an average over many faces has no side; this halves the noise)
+ * and tapered at its ends (ShiftBand.taper).
  */
 export function browShiftProfile(detail: ArrayLike<number>, neutral: ArrayLike<number>, mask: ArrayLike<number>, size: number, o: BrowShiftOptions = {}): Float64Array {
   const texels = size * size;
   if (detail.length !== texels || neutral.length !== texels || mask.length !== texels) throw new Error(`browShiftProfile: maps of ${texels} texels expected`);
-  const maxShift = o.maxShift ?? 3, step = o.step ?? 0.05, minMask = o.minMask ?? 0.9;
-  const top = Math.floor(BROW_BAND.readTop * size), bottom = Math.floor(BROW_BAND.readBottom * size) - 1;
-  const [c0, c1] = browColumns(size);
+  const maxShift = o.maxShift ?? 3, step = o.step ?? 0.05, minMask = o.minMask ?? 0.9, band = o.band ?? BROW_BAND;
+  const top = Math.floor(band.readTop * size), bottom = Math.floor(band.readBottom * size) - 1;
+  const [c0, c1] = browColumns(size, band);
   const columns: number[] = [];
   for (let u = c0; u <= c1; u++) columns.push(u, size - 1 - u);
   const raw = new Float64Array(size);
@@ -87,6 +132,16 @@ export function browShiftProfile(detail: ArrayLike<number>, neutral: ArrayLike<n
     }
     raw[u] = best;
   }
+  if (band.bridge) {
+    const b0 = Math.round(band.bridge.from * size), b1 = Math.round(band.bridge.to * size) - 1;
+    if (b0 - 1 < c0 || b1 + 1 > c1) throw new Error('browShiftProfile: a band\'s bridge must lie inside its columns');
+    for (let u = b0; u <= b1; u++) {
+      const f = (u - (b0 - 1)) / (b1 + 1 - (b0 - 1));
+      raw[u] = raw[b0 - 1]! * (1 - f) + raw[b1 + 1]! * f;
+      const m = size - 1 - u, ma = size - 1 - (b0 - 1), mb = size - 1 - (b1 + 1);
+      raw[m] = raw[ma]! * (1 - f) + raw[mb]! * f;
+    }
+  }
   const inBrow = (u: number) => (u >= c0 && u <= c1) || (u >= size - 1 - c1 && u <= size - 1 - c0);
   const smooth = new Float64Array(size);
   for (let u = 0; u < size; u++) {
@@ -97,6 +152,11 @@ export function browShiftProfile(detail: ArrayLike<number>, neutral: ArrayLike<n
   }
   const out = new Float64Array(size);
   for (let u = 0; u < size; u++) if (inBrow(u)) out[u] = (smooth[u]! + smooth[size - 1 - u]!) / 2;
+  if (band.taper === 'both') {
+    // Taper: half at both ends.
+    for (const u of [c0, size - 1 - c0, c1, size - 1 - c1]) out[u] = out[u]! * 0.5;
+    return out;
+  }
   // Taper: half at the outer ends and one in from the inner ends, nothing at the inner ends themselves.
   for (const u of [c0, size - 1 - c0, c1 - 1, size - c1]) out[u] = out[u]! * 0.5;
   out[c1] = 0;
@@ -104,9 +164,9 @@ export function browShiftProfile(detail: ArrayLike<number>, neutral: ArrayLike<n
   return out;
 }
 
-/** Weight of the mesh's move at texture coordinate v (0..1, v down): 1 across the brow band, fading out above and below. */
-export function browBandWeight(v: number): number {
-  const b = BROW_BAND;
+/** Weight of the mesh's move at texture coordinate v (0..1, v down): 1 across the band, fading out above and below. */
+export function browBandWeight(v: number, band: ShiftBand = BROW_BAND): number {
+  const b = band;
   if (v >= b.fullTop && v <= b.fullBottom) return 1;
   if (v > b.fullBottom) return Math.max(0, 1 - (v - b.fullBottom) / (b.fadeBottom - b.fullBottom));
   return Math.max(0, 1 - (b.fullTop - v) / (b.fullTop - b.fadeTop));
@@ -130,15 +190,15 @@ export function canonicalCmPerV(uvs: ArrayLike<number>, positions: ArrayLike<num
 
 /**
  * The mesh displacement (points x 3, canonical cm, only y non-zero) that moves each point of the
- * brow band by the profile's shift at its u (interpolated between columns), weighted by
- * browBandWeight at its v: a shift of s texels down the map moves a point by s / size x cmPerV.
+ * band (default the brows') by the profile's shift at its u (interpolated between columns),
+ * weighted by browBandWeight at its v: a shift of s texels down the map moves a point by s / size x cmPerV.
  */
-export function browShiftField(profile: ArrayLike<number>, size: number, uvs: ArrayLike<number>, cmPerV: number): Float64Array {
+export function browShiftField(profile: ArrayLike<number>, size: number, uvs: ArrayLike<number>, cmPerV: number, band: ShiftBand = BROW_BAND): Float64Array {
   if (profile.length !== size) throw new Error(`browShiftField: a profile of ${size} columns expected`);
   const points = uvs.length / 2;
   const out = new Float64Array(points * 3);
   for (let i = 0; i < points; i++) {
-    const w = browBandWeight(uvs[i * 2 + 1]!);
+    const w = browBandWeight(uvs[i * 2 + 1]!, band);
     if (w === 0) continue;
     const x = uvs[i * 2]! * size - 0.5;
     const a = Math.max(0, Math.min(size - 1, Math.floor(x))), b = Math.max(0, Math.min(size - 1, Math.floor(x) + 1));

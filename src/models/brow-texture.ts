@@ -1,17 +1,23 @@
 /**
- * `train expressions --brow-from-texture`: the brow movement the tracked meshes miss, read from
- * the faces' textures (core/brow-shift.ts), added to the learned shape.
+ * `train expressions --brow-from-texture` and `--lids-from-texture`: the brow and upper-lid
+ * movement the tracked meshes miss, read from the faces' textures (core/brow-shift.ts), added to
+ * the learned shape.
  *
  * Per emotion, the detail at intensity 1 (detail-data.ts emotionLines: the line through neutral of
  * each face's texture minus its dataset's neutral mean, with the detail model's mask) is read
  * against the fit part's neutral mean texture as a vertical shift of the brow band, column by
  * column; the mesh field that moves the brow band by that shift is added to the emotion's shape
  * residual, so the amount of the emotion a frame shows moves the brows with it.
+ *
+ * The upper lids are read the same way in their band (UPPER_LID_BAND) of the full-resolution
+ * texture (UV_SIZE: the eye opening is 6 texels tall there, 3 at the detail size), with no mask:
+ * the detail model's mask fades the eye openings out, and the opening is what shows the lid's move.
  */
 import { CANONICAL_POSITIONS, CANONICAL_UVS } from '../core/canonical-data.ts';
-import { browShiftField, browShiftProfile, canonicalCmPerV } from '../core/brow-shift.ts';
+import { BROW_BAND, browShiftField, browShiftProfile, canonicalCmPerV, type ShiftBand, UPPER_LID_BAND } from '../core/brow-shift.ts';
 import { LANDMARK_COUNT } from '../core/topology.ts';
 import { faceDetailMask } from '../render/detail.ts';
+import { UV_SIZE } from '../render/uv-texture.ts';
 import { DETAIL_SIZE, detailSetOf, emotionLines, neutralMeans } from './detail-data.ts';
 import { type FaceSet, PART_FIT } from './expression-data.ts';
 import { GAN_EMOTIONS } from './expression-gan.ts';
@@ -19,7 +25,7 @@ import { GAN_EMOTIONS } from './expression-gan.ts';
 const MESH_DIM = LANDMARK_COUNT * 3;
 
 export interface BrowFromTexture {
-  /** Per GAN_EMOTIONS slot: the shift per column of the DETAIL_SIZE map (texels, + down the face); zeros for emotions not learned. */
+  /** Per GAN_EMOTIONS slot: the shift per column of the map read (`size` texels; + down the face); zeros for emotions not learned. */
   profiles: Float64Array[];
   /** GAN_EMOTIONS.length x MESH_DIM: the mesh fields (canonical cm) that move the brows by them. */
   fields: Float32Array;
@@ -27,6 +33,8 @@ export interface BrowFromTexture {
   cmPerV: number;
   /** Per slot: the largest vertical move of a point, cm. */
   maxMoveCm: number[];
+  /** Side of the map the shifts were read on (texels). */
+  size: number;
 }
 
 /**
@@ -35,9 +43,17 @@ export interface BrowFromTexture {
  * (render/detail.ts faceDetailMask at DETAIL_SIZE), so the detail read is the detail model's own.
  */
 export function browFromTexture(faces: FaceSet, intensity: ArrayLike<number>, learned: readonly boolean[]): BrowFromTexture {
-  const set = detailSetOf(faces, DETAIL_SIZE);
-  const texels = DETAIL_SIZE * DETAIL_SIZE;
-  const mask = faceDetailMask(DETAIL_SIZE);
+  return shiftFromTexture(faces, intensity, learned, BROW_BAND, DETAIL_SIZE, faceDetailMask(DETAIL_SIZE));
+}
+
+/** The same for the upper lids: read on the full-resolution texture (UV_SIZE), unmasked. */
+export function lidsFromTexture(faces: FaceSet, intensity: ArrayLike<number>, learned: readonly boolean[]): BrowFromTexture {
+  return shiftFromTexture(faces, intensity, learned, UPPER_LID_BAND, UV_SIZE, new Float32Array(UV_SIZE * UV_SIZE).fill(1));
+}
+
+function shiftFromTexture(faces: FaceSet, intensity: ArrayLike<number>, learned: readonly boolean[], band: ShiftBand, size: number, mask: Float32Array): BrowFromTexture {
+  const set = detailSetOf(faces, size);
+  const texels = size * size;
   const perSource = neutralMeans(set, [PART_FIT]);
   const lines = emotionLines(set, perSource, mask, intensity, [PART_FIT]);
   // The neutral mean texture over all sources together: the same mean, with every face read as of one source.
@@ -47,12 +63,12 @@ export function browFromTexture(faces: FaceSet, intensity: ArrayLike<number>, le
   const profiles: Float64Array[] = [];
   const maxMoveCm: number[] = [];
   GAN_EMOTIONS.forEach((_, slot) => {
-    if (!learned[slot]) { profiles.push(new Float64Array(DETAIL_SIZE)); maxMoveCm.push(0); return; }
-    const profile = browShiftProfile(lines.subarray(slot * texels, (slot + 1) * texels), neutral, mask, DETAIL_SIZE);
-    const field = browShiftField(profile, DETAIL_SIZE, CANONICAL_UVS, cmPerV);
+    if (!learned[slot]) { profiles.push(new Float64Array(size)); maxMoveCm.push(0); return; }
+    const profile = browShiftProfile(lines.subarray(slot * texels, (slot + 1) * texels), neutral, mask, size, { band });
+    const field = browShiftField(profile, size, CANONICAL_UVS, cmPerV, band);
     fields.set(field, slot * MESH_DIM);
     profiles.push(profile);
     maxMoveCm.push(field.reduce((m, x) => Math.max(m, Math.abs(x)), 0));
   });
-  return { profiles, fields, cmPerV, maxMoveCm };
+  return { profiles, fields, cmPerV, maxMoveCm, size };
 }

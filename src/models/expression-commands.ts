@@ -23,7 +23,7 @@ import type { FrameState } from '../motion/animator.ts';
 import { createCharacterRenderer } from '../render/character-renderer.ts';
 import { fitFace } from '../render/pose.ts';
 import { writeModelDir } from './files.ts';
-import { browFromTexture } from './brow-texture.ts';
+import { browFromTexture, lidsFromTexture } from './brow-texture.ts';
 import { DETAIL_SIZE } from './detail-data.ts';
 import { type FaceSet, indicesOf, loadClips, loadFaceSets, PART_DEV, PART_FIT, PART_VAL, type VideoClips } from './expression-data.ts';
 import { type EvalReport, evaluateExpressions, frechetScore, measuredEmotions, partRecognisability, rawIdentitySpace, realAccuracy, type SpaceFigures, spaceFigures, trainLandmarkClassifier } from './expression-eval.ts';
@@ -81,6 +81,11 @@ Options
                         its detail at intensity 1 against the neutral mean texture, added to its
                         learned shape (src/core/brow-shift.ts; needs datasets with textures; off by
                         default; the manifest keeps the shifts)
+  --lids-from-texture <list|all>  the same for the upper lids: per emotion, the vertical shift of
+                        the upper lid that best explains its texture at intensity 1 around the
+                        eye opening (full-resolution map, unmasked; bridged over the iris, where a
+                        raised lid shows the white of the eye), added to its learned shape (off
+                        by default; the manifest keeps the shifts)
   --identity-from <people|faces>  principal components of each named person's mean neutral face
                         (default; needs data that names people) or of every neutral face
   --quiet               no progress on stderr`;
@@ -124,7 +129,7 @@ export async function runTrainExpressions(args: string[], io: Io): Promise<numbe
     options: {
       data: { type: 'string', multiple: true }, videos: { type: 'string' }, out: { type: 'string', default: path.join('models', 'expression-gan') },
       report: { type: 'string', default: path.join('reports', 'expression-gan') }, seed: { type: 'string' }, steps: { type: 'string' },
-      'ablation-steps': { type: 'string' }, identity: { type: 'string' }, 'identity-from': { type: 'string' }, 'rig-for': { type: 'string' }, 'apex-percentile': { type: 'string' }, 'mean-for': { type: 'string' }, 'removal-floor': { type: 'string', default: 'mean' }, 'brow-from-texture': { type: 'string' }, 'hold-units': { type: 'string', multiple: true }, shape: { type: 'string', default: 'auto' }, quiet: { type: 'boolean', default: false },
+      'ablation-steps': { type: 'string' }, identity: { type: 'string' }, 'identity-from': { type: 'string' }, 'rig-for': { type: 'string' }, 'apex-percentile': { type: 'string' }, 'mean-for': { type: 'string' }, 'removal-floor': { type: 'string', default: 'mean' }, 'brow-from-texture': { type: 'string' }, 'lids-from-texture': { type: 'string' }, 'hold-units': { type: 'string', multiple: true }, shape: { type: 'string', default: 'auto' }, quiet: { type: 'boolean', default: false },
     },
   });
   if (positionals.length > 0) throw new EmoteBotError('bad-argument', `unexpected argument "${positionals[0]}" (see emotebot train expressions --help)`);
@@ -144,11 +149,10 @@ export async function runTrainExpressions(args: string[], io: Io): Promise<numbe
     if (!GAN_EMOTIONS.includes(e as (typeof GAN_EMOTIONS)[number])) throw new EmoteBotError('bad-argument', `--mean-for: "${e}" is not one of ${GAN_EMOTIONS.join(', ')}`);
     if (rigFor.includes(e)) throw new EmoteBotError('bad-argument', `--mean-for and --rig-for both name ${e}`);
   }
-  const browRaw = values['brow-from-texture'];
-  const browAll = browRaw?.trim() === 'all';
-  const browFor: string[] = browRaw === undefined ? [] : browAll ? [...GAN_EMOTIONS] : browRaw.split(',').map((x) => x.trim()).filter(Boolean);
-  if (browRaw !== undefined && browFor.length === 0) throw new EmoteBotError('bad-argument', `--brow-from-texture needs emotions (comma-separated, e.g. sad,angry) or "all"`);
-  for (const e of browFor) if (!GAN_EMOTIONS.includes(e as (typeof GAN_EMOTIONS)[number])) throw new EmoteBotError('bad-argument', `--brow-from-texture: "${e}" is not one of ${GAN_EMOTIONS.join(', ')} (or "all")`);
+  const brows = parseEmotionList(values['brow-from-texture'], 'brow-from-texture');
+  const browFor = brows.list, browAll = brows.all;
+  const lids = parseEmotionList(values['lids-from-texture'], 'lids-from-texture');
+  const lidsFor = lids.list;
   const heldUnits = parseHeldUnits(values['hold-units'] ?? []);
 
   const removalKind = values['removal-floor'];
@@ -161,8 +165,8 @@ export async function runTrainExpressions(args: string[], io: Io): Promise<numbe
   try {
     const tf = await useWasmBackend();
     const rig = createExpressionRig();
-    const browOption = browFor.length > 0;
-    const faces = await Progress.phase(browOption ? 'reading the faces and their textures' : 'reading the faces', loadFaceSets(values.data, { seed, texture: browOption }), quiet);
+    const browOption = browFor.length > 0, lidsOption = lidsFor.length > 0;
+    const faces = await Progress.phase(browOption || lidsOption ? 'reading the faces and their textures' : 'reading the faces', loadFaceSets(values.data, { seed, texture: browOption || lidsOption }), quiet);
     const clips = values.videos ? await loadClips(values.videos) : null;
     for (const s of faces.sources) log(io, quiet, `emotebot: ${s.file}: ${s.used} of ${s.faces} faces used (${s.dropped} turned, tilted or badly aligned)`);
     log(io, quiet, `emotebot: fit part: ${countsLine(faces, PART_FIT)}`);
@@ -265,9 +269,15 @@ export async function runTrainExpressions(args: string[], io: Io): Promise<numbe
     const brow = browOption ? browFromTexture(faces, intensity, GAN_EMOTIONS.map((e) => browMoved.includes(e))) : null;
     const unlearned = browAll ? [] : browFor.filter((e) => !browMoved.includes(e as (typeof GAN_EMOTIONS)[number]));
     if (unlearned.length) log(io, quiet, `emotebot: --brow-from-texture: too few faces to learn ${unlearned.join(', ')}; their brows are not moved`);
+    // The same for the upper lids (--lids-from-texture).
+    const lidsMoved = GAN_EMOTIONS.filter((e, k) => learned[k] && lidsFor.includes(e));
+    const lid = lidsOption ? lidsFromTexture(faces, intensity, GAN_EMOTIONS.map((e) => lidsMoved.includes(e))) : null;
+    const lidsUnlearned = lids.all ? [] : lidsFor.filter((e) => !lidsMoved.includes(e as (typeof GAN_EMOTIONS)[number]));
+    if (lidsUnlearned.length) log(io, quiet, `emotebot: --lids-from-texture: too few faces to learn ${lidsUnlearned.join(', ')}; their lids are not moved`);
     faces.texture = undefined;
-    const shapeFields = brow ? Float32Array.from(chosenShape, (x, k) => x + brow.fields[k]!) : chosenShape;
+    const shapeFields = brow || lid ? Float32Array.from(chosenShape, (x, k) => x + (brow?.fields[k] ?? 0) + (lid?.fields[k] ?? 0)) : chosenShape;
     if (brow) log(io, quiet, `emotebot: brows moved as the textures say (largest move of a point at intensity 1): ${browMoved.map((e) => `${e} ${(brow.maxMoveCm[GAN_EMOTIONS.indexOf(e)]! * 10).toFixed(1)} mm`).join(', ')}`);
+    if (lid) log(io, quiet, `emotebot: upper lids moved as the textures say (largest move of a point at intensity 1): ${lidsMoved.map((e) => `${e} ${(lid.maxMoveCm[GAN_EMOTIONS.indexOf(e)]! * 10).toFixed(1)} mm`).join(', ')}`);
     log(io, quiet, `emotebot: shape choice on the dev part (balanced recall, classifier on the fit part): at intensity 1 ${(shapeDev.intensityOne * 100).toFixed(1)}%, class mean ${(shapeDev.classMean * 100).toFixed(1)}%, fields only ${(shapeDev.fieldsOnly * 100).toFixed(1)}%; shipping the ${shapeKind === 'classMean' ? 'class mean' : 'line at intensity 1'}${shapeOption === 'auto' ? '' : ` (--shape ${shapeOption})`}`);
     // How far intensity 1 goes (from the fit part; the measurement below is the generator's own intensity 1).
     const apexGain = apexGains(faces, codes, intensity, apexPercentile);
@@ -309,6 +319,15 @@ export async function runTrainExpressions(args: string[], io: Io): Promise<numbe
               largestMoveCm: Object.fromEntries(browMoved.map((e) => [e, Math.round(brow.maxMoveCm[GAN_EMOTIONS.indexOf(e)]! * 1000) / 1000])),
             }
             : 'off (the meshes\' brows only)',
+          lidsFromTexture: lid
+            ? {
+              option: `--lids-from-texture ${lidsFor.join(',')}`,
+              emotions: lidsMoved,
+              meaning: `added to the shipped shape: per emotion, the vertical shift of the upper lid (texels of the ${lid.size}-texel texture map, + down the face) that best explains its texture at intensity 1 (each face's texture minus its dataset's neutral mean, line through neutral, unmasked) around the eye opening as the fit part's neutral mean texture moved, per column across the eye, bridged over the iris, smoothed and mirrored (src/core/brow-shift.ts UPPER_LID_BAND); the mesh moves the upper lid by it, fading towards the brow`,
+              shifts: Object.fromEntries(lidsMoved.map((e) => [e, Array.from(lid.profiles[GAN_EMOTIONS.indexOf(e)]!, (x) => Math.round(x * 1000) / 1000)])),
+              largestMoveCm: Object.fromEntries(lidsMoved.map((e) => [e, Math.round(lid.maxMoveCm[GAN_EMOTIONS.indexOf(e)]! * 1000) / 1000])),
+            }
+            : 'off (the meshes\' lids only)',
         },
         apex: {
           tensor: 'code.apexGain',
@@ -369,6 +388,19 @@ export async function runTrainExpressions(args: string[], io: Io): Promise<numbe
   } finally {
     process.off('SIGINT', onInterrupt);
   }
+}
+
+/**
+ * An emotion-list option (`--brow-from-texture`, `--lids-from-texture`): comma-separated
+ * GAN_EMOTIONS, or "all"; absent: none. Empty or unknown emotions are refused.
+ */
+export function parseEmotionList(raw: string | undefined, option: string): { list: string[]; all: boolean } {
+  if (raw === undefined) return { list: [], all: false };
+  const all = raw.trim() === 'all';
+  const list = all ? [...GAN_EMOTIONS] : raw.split(',').map((x) => x.trim()).filter(Boolean);
+  if (list.length === 0) throw new EmoteBotError('bad-argument', `--${option} needs emotions (comma-separated, e.g. sad,angry) or "all"`);
+  for (const e of list) if (!GAN_EMOTIONS.includes(e as (typeof GAN_EMOTIONS)[number])) throw new EmoteBotError('bad-argument', `--${option}: "${e}" is not one of ${GAN_EMOTIONS.join(', ')} (or "all")`);
+  return { list, all };
 }
 
 /**

@@ -119,6 +119,19 @@ describe('emotebot train expressions: --brow-from-texture', () => {
   });
 });
 
+describe('emotebot train expressions: --lids-from-texture', () => {
+  it('refuses an empty list or an unknown emotion before reading any data, and takes known ones and "all"', async () => {
+    const { runTrainExpressions, parseEmotionList } = await import('./expression-commands.ts');
+    const io = { out: () => {}, err: () => {} };
+    await expect(runTrainExpressions(['--data', '/nonexistent/x.ebds', '--lids-from-texture', 'surprised,amazed', '--quiet'], io)).rejects.toThrow(/--lids-from-texture: "amazed" is not one of happy, sad/);
+    await expect(runTrainExpressions(['--data', '/nonexistent/x.ebds', '--lids-from-texture', '', '--quiet'], io)).rejects.toThrow(/--lids-from-texture needs emotions/);
+    await expect(runTrainExpressions(['--data', '/nonexistent/x.ebds', '--lids-from-texture', 'surprised', '--quiet'], io)).rejects.toThrow(/x\.ebds/);
+    expect(parseEmotionList(' surprised , fearful', 'lids-from-texture')).toEqual({ list: ['surprised', 'fearful'], all: false });
+    expect(parseEmotionList('all', 'lids-from-texture').all).toBe(true);
+    expect(parseEmotionList(undefined, 'lids-from-texture')).toEqual({ list: [], all: false });
+  });
+});
+
 describe('emotebot train expressions: --hold-units', () => {
   it('reads <emotions>:<units> into the manifest\'s map, repeatable, in the rig\'s unit order', async () => {
     const { parseHeldUnits } = await import('./expression-commands.ts');
