@@ -8,31 +8,34 @@ import { type FaceSet, PART_FIT } from './expression-data.ts';
 import { GAN_EMOTIONS } from './expression-gan.ts';
 
 /**
- * Faces whose stored textures (UV_SIZE, int8 steps) carry a dark brow band at row 32, a little
- * seeded grain, and for the angry ones the band `down` texels lower: what a mesh that missed the
- * brows' move would unwrap.
+ * Faces whose stored textures (UV_SIZE, int8 steps) carry a dark horizontal band (a brow, a lash
+ * line) at row `row` for the neutral ones and `moved` for the faces of `emotion`, with a little
+ * seeded grain: what a mesh that missed the band's move would unwrap.
  */
-function facesWithBrows(down: number): { faces: FaceSet; intensity: Float32Array } {
-  const perEmotion = 40, n = perEmotion * 2, texels = UV_SIZE * UV_SIZE;
-  const rng = createRng(7);
+function facesWithBand(emotion: 'angry' | 'surprised', row: number, moved: number, o: { perEmotion: number; width: number; seed: number }): { faces: FaceSet; intensity: Float32Array } {
+  const n = o.perEmotion * 2, texels = UV_SIZE * UV_SIZE;
+  const rng = createRng(o.seed);
   const texture = new Int8Array(n * texels);
-  const emotion = new Uint8Array(n), intensity = new Float32Array(n);
+  const emotions = new Uint8Array(n), intensity = new Float32Array(n);
   for (let i = 0; i < n; i++) {
-    const angry = i >= perEmotion;
-    emotion[i] = EMOTIONS.indexOf(angry ? 'angry' : 'neutral');
-    intensity[i] = angry ? 1 : 0;
-    const row = 32 + (angry ? down : 0);
+    const expressive = i >= o.perEmotion;
+    emotions[i] = EMOTIONS.indexOf(expressive ? emotion : 'neutral');
+    intensity[i] = expressive ? 1 : 0;
+    const r = expressive ? moved : row;
     for (let v = 0; v < UV_SIZE; v++) for (let u = 0; u < UV_SIZE; u++) {
-      const value = -0.6 * Math.exp(-(((v - row) / 3) ** 2)) + 0.02 * (rng() - 0.5);
+      const value = -0.6 * Math.exp(-(((v - r) / o.width) ** 2)) + 0.02 * (rng() - 0.5);
       texture[i * texels + v * UV_SIZE + u] = Math.round(value / TEXTURE_STEP);
     }
   }
   const faces = {
-    n, mesh: new Float32Array(n * LANDMARK_COUNT * 3), emotion, part: new Uint8Array(n).fill(PART_FIT), source: new Uint8Array(n),
+    n, mesh: new Float32Array(n * LANDMARK_COUNT * 3), emotion: emotions, part: new Uint8Array(n).fill(PART_FIT), source: new Uint8Array(n),
     person: new Int32Array(n).fill(-1), sources: [{ file: 'synthetic', faces: n, used: n, dropped: 0 }], texture,
   } as unknown as FaceSet;
   return { faces, intensity };
 }
+
+/** Angry faces' brow band `down` texels under the neutral ones' (row 32). */
+const facesWithBrows = (down: number) => facesWithBand('angry', 32, 32 + down, { perEmotion: 40, width: 3, seed: 7 });
 
 describe('browFromTexture', () => {
   const learned = GAN_EMOTIONS.map((e) => e === 'angry');
@@ -63,27 +66,8 @@ describe('browFromTexture', () => {
 });
 
 describe('lidsFromTexture', () => {
-  /** Faces whose textures carry a dark lash line at row 45.5 of the stored map; the surprised ones' `up` texels higher. */
-  function facesWithLids(up: number): { faces: FaceSet; intensity: Float32Array } {
-    const perEmotion = 30, n = perEmotion * 2, texels = UV_SIZE * UV_SIZE;
-    const rng = createRng(11);
-    const texture = new Int8Array(n * texels);
-    const emotion = new Uint8Array(n), intensity = new Float32Array(n);
-    for (let i = 0; i < n; i++) {
-      const surprised = i >= perEmotion;
-      emotion[i] = EMOTIONS.indexOf(surprised ? 'surprised' : 'neutral');
-      intensity[i] = surprised ? 1 : 0;
-      const row = 45.5 - (surprised ? up : 0);
-      for (let v = 0; v < UV_SIZE; v++) for (let u = 0; u < UV_SIZE; u++) {
-        texture[i * texels + v * UV_SIZE + u] = Math.round((-0.6 * Math.exp(-(((v - row) / 1.5) ** 2)) + 0.02 * (rng() - 0.5)) / TEXTURE_STEP);
-      }
-    }
-    const faces = {
-      n, mesh: new Float32Array(n * LANDMARK_COUNT * 3), emotion, part: new Uint8Array(n).fill(PART_FIT), source: new Uint8Array(n),
-      person: new Int32Array(n).fill(-1), sources: [{ file: 'synthetic', faces: n, used: n, dropped: 0 }], texture,
-    } as unknown as FaceSet;
-    return { faces, intensity };
-  }
+  /** Surprised faces' lash line `up` texels above the neutral ones' (row 45.5 of the stored map). */
+  const facesWithLids = (up: number) => facesWithBand('surprised', 45.5, 45.5 - up, { perEmotion: 30, width: 1.5, seed: 11 });
   const learned = GAN_EMOTIONS.map((e) => e === 'surprised');
   const surprised = GAN_EMOTIONS.indexOf('surprised');
   const dim = LANDMARK_COUNT * 3;
