@@ -24,10 +24,11 @@ import { GAN_EMOTIONS } from './expression-gan.ts';
 
 const MESH_DIM = LANDMARK_COUNT * 3;
 
+/** What `browFromTexture` and `lidsFromTexture` read. */
 export interface BrowFromTexture {
   /** Per GAN_EMOTIONS slot: the shift per column of the map read (`size` texels; + down the face); zeros for emotions not learned. */
   profiles: Float64Array[];
-  /** GAN_EMOTIONS.length x MESH_DIM: the mesh fields (canonical cm) that move the brows by them. */
+  /** GAN_EMOTIONS.length x MESH_DIM: the mesh fields (canonical cm) that move the band (brows or upper lids) by them. */
   fields: Float32Array;
   /** Canonical cm per unit of texture v used. */
   cmPerV: number;
