@@ -23,12 +23,12 @@ import type { FrameState } from '../motion/animator.ts';
 import { createCharacterRenderer } from '../render/character-renderer.ts';
 import { fitFace } from '../render/pose.ts';
 import { writeModelDir } from './files.ts';
-import { browFromTexture, lidsFromTexture } from './brow-texture.ts';
+import { type BrowFromTexture, browFromTexture, lidsFromTexture } from './brow-texture.ts';
 import { DETAIL_SIZE } from './detail-data.ts';
 import { type FaceSet, indicesOf, loadClips, loadFaceSets, PART_DEV, PART_FIT, PART_VAL, type VideoClips } from './expression-data.ts';
 import { type EvalReport, evaluateExpressions, frechetScore, measuredEmotions, partRecognisability, rawIdentitySpace, realAccuracy, type SpaceFigures, spaceFigures, trainLandmarkClassifier } from './expression-eval.ts';
 import { KEEP_WHEN_NEUTRALISING, readExpressionModel } from './expression-files.ts';
-import { createExpressionModel, createNeutraliser, EXPRESSION_MODEL_NAME, EXPRESSION_MODEL_VERSION, type ExpressionModel, expressionModelVersionFor, expressionRigFor, GAN_EMOTIONS, modelTensors } from './expression-gan.ts';
+import { createExpressionModel, createNeutraliser, EXPRESSION_MODEL_NAME, EXPRESSION_MODEL_VERSION, type ExpressionModel, expressionModelVersionFor, expressionRigFor, GAN_EMOTIONS, type GanEmotion, modelTensors } from './expression-gan.ts';
 import { apexGains, buildSpaceFromFaces, clearMeanCodes, codeEnvelope, DEFAULT_APEX_PERCENTILE, DEFAULT_SPACE, type Directions, ganDataOf, intensityLabels, learnedEmotions, MIN_LEARNED_FACES, readAllCodes, type RemovalFloorFigures, removalFloorFigures, shapeResidualFields, type SpaceChoice } from './expression-pipeline.ts';
 import { evalTable, ganLossPng, gridPng, reportFolder, spaceTable, validationPng } from './expression-report.ts';
 import { useWasmBackend } from './expression-tf.ts';
@@ -150,9 +150,7 @@ export async function runTrainExpressions(args: string[], io: Io): Promise<numbe
     if (rigFor.includes(e)) throw new EmoteBotError('bad-argument', `--mean-for and --rig-for both name ${e}`);
   }
   const brows = parseEmotionList(values['brow-from-texture'], 'brow-from-texture');
-  const browFor = brows.list, browAll = brows.all;
   const lids = parseEmotionList(values['lids-from-texture'], 'lids-from-texture');
-  const lidsFor = lids.list;
   const heldUnits = parseHeldUnits(values['hold-units'] ?? []);
 
   const removalKind = values['removal-floor'];
@@ -165,8 +163,8 @@ export async function runTrainExpressions(args: string[], io: Io): Promise<numbe
   try {
     const tf = await useWasmBackend();
     const rig = createExpressionRig();
-    const browOption = browFor.length > 0, lidsOption = lidsFor.length > 0;
-    const faces = await Progress.phase(browOption || lidsOption ? 'reading the faces and their textures' : 'reading the faces', loadFaceSets(values.data, { seed, texture: browOption || lidsOption }), quiet);
+    const textures = brows.list.length > 0 || lids.list.length > 0;
+    const faces = await Progress.phase(textures ? 'reading the faces and their textures' : 'reading the faces', loadFaceSets(values.data, { seed, texture: textures }), quiet);
     const clips = values.videos ? await loadClips(values.videos) : null;
     for (const s of faces.sources) log(io, quiet, `emotebot: ${s.file}: ${s.used} of ${s.faces} faces used (${s.dropped} turned, tilted or badly aligned)`);
     log(io, quiet, `emotebot: fit part: ${countsLine(faces, PART_FIT)}`);
@@ -263,21 +261,14 @@ export async function runTrainExpressions(args: string[], io: Io): Promise<numbe
     const shapeKind: 'intensityOne' | 'classMean' = shapeOption === 'class-mean' ? 'classMean' : shapeOption === 'intensity-1' ? 'intensityOne'
       : shapeDev.classMean > shapeDev.intensityOne ? 'classMean' : 'intensityOne';
     const chosenShape = shapeKind === 'classMean' ? shape.classMean : shape.fields;
-    // The brows' move the meshes missed, from the textures (--brow-from-texture): added to the chosen shape.
-    // The emotions whose brows move: named and learned (the manifest keeps only their shifts).
-    const browMoved = GAN_EMOTIONS.filter((e, k) => learned[k] && browFor.includes(e));
-    const brow = browOption ? browFromTexture(faces, intensity, GAN_EMOTIONS.map((e) => browMoved.includes(e))) : null;
-    const unlearned = browAll ? [] : browFor.filter((e) => !browMoved.includes(e as (typeof GAN_EMOTIONS)[number]));
-    if (unlearned.length) log(io, quiet, `emotebot: --brow-from-texture: too few faces to learn ${unlearned.join(', ')}; their brows are not moved`);
-    // The same for the upper lids (--lids-from-texture).
-    const lidsMoved = GAN_EMOTIONS.filter((e, k) => learned[k] && lidsFor.includes(e));
-    const lid = lidsOption ? lidsFromTexture(faces, intensity, GAN_EMOTIONS.map((e) => lidsMoved.includes(e))) : null;
-    const lidsUnlearned = lids.all ? [] : lidsFor.filter((e) => !lidsMoved.includes(e as (typeof GAN_EMOTIONS)[number]));
-    if (lidsUnlearned.length) log(io, quiet, `emotebot: --lids-from-texture: too few faces to learn ${lidsUnlearned.join(', ')}; their lids are not moved`);
+    // The brows' and upper lids' move the meshes missed, from the textures (--brow-from-texture,
+    // --lids-from-texture): added to the chosen shape.
+    const brow = readTextureMove(brows, learned, (moves) => browFromTexture(faces, intensity, moves), 'brow-from-texture', 'brows', io, quiet);
+    const lid = readTextureMove(lids, learned, (moves) => lidsFromTexture(faces, intensity, moves), 'lids-from-texture', 'lids', io, quiet);
     faces.texture = undefined;
-    const shapeFields = brow || lid ? Float32Array.from(chosenShape, (x, k) => x + (brow?.fields[k] ?? 0) + (lid?.fields[k] ?? 0)) : chosenShape;
-    if (brow) log(io, quiet, `emotebot: brows moved as the textures say (largest move of a point at intensity 1): ${browMoved.map((e) => `${e} ${(brow.maxMoveCm[GAN_EMOTIONS.indexOf(e)]! * 10).toFixed(1)} mm`).join(', ')}`);
-    if (lid) log(io, quiet, `emotebot: upper lids moved as the textures say (largest move of a point at intensity 1): ${lidsMoved.map((e) => `${e} ${(lid.maxMoveCm[GAN_EMOTIONS.indexOf(e)]! * 10).toFixed(1)} mm`).join(', ')}`);
+    const shapeFields = brow || lid ? Float32Array.from(chosenShape, (x, k) => x + (brow?.read.fields[k] ?? 0) + (lid?.read.fields[k] ?? 0)) : chosenShape;
+    if (brow) log(io, quiet, `emotebot: brows moved as the textures say (largest move of a point at intensity 1): ${textureMoveMm(brow)}`);
+    if (lid) log(io, quiet, `emotebot: upper lids moved as the textures say (largest move of a point at intensity 1): ${textureMoveMm(lid)}`);
     log(io, quiet, `emotebot: shape choice on the dev part (balanced recall, classifier on the fit part): at intensity 1 ${(shapeDev.intensityOne * 100).toFixed(1)}%, class mean ${(shapeDev.classMean * 100).toFixed(1)}%, fields only ${(shapeDev.fieldsOnly * 100).toFixed(1)}%; shipping the ${shapeKind === 'classMean' ? 'class mean' : 'line at intensity 1'}${shapeOption === 'auto' ? '' : ` (--shape ${shapeOption})`}`);
     // How far intensity 1 goes (from the fit part; the measurement below is the generator's own intensity 1).
     const apexGain = apexGains(faces, codes, intensity, apexPercentile);
@@ -310,24 +301,8 @@ export async function runTrainExpressions(args: string[], io: Io): Promise<numbe
           choice: { part: 'dev', measure: 'balanced recall of run-time codes at intensity 1 (as shipped: --rig-for emotions on the rig prototypes; fields plus the shape; --mean-for emotions on the generator, before the gains) on dev neutral faces, landmark classifier trained on the fit part alone', ...shapeDev, ...(shapeOption === 'auto' ? {} : { forced: `--shape ${shapeOption}` }) },
           runtime: 'the rig adds sum_e a_e(code) shape_e, a_e >= 0 read by NNLS against this model\'s reference code for each emotion (intensity 1, no noise, before the apex gain), at most 2; photos lose the shape of the expression neutralisation takes out',
           figures: shape.figures,
-          browFromTexture: brow
-            ? {
-              option: `--brow-from-texture ${browFor.join(',')}`,
-              emotions: browMoved,
-              meaning: `added to the shipped shape: per emotion, the vertical shift of the brow band (texels of a ${DETAIL_SIZE}-texel map, + down the face) that best explains its detail at intensity 1 (each face's texture minus its dataset's neutral mean, line through neutral, the detail model's mask) as the fit part's neutral mean texture moved, per column across the brows, smoothed and mirrored; moved into the mesh over the brow band at ${brow.cmPerV.toFixed(2)} cm per unit of v (src/core/brow-shift.ts)`,
-              shifts: Object.fromEntries(browMoved.map((e) => [e, Array.from(brow.profiles[GAN_EMOTIONS.indexOf(e)]!, (x) => Math.round(x * 1000) / 1000)])),
-              largestMoveCm: Object.fromEntries(browMoved.map((e) => [e, Math.round(brow.maxMoveCm[GAN_EMOTIONS.indexOf(e)]! * 1000) / 1000])),
-            }
-            : 'off (the meshes\' brows only)',
-          lidsFromTexture: lid
-            ? {
-              option: `--lids-from-texture ${lidsFor.join(',')}`,
-              emotions: lidsMoved,
-              meaning: `added to the shipped shape: per emotion, the vertical shift of the upper lid (texels of the ${lid.size}-texel texture map, + down the face) that best explains its texture at intensity 1 (each face's texture minus its dataset's neutral mean, line through neutral, unmasked) around the eye opening as the fit part's neutral mean texture moved, per column across the eye, bridged over the iris, smoothed and mirrored (src/core/brow-shift.ts UPPER_LID_BAND); the mesh moves the upper lid by it, fading towards the brow`,
-              shifts: Object.fromEntries(lidsMoved.map((e) => [e, Array.from(lid.profiles[GAN_EMOTIONS.indexOf(e)]!, (x) => Math.round(x * 1000) / 1000)])),
-              largestMoveCm: Object.fromEntries(lidsMoved.map((e) => [e, Math.round(lid.maxMoveCm[GAN_EMOTIONS.indexOf(e)]! * 1000) / 1000])),
-            }
-            : 'off (the meshes\' lids only)',
+          browFromTexture: brow ? textureMoveRecord(brow, '--brow-from-texture', `added to the shipped shape: per emotion, the vertical shift of the brow band (texels of a ${DETAIL_SIZE}-texel map, + down the face) that best explains its detail at intensity 1 (each face's texture minus its dataset's neutral mean, line through neutral, the detail model's mask) as the fit part's neutral mean texture moved, per column across the brows, smoothed and mirrored; moved into the mesh over the brow band at ${brow.read.cmPerV.toFixed(2)} cm per unit of v (src/core/brow-shift.ts)`) : 'off (the meshes\' brows only)',
+          lidsFromTexture: lid ? textureMoveRecord(lid, '--lids-from-texture', `added to the shipped shape: per emotion, the vertical shift of the upper lid (texels of the ${lid.read.size}-texel texture map, + down the face) that best explains its texture at intensity 1 (each face's texture minus its dataset's neutral mean, line through neutral, unmasked) around the eye opening as the fit part's neutral mean texture moved, per column across the eye, bridged over the iris, smoothed and mirrored (src/core/brow-shift.ts UPPER_LID_BAND); the mesh moves the upper lid by it, fading towards the brow`) : 'off (the meshes\' lids only)',
         },
         apex: {
           tensor: 'code.apexGain',
@@ -388,6 +363,38 @@ export async function runTrainExpressions(args: string[], io: Io): Promise<numbe
   } finally {
     process.off('SIGINT', onInterrupt);
   }
+}
+
+/** A move read from the textures (--brow-from-texture, --lids-from-texture): the option's list, the emotions that move, the reading. */
+interface TextureMove { named: string[]; moved: GanEmotion[]; read: BrowFromTexture }
+
+/**
+ * Reads one texture move for the emotions `named` lists that were learned (null when the option
+ * is off); logs the named ones too few to learn ("all" names no emotion in particular).
+ */
+function readTextureMove(named: { list: string[]; all: boolean }, learned: readonly boolean[], read: (moves: boolean[]) => BrowFromTexture, option: string, part: string, io: Io, quiet: boolean): TextureMove | null {
+  if (named.list.length === 0) return null;
+  const moved = GAN_EMOTIONS.filter((e, k) => learned[k] && named.list.includes(e));
+  const result = read(GAN_EMOTIONS.map((e) => moved.includes(e)));
+  const unlearned = named.all ? [] : named.list.filter((e) => !moved.includes(e as GanEmotion));
+  if (unlearned.length) log(io, quiet, `emotebot: --${option}: too few faces to learn ${unlearned.join(', ')}; their ${part} are not moved`);
+  return { named: named.list, moved, read: result };
+}
+
+/** "happy 1.2 mm, sad 3.4 mm": each moved emotion's largest move of a point at intensity 1. */
+function textureMoveMm(m: TextureMove): string {
+  return m.moved.map((e) => `${e} ${(m.read.maxMoveCm[GAN_EMOTIONS.indexOf(e)]! * 10).toFixed(1)} mm`).join(', ');
+}
+
+/** The manifest's record of a texture move: the option as given, the emotions moved, their shifts and largest moves. */
+function textureMoveRecord(m: TextureMove, option: string, meaning: string): Record<string, unknown> {
+  return {
+    option: `${option} ${m.named.join(',')}`,
+    emotions: m.moved,
+    meaning,
+    shifts: Object.fromEntries(m.moved.map((e) => [e, Array.from(m.read.profiles[GAN_EMOTIONS.indexOf(e)]!, (x) => Math.round(x * 1000) / 1000)])),
+    largestMoveCm: Object.fromEntries(m.moved.map((e) => [e, Math.round(m.read.maxMoveCm[GAN_EMOTIONS.indexOf(e)]! * 1000) / 1000])),
+  };
 }
 
 /**
