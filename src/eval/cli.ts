@@ -4,6 +4,7 @@
 import { readFile, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
+import { EMOTIONS, isEmotion } from '../core/emotions.ts';
 import { EmoteBotError } from '../core/errors.ts';
 import { EXPRESSION_MODELS } from './models.ts';
 import { chooseDevFaces, DEV_PARTITION_SEED, imagesInFolder, PART_DEV, PART_VAL, peopleInFolder, readPart, writeDevFaces } from './dev-data.ts';
@@ -32,6 +33,9 @@ Options
   --intensity <0..1>   expression intensity of the renders (default ${DEFAULT_OPTIONS.intensity})
   --seed <n>           seed for the photo sample and the animation runs (default ${DEFAULT_OPTIONS.seed})
   --anim-runs <n>      seeded animation runs (default ${DEFAULT_OPTIONS.animationRuns})
+  --emotions <list>    render only these emotions (comma-separated, e.g. fearful), and neutral with
+                       them; the others' rows say "not rendered", every overall figure covers only
+                       these, and --compare pairs only cells both runs have (default: every emotion)
   --judge <face-api|dev>  face-api (default): the independent judge above, only ever measured against;
                        dev: EmoteBot's own dev classifier (emotebot train dev-classifier), a measure
                        choices may be made from. Its bar is --per-emotion dev-part photos per emotion
@@ -90,6 +94,7 @@ export async function evalMain(argv: string[], io: EvalIo = STDIO): Promise<numb
         intensity: { type: 'string' },
         seed: { type: 'string' },
         'anim-runs': { type: 'string' },
+        emotions: { type: 'string' },
         judge: { type: 'string' },
         'dev-model': { type: 'string' },
         'dev-data': { type: 'string', multiple: true },
@@ -115,6 +120,11 @@ export async function evalMain(argv: string[], io: EvalIo = STDIO): Promise<numb
     if (positionals.length) throw new EmoteBotError('bad-argument', `unexpected argument "${positionals[0]}" (see --help)`);
     const models = (values.models ?? DEFAULT_OPTIONS.models.join(',')).split(',').map((s) => s.trim()).filter(Boolean);
     for (const m of models) if (!EXPRESSION_MODELS[m]) throw new EmoteBotError('bad-argument', `--models: unknown model "${m}" (known: ${Object.keys(EXPRESSION_MODELS).join(', ')})`);
+    const emotions = values.emotions === undefined ? undefined : values.emotions.split(',').map((s) => s.trim()).filter(Boolean);
+    if (emotions) {
+      if (!emotions.length) throw new EmoteBotError('bad-argument', '--emotions needs at least one emotion');
+      for (const e of emotions) if (!isEmotion(e)) throw new EmoteBotError('bad-argument', `--emotions: unknown emotion "${e}" (known: ${EMOTIONS.join(', ')})`);
+    }
     const judgeKind = (values.judge ?? 'face-api') as JudgeKind;
     if (!JUDGE_KINDS.includes(judgeKind)) throw new EmoteBotError('bad-argument', `--judge must be ${JUDGE_KINDS.map((k) => `"${k}"`).join(' or ')}, got "${values.judge}"`);
     const devData = values['dev-data']?.length ? values['dev-data'].map((f) => path.resolve(f)) : DEFAULT_DEV_DATA;
@@ -156,6 +166,7 @@ export async function evalMain(argv: string[], io: EvalIo = STDIO): Promise<numb
       intensity: num('intensity', values.intensity, DEFAULT_OPTIONS.intensity, 0, 1),
       models,
       animationRuns: num('anim-runs', values['anim-runs'], DEFAULT_OPTIONS.animationRuns, 1, 100, true),
+      ...(emotions ? { emotions: emotions.filter(isEmotion) } : {}),
       judgeKind, devData, excludePeople: exclude,
       modelDirs: {
         ...(values['expression-model'] ? { expressions: path.resolve(values['expression-model']) } : {}),

@@ -8,7 +8,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import sharp from 'sharp';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { EMOTIONS } from '../core/emotions.ts';
+import { type Emotion, EMOTIONS } from '../core/emotions.ts';
 import { createHumanDetector } from '../face/human-node.ts';
 import { readImageFile } from '../face/image.ts';
 import { preparePhoto } from '../face/photo.ts';
@@ -19,7 +19,7 @@ import { descriptorDistance } from './metrics.ts';
 import { DEFAULT_MOUTH_MODEL_DIR } from '../models/mouth-files.ts';
 import { type EvalFace, loadGanModel, loadModels, rigModel, sourceModel } from './models.ts';
 import { checkReport, type EvalReport } from './report.ts';
-import { runEvaluation } from './run.ts';
+import { renderedEmotions, runEvaluation } from './run.ts';
 import { CELL } from './sheet.ts';
 
 const mona = path.resolve(import.meta.dirname, '../../test/fixtures/mona-lisa.jpg');
@@ -141,6 +141,29 @@ describe('a whole evaluation run', () => {
   });
 });
 
+describe('a run of some emotions (--emotions)', () => {
+  it('renders neutral and the emotions asked for, says the others were not rendered, and still matches its schema', async () => {
+    expect(renderedEmotions(['fearful', 'happy'])).toEqual(['neutral', 'happy', 'fearful']);
+    expect(renderedEmotions(undefined)).toEqual([...EMOTIONS]);
+    expect(() => renderedEmotions(['scared' as Emotion])).toThrow(/unknown emotion "scared"/);
+    const out = path.join(mkdtempSync(path.join(tmpdir(), 'emotebot-eval-')), 'report');
+    const { report, files } = await runEvaluation({
+      faces: [mona], out, realDir: null, perEmotion: 0, seed: 1, size: 256, intensity: 1,
+      models: ['rig'], animationRuns: 1, judge, detector, emotions: ['fearful'],
+    });
+    expect(checkReport(JSON.parse(readFileSync(files.json, 'utf8')) as EvalReport)).toEqual([]);
+    expect(report.cells.map((c) => c.emotion)).toEqual(['neutral', 'fearful']);
+    expect(report.settings.emotions).toEqual(['neutral', 'fearful']);
+    const rows = report.models[0]!.rows;
+    expect(rows.find((r) => r.emotion === 'fearful')!.n).toBe(1);
+    expect(rows.find((r) => r.emotion === 'happy')).toMatchObject({ n: 0, accuracy: null });
+    expect(report.models[0]!.overall.n).toBe(2);
+    expect(report.targets.find((t) => t.what === 'rig: happy recognised')).toMatchObject({ value: 'not rendered', met: null });
+    expect(report.targets.find((t) => t.what === 'rig: fearful recognised')!.value).not.toBe('not rendered');
+    expect(readFileSync(files.summary, 'utf8')).toContain('Rendered only neutral, fearful (--emotions)');
+  });
+});
+
 describe('the models compared', () => {
   it('loads the baselines, refuses an unknown name, and says why a trained model cannot load', async () => {
     const { models, missing } = await loadModels(['source', 'rig'], 1);
@@ -174,6 +197,10 @@ describe('npm run eval (arguments)', () => {
     const vae = await run(['--models', 'source,vae']);
     expect(vae.code).toBe(2);
     expect(vae.err).toContain('unknown model "vae"');
+    const scared = await run(['--emotions', 'fearful,scaredy']);
+    expect(scared.code).toBe(2);
+    expect(scared.err).toContain('unknown emotion "scaredy"');
+    expect((await run(['--emotions', ' , '])).code).toBe(2);
     const missing = await run(['--faces', '/no/such/folder', '--quiet']);
     expect(missing.code).toBe(1);
     expect(missing.err.split('\n')).toHaveLength(1);

@@ -106,6 +106,8 @@ export interface EvalReport {
     animationRuns: number;
     /** Candidate model folders evaluated instead of the shipped ones, when any. */
     modelDirs?: { expressions?: string; detail?: string; mouth?: string };
+    /** The emotions rendered, when not all of them (eval --emotions). */
+    emotions?: Emotion[];
   };
   judge: { name: string; versions: Record<string, string>; preprocessing: string; labels: JudgeLabel[]; notes: string[] };
   real: RealSection;
@@ -232,6 +234,7 @@ export function renderMarkdown(r: EvalReport): string {
     `Size ${r.settings.size} px, intensity ${r.settings.intensity}, seed ${r.settings.seed}.`, '');
   const dirs = Object.entries(r.settings.modelDirs ?? {});
   if (dirs.length) p(`Candidate models instead of the shipped ones: ${dirs.map(([k, v]) => `${k} from ${v}`).join(', ')}.`, '');
+  if (r.settings.emotions) p(`Rendered only ${r.settings.emotions.join(', ')} (--emotions): the other emotions' rows are empty, and every overall figure covers only these.`, '');
   const dev = r.judge.name === 'dev';
   p(`Judge: ${r.judge.name} (${Object.entries(r.judge.versions).map(([k, v]) => `${k} ${v}`).join(', ')}), ${dev ? 'EmoteBot\'s own dev classifier, trained on the datasets\' fit part' : 'pretrained and never tuned here'}. ` +
     `Preprocessing, fixed for every image: ${r.judge.preprocessing}.`, '');

@@ -8,7 +8,7 @@ import { createHash } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { mkdir, readdir, stat, writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import { EMOTIONS } from '../core/emotions.ts';
+import { type Emotion, EMOTIONS } from '../core/emotions.ts';
 import { EmoteBotError } from '../core/errors.ts';
 import { createHumanDetector } from '../face/human-node.ts';
 import { readImageFile } from '../face/image.ts';
@@ -46,6 +46,12 @@ export interface EvalOptions {
   intensity: number;
   models: string[];
   animationRuns: number;
+  /**
+   * The emotions rendered (absent: all of EMOTIONS). Neutral is always rendered with them: the
+   * mean crops' differences are taken against it. The others' rows are left empty ("not
+   * rendered"), and the overall figures cover only what was rendered.
+   */
+  emotions?: readonly Emotion[];
   /**
    * Which judge looks: 'face-api' (default, the independent judge) or 'dev' (EmoteBot's own dev
    * classifier, src/eval/dev-judge.ts; its bar is the datasets' dev-part photos, not realDir).
@@ -299,7 +305,8 @@ export async function runEvaluation(options: EvalOptions): Promise<EvalResult> {
   const sheet = new ContactSheet();
   const cells: Cell[] = [];
   const faces: FaceEntry[] = [];
-  const total = opened.length * models.length * EMOTIONS.length;
+  const emotions = renderedEmotions(options.emotions);
+  const total = opened.length * models.length * emotions.length;
   let done = 0;
   for (const o of opened) {
     // The face as it came in: the prepared photo crop, or the character at rest.
@@ -317,11 +324,11 @@ export async function runEvaluation(options: EvalOptions): Promise<EvalResult> {
       const rendering = model.open(o.face);
       if (!rendering) {
         entry.notes.push(`model ${model.name} cannot render a ${o.face.kind}`);
-        done += EMOTIONS.length;
+        done += emotions.length;
         continue;
       }
       try {
-        for (const emotion of EMOTIONS) {
+        for (const emotion of emotions) {
           const rgba = rendering.render(emotion, options.intensity);
           const v = await judge.verdict({ data: rgba, width: o.size, height: o.size, channels: 4 }, true);
           const label = judgeLabelFor(emotion);
@@ -362,6 +369,7 @@ export async function runEvaluation(options: EvalOptions): Promise<EvalResult> {
       faces: files, models: models.map((m) => m.name), size: options.size, intensity: options.intensity, seed: options.seed,
       perEmotion: options.perEmotion, realDir: options.realDir, animationRuns: options.animationRuns,
       ...(options.modelDirs && Object.keys(options.modelDirs).length ? { modelDirs: { ...options.modelDirs } } : {}),
+      ...(emotions.length < EMOTIONS.length ? { emotions: [...emotions] } : {}),
     },
     judge: {
       name: judge.judge.name, versions: judge.judge.versions, preprocessing: judge.judge.preprocessing ?? JUDGE_PREPROCESSING.description, labels: [...JUDGE_LABELS],
@@ -399,6 +407,13 @@ export async function runEvaluation(options: EvalOptions): Promise<EvalResult> {
   releaseDetector();
   devDetector?.dispose();
   return { report, files: written, ...(meanCrops ? { meanCrops } : {}) };
+}
+
+/** The emotions an evaluation renders, in EMOTIONS order: neutral and those asked for (absent: every emotion). */
+export function renderedEmotions(asked?: readonly Emotion[]): Emotion[] {
+  if (!asked) return [...EMOTIONS];
+  for (const e of asked) if (!(EMOTIONS as readonly string[]).includes(e)) throw new EmoteBotError('bad-argument', `unknown emotion "${e}" (known: ${EMOTIONS.join(', ')})`);
+  return EMOTIONS.filter((e) => e === 'neutral' || asked.includes(e));
 }
 
 function modelSection(model: ExpressionModel, cells: readonly Cell[], real: RealSection, faces: readonly FaceEntry[]): ModelSection {
@@ -445,6 +460,10 @@ export function targetChecks(models: readonly ModelSection[], animation: readonl
     for (const r of m.rows) {
       if (r.judgeLabel === null) {
         out.push({ what: `${m.name}: ${r.emotion} recognised`, target: 'no judge label', value: `judge saw ${Object.entries(r.confusion).map(([k, v]) => `${k} ${v}`).join(', ') || 'nothing'}`, met: null });
+        continue;
+      }
+      if (r.n === 0) {
+        out.push({ what: `${m.name}: ${r.emotion} recognised`, target: 'at least the judge\'s accuracy on real photos', value: 'not rendered', met: null });
         continue;
       }
       const bar = r.realAccuracy;
