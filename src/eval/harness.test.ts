@@ -159,6 +159,7 @@ describe('a run of some emotions (--emotions)', () => {
     expect(rows.find((r) => r.emotion === 'happy')).toMatchObject({ n: 0, accuracy: null });
     expect(report.models[0]!.overall.n).toBe(2);
     expect(report.targets.find((t) => t.what === 'rig: happy recognised')).toMatchObject({ value: 'not rendered', met: null });
+    expect(report.targets.find((t) => t.what === 'rig: contempt recognised')).toMatchObject({ value: 'not rendered', met: null });
     expect(report.targets.find((t) => t.what === 'rig: fearful recognised')!.value).not.toBe('not rendered');
     expect(readFileSync(files.summary, 'utf8')).toContain('Rendered only neutral, fearful (--emotions)');
   });

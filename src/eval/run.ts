@@ -250,6 +250,8 @@ export interface EvalResult {
 }
 
 export async function runEvaluation(options: EvalOptions): Promise<EvalResult> {
+  // Checked before anything loads: an unknown emotion fails at once.
+  const emotions = renderedEmotions(options.emotions);
   const log = options.log ?? (() => {});
   const files = await expandFaces(options.faces);
   const { models, missing } = await loadModels(options.models, options.seed, options.modelDirs ?? {});
@@ -305,7 +307,6 @@ export async function runEvaluation(options: EvalOptions): Promise<EvalResult> {
   const sheet = new ContactSheet();
   const cells: Cell[] = [];
   const faces: FaceEntry[] = [];
-  const emotions = renderedEmotions(options.emotions);
   const total = opened.length * models.length * emotions.length;
   let done = 0;
   for (const o of opened) {
@@ -458,12 +459,12 @@ export function targetChecks(models: readonly ModelSection[], animation: readonl
   for (const m of models) {
     if (m.name === 'source') continue; // the baseline is not held to targets
     for (const r of m.rows) {
-      if (r.judgeLabel === null) {
-        out.push({ what: `${m.name}: ${r.emotion} recognised`, target: 'no judge label', value: `judge saw ${Object.entries(r.confusion).map(([k, v]) => `${k} ${v}`).join(', ') || 'nothing'}`, met: null });
+      if (r.n === 0) {
+        out.push({ what: `${m.name}: ${r.emotion} recognised`, target: r.judgeLabel === null ? 'no judge label' : 'at least the judge\'s accuracy on real photos', value: 'not rendered', met: null });
         continue;
       }
-      if (r.n === 0) {
-        out.push({ what: `${m.name}: ${r.emotion} recognised`, target: 'at least the judge\'s accuracy on real photos', value: 'not rendered', met: null });
+      if (r.judgeLabel === null) {
+        out.push({ what: `${m.name}: ${r.emotion} recognised`, target: 'no judge label', value: `judge saw ${Object.entries(r.confusion).map(([k, v]) => `${k} ${v}`).join(', ') || 'nothing'}`, met: null });
         continue;
       }
       const bar = r.realAccuracy;
