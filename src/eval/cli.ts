@@ -4,11 +4,10 @@
 import { readFile, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
-import { EMOTIONS, isEmotion } from '../core/emotions.ts';
 import { EmoteBotError } from '../core/errors.ts';
 import { EXPRESSION_MODELS } from './models.ts';
 import { chooseDevFaces, DEV_PARTITION_SEED, imagesInFolder, PART_DEV, PART_VAL, peopleInFolder, readPart, writeDevFaces } from './dev-data.ts';
-import { DEFAULT_DEV_DATA, DEFAULT_FACES, DEFAULT_OPTIONS, DEFAULT_OUT, DEFAULT_REAL_DIR, excludedPeople, JUDGE_KINDS, type JudgeKind, PROJECT_ROOT, runEvaluation } from './run.ts';
+import { DEFAULT_DEV_DATA, DEFAULT_FACES, DEFAULT_OPTIONS, DEFAULT_OUT, DEFAULT_REAL_DIR, excludedPeople, JUDGE_KINDS, type JudgeKind, PROJECT_ROOT, renderedEmotions, runEvaluation } from './run.ts';
 import { numberOption as num } from '../cli/options.ts';
 import { type CellSet, comparePaired, comparisonMarkdown } from './compare.ts';
 import { checkReport, type EvalReport } from './report.ts';
@@ -120,11 +119,10 @@ export async function evalMain(argv: string[], io: EvalIo = STDIO): Promise<numb
     if (positionals.length) throw new EmoteBotError('bad-argument', `unexpected argument "${positionals[0]}" (see --help)`);
     const models = (values.models ?? DEFAULT_OPTIONS.models.join(',')).split(',').map((s) => s.trim()).filter(Boolean);
     for (const m of models) if (!EXPRESSION_MODELS[m]) throw new EmoteBotError('bad-argument', `--models: unknown model "${m}" (known: ${Object.keys(EXPRESSION_MODELS).join(', ')})`);
-    const emotions = values.emotions === undefined ? undefined : values.emotions.split(',').map((s) => s.trim()).filter(Boolean);
-    if (emotions) {
-      if (!emotions.length) throw new EmoteBotError('bad-argument', '--emotions needs at least one emotion');
-      for (const e of emotions) if (!isEmotion(e)) throw new EmoteBotError('bad-argument', `--emotions: unknown emotion "${e}" (known: ${EMOTIONS.join(', ')})`);
-    }
+    const asked = values.emotions?.split(',').map((s) => s.trim()).filter(Boolean);
+    if (asked && !asked.length) throw new EmoteBotError('bad-argument', '--emotions needs at least one emotion');
+    // Checked here too, before the faces are picked.
+    const emotions = asked && renderedEmotions(asked);
     const judgeKind = (values.judge ?? 'face-api') as JudgeKind;
     if (!JUDGE_KINDS.includes(judgeKind)) throw new EmoteBotError('bad-argument', `--judge must be ${JUDGE_KINDS.map((k) => `"${k}"`).join(' or ')}, got "${values.judge}"`);
     const devData = values['dev-data']?.length ? values['dev-data'].map((f) => path.resolve(f)) : DEFAULT_DEV_DATA;
@@ -166,7 +164,7 @@ export async function evalMain(argv: string[], io: EvalIo = STDIO): Promise<numb
       intensity: num('intensity', values.intensity, DEFAULT_OPTIONS.intensity, 0, 1),
       models,
       animationRuns: num('anim-runs', values['anim-runs'], DEFAULT_OPTIONS.animationRuns, 1, 100, true),
-      ...(emotions ? { emotions: emotions.filter(isEmotion) } : {}),
+      ...(emotions ? { emotions } : {}),
       judgeKind, devData, excludePeople: exclude,
       modelDirs: {
         ...(values['expression-model'] ? { expressions: path.resolve(values['expression-model']) } : {}),

@@ -8,7 +8,7 @@ import { createHash } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { mkdir, readdir, stat, writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import { type Emotion, EMOTIONS } from '../core/emotions.ts';
+import { type Emotion, EMOTIONS, isEmotion } from '../core/emotions.ts';
 import { EmoteBotError } from '../core/errors.ts';
 import { createHumanDetector } from '../face/human-node.ts';
 import { readImageFile } from '../face/image.ts';
@@ -410,10 +410,10 @@ export async function runEvaluation(options: EvalOptions): Promise<EvalResult> {
   return { report, files: written, ...(meanCrops ? { meanCrops } : {}) };
 }
 
-/** The emotions an evaluation renders, in EMOTIONS order: neutral and those asked for (absent: every emotion). */
-export function renderedEmotions(asked?: readonly Emotion[]): Emotion[] {
+/** The emotions an evaluation renders, in EMOTIONS order: neutral and those asked for (absent: every emotion); an unknown name is refused. */
+export function renderedEmotions(asked?: readonly string[]): Emotion[] {
   if (!asked) return [...EMOTIONS];
-  for (const e of asked) if (!(EMOTIONS as readonly string[]).includes(e)) throw new EmoteBotError('bad-argument', `unknown emotion "${e}" (known: ${EMOTIONS.join(', ')})`);
+  for (const e of asked) if (!isEmotion(e)) throw new EmoteBotError('bad-argument', `--emotions: unknown emotion "${e}" (known: ${EMOTIONS.join(', ')})`);
   return EMOTIONS.filter((e) => e === 'neutral' || asked.includes(e));
 }
 
