@@ -33,8 +33,9 @@ Options
   --seed <n>           seed for the photo sample and the animation runs (default ${DEFAULT_OPTIONS.seed})
   --anim-runs <n>      seeded animation runs (default ${DEFAULT_OPTIONS.animationRuns})
   --emotions <list>    render only these emotions (comma-separated, e.g. fearful), and neutral with
-                       them; the others' rows say "not rendered", every overall figure covers only
-                       these, and --compare pairs only cells both runs have (default: every emotion)
+                       them, and measure the bar on their real photos only (each emotion's rows as a
+                       full run's); the others' rows say "not rendered", every overall figure covers
+                       only these, and --compare pairs only cells both runs have (default: every emotion)
   --judge <face-api|dev>  face-api (default): the independent judge above, only ever measured against;
                        dev: EmoteBot's own dev classifier (emotebot train dev-classifier), a measure
                        choices may be made from. Its bar is --per-emotion dev-part photos per emotion

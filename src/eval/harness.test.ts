@@ -8,7 +8,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import sharp from 'sharp';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { EMOTIONS } from '../core/emotions.ts';
+import { type Emotion, EMOTIONS } from '../core/emotions.ts';
 import { createHumanDetector } from '../face/human-node.ts';
 import { readImageFile } from '../face/image.ts';
 import { preparePhoto } from '../face/photo.ts';
@@ -162,6 +162,29 @@ describe('a run of some emotions (--emotions)', () => {
     expect(report.targets.find((t) => t.what === 'rig: contempt recognised')).toMatchObject({ value: 'not rendered', met: null });
     expect(report.targets.find((t) => t.what === 'rig: fearful recognised')!.value).not.toBe('not rendered');
     expect(readFileSync(files.summary, 'utf8')).toContain('Rendered only neutral, fearful (--emotions)');
+  });
+
+  it('measures the bar on the same emotions only, each row as a run of every emotion measures it', async () => {
+    const dir = mkdtempSync(path.join(tmpdir(), 'emotebot-eval-'));
+    // The Mona Lisa as neutral, fearful and happy photos.
+    const data = path.join(dir, 'data');
+    for (const label of ['neutral', 'fear', 'happiness']) {
+      mkdirSync(path.join(data, 'muxspace', label), { recursive: true });
+      copyFileSync(mona, path.join(data, 'muxspace', label, 'mona.jpg'));
+    }
+    const bar = async (emotions?: readonly Emotion[]) => (await runEvaluation({
+      faces: [mona], out: path.join(dir, `report-${emotions?.join('-') ?? 'all'}`), realDir: data, perEmotion: 3, seed: 1, size: 256, intensity: 1,
+      models: ['source'], animationRuns: 1, judge, detector, ...(emotions ? { emotions } : {}),
+    })).report.real;
+    const all = await bar(), some = await bar(['fearful']);
+    expect(all.rows.find((r) => r.emotion === 'happy')!.n).toBe(1);
+    expect(some.rows.find((r) => r.emotion === 'happy')).toMatchObject({ n: 0, accuracy: null });
+    for (const e of ['neutral', 'fearful'] as const) {
+      expect(some.rows.find((r) => r.emotion === e)!.n).toBe(1);
+      expect(some.rows.find((r) => r.emotion === e)).toEqual(all.rows.find((r) => r.emotion === e));
+    }
+    expect(some.overall.n).toBe(2);
+    expect(some.notes.some((n) => n.startsWith('measured on neutral, fearful only (--emotions): the other emotions\' 1 photos were not judged'))).toBe(true);
   });
 });
 

@@ -139,10 +139,13 @@ class CachedJudge {
 }
 
 /**
- * Measures the judge on real photos. With `crops`, every photo the judge found a face on adds the
- * crop it classified (when the judge gives one) to the REAL_ROW means, counted as the tallies count.
+ * Measures the judge on real photos of `emotions` (the rendered ones). Each emotion's photos are
+ * drawn with their own seed, so its row is the same whichever other emotions are measured with it;
+ * the rows of emotions not asked for stay empty (n 0) and a note says so. With `crops`, every photo
+ * the judge found a face on adds the crop it classified (when the judge gives one) to the REAL_ROW
+ * means, counted as the tallies count.
  */
-async function measureReal(options: EvalOptions, judge: CachedJudge, log: (l: string) => void, crops: MeanCropSums | null = null): Promise<RealSection> {
+async function measureReal(options: EvalOptions, emotions: readonly Emotion[], judge: CachedJudge, log: (l: string) => void, crops: MeanCropSums | null = null): Promise<RealSection> {
   const empty = (): RealSection => ({
     status: 'skipped', dataDir: options.realDir, perEmotion: options.perEmotion, sources: [],
     rows: EMOTIONS.map((e): RealRow => ({ emotion: e, judgeLabel: judgeLabelFor(e), ...rateFigures(emptyTally()), confusion: {}, bySource: {} })),
@@ -162,7 +165,12 @@ async function measureReal(options: EvalOptions, judge: CachedJudge, log: (l: st
     if (!exists) return { ...empty(), notes: [`skipped: ${options.realDir} not found (give the data folder with --real)`] };
     set = await sampleRealPhotos(options.realDir, options.perEmotion, options.seed);
   }
-  if (set.samples.length === 0) return { ...empty(), dataDir, sources: set.sources, notes: [...set.notes, `skipped: no labelled photos in ${dataDir}`] };
+  if (emotions.length < EMOTIONS.length) {
+    const asked = new Set<Emotion>(emotions);
+    const left = set.samples.filter((s) => !asked.has(s.emotion)).length;
+    set = { ...set, samples: set.samples.filter((s) => asked.has(s.emotion)), notes: [...set.notes, `measured on ${emotions.join(', ')} only (--emotions): the other emotions' ${left} photos were not judged, their rows are empty and the overall figures cover these emotions`] };
+  }
+  if (set.samples.length === 0) return { ...empty(), dataDir, sources: set.sources, notes: [...set.notes, `skipped: no labelled photos${emotions.length < EMOTIONS.length ? ` of ${emotions.join(', ')}` : ''} in ${dataDir}`] };
   const tallies = new Map<string, Tally>(); // `${emotion}|${source}`
   let done = 0;
   const started = performance.now();
@@ -296,7 +304,7 @@ export async function runEvaluation(options: EvalOptions): Promise<EvalResult> {
   const crops = dev ? new MeanCropSums() : null;
 
   // 1. The bar.
-  const real = await measureReal(options, judge, log, crops);
+  const real = await measureReal(options, emotions, judge, log, crops);
 
   // 2. Faces and renders.
   const { opened, skipped } = await openFaces(files, options, getDetector, log);
