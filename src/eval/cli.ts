@@ -20,8 +20,10 @@ real labelled photos first (the bar), measures the animation, and writes a repor
 summary.md (tables), report.json (every figure), contact-sheet.png (faces x emotions).
 
 Options
-  --faces <path|bot>   a portrait, a folder of portraits, or "bot" (the EmoteBot character); repeat
-                       for more. Default: the Mona Lisa fixture and the character
+  --faces <path|bot>   a portrait, a folder of portraits, a face list (.txt: photos by path under
+                       --real, each on a grey border as --dev-faces writes them; eval/judge-faces.txt
+                       is the judge's held-out set), or "bot" (the EmoteBot character); repeat for
+                       more. Default: the Mona Lisa fixture and the character
   --out <folder>       report folder (default: reports/eval)
   --real <folder|none> data folder holding fer2013/val and muxspace (default: ../shared/data);
                        "none" skips the real-photo bar
@@ -46,18 +48,19 @@ Options
   --dev-data <file>    a face dataset (.ebds) for the dev judge's bar and --dev-faces; repeat
                        (default ${DEFAULT_DEV_DATA.map((f) => path.relative(PROJECT_ROOT, f)).join(', ')})
   --dev-faces <n>      pick n neutral dev-part photos of distinct people (at least 200 px wide, none of
-                       --exclude-people), write them with a grey border to --dev-faces-dir and
-                       evaluate them (instead of --faces; reuse the folder later with --faces)
+                       --exclude-people), write them with a grey border to --dev-faces-dir, with
+                       faces.txt listing them (a face list), and evaluate them (instead of --faces;
+                       reuse the folder or the list later with --faces)
   --dev-faces-dir <folder>  where --dev-faces writes (default reports/dev-faces-<n>-seed<seed>)
-  --skip-files <folder>  --dev-faces never picks a photo whose file name is in the folder (the dev
+  --skip-files <folder|list>  --dev-faces never picks a photo whose file name is in it (the dev
                        faces of earlier sets: their people may come back, with other photos); repeat
-  --skip-people <folder>  --dev-faces never picks a person with a photo in the folder (by file
+  --skip-people <folder|list>  --dev-faces never picks a person with a photo in it (by file
                        name, as --exclude-people; the bar's photos are not affected); repeat
   --dev-faces-part <dev|val>  where --dev-faces picks: the dev part (default), or the val part's
                        people (never the --exclude-people, the judge's eval faces), rendered only,
                        for when the dev part's people are used up
-  --exclude-people <folder|none>  people (by file name) never used as dev faces or dev photos
-                       (default scratch/eval-muxspace-neutral-34 when it exists: the judge's eval faces)
+  --exclude-people <folder|list|none>  people (by file name) never used as dev faces or dev photos
+                       (default: the judge's faces, eval/judge-faces.txt and eval/former-judge-faces.txt)
   --expression-model <dir>, --detail-model <dir>, --mouth-model <dir>
                        evaluate a candidate model folder (what "emotebot train ..." wrote) instead of
                        the shipped one in models/; a folder that cannot load leaves its models out
@@ -130,6 +133,7 @@ export async function evalMain(argv: string[], io: EvalIo = STDIO): Promise<numb
     const exclude = values['exclude-people'] === 'none' ? null : values['exclude-people'] === undefined ? undefined : path.resolve(values['exclude-people']);
     const seed = num('seed', values.seed, DEFAULT_OPTIONS.seed, 0, 2 ** 31 - 1, true);
     const log = values.quiet ? () => {} : (l: string) => io.err(`eval: ${l}`);
+    const realDir = values.real === 'none' ? null : path.resolve(values.real ?? DEFAULT_REAL_DIR);
     let faces = values.faces?.length ? values.faces.map((f) => (f === 'bot' ? f : path.resolve(f))) : DEFAULT_FACES;
     if (values['dev-faces'] !== undefined) {
       if (values.faces?.length) throw new EmoteBotError('bad-argument', '--dev-faces picks the faces itself: give --dev-faces or --faces, not both');
@@ -146,8 +150,8 @@ export async function evalMain(argv: string[], io: EvalIo = STDIO): Promise<numb
       const chosen = chooseDevFaces(photos, n, seed, people, undefined, skip);
       if (chosen.length < n) log(`only ${chosen.length} dev faces of distinct people found (asked for ${n})`);
       if (chosen.length === 0) throw new EmoteBotError('not-found', `--dev-faces: no neutral ${partName}-part photo of a known person at least 200 px wide in ${devData.join(', ')}`);
-      const written = await writeDevFaces(chosen, dir);
-      io.out(`wrote ${written.length} dev faces to ${dir} (reuse them with --faces ${path.relative(process.cwd(), dir) || dir})`);
+      const written = await writeDevFaces(chosen, dir, realDir ?? DEFAULT_REAL_DIR);
+      io.out(`wrote ${written.length} dev faces to ${dir} (reuse them with --faces ${path.relative(process.cwd(), dir) || dir}; ${path.join(path.relative(process.cwd(), dir) || dir, 'faces.txt')} lists them, to keep in eval/)`);
       faces = [dir];
     } else {
       const alone = (['dev-faces-dir', 'skip-files', 'skip-people', 'dev-faces-part'] as const).find((k) => values[k] !== undefined);
@@ -158,7 +162,7 @@ export async function evalMain(argv: string[], io: EvalIo = STDIO): Promise<numb
     const { report, files } = await runEvaluation({
       faces,
       out,
-      realDir: values.real === 'none' ? null : path.resolve(values.real ?? DEFAULT_REAL_DIR),
+      realDir,
       perEmotion: num('per-emotion', values['per-emotion'], DEFAULT_OPTIONS.perEmotion, 0, 10_000, true),
       seed,
       size: num('size', values.size, DEFAULT_OPTIONS.size, 128, 1024, true),

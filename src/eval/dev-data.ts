@@ -7,9 +7,8 @@
  * (chooseDevFaces: neutral photos of the dev part, or of the val part's people outside the judge's
  * eval faces once the dev part's are used up; they are rendered, never learned from).
  */
-import { mkdir, readdir } from 'node:fs/promises';
+import { mkdir, readdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import sharp from 'sharp';
 import { subSeed } from '../core/rng.ts';
 import { EMOTIONS, type Emotion } from '../core/emotions.ts';
 import { EmoteBotError } from '../core/errors.ts';
@@ -17,6 +16,7 @@ import { readDataset } from '../data/files.ts';
 import type { FaceDataset } from '../data/format.ts';
 import { DEFAULT_QUALITY, PART_DEV, PART_FIT, PART_VAL, partOf, passesQuality } from '../models/expression-data.ts';
 import { type FaceSimilarity, similarityRow } from './dev-classifier.ts';
+import { borderedJpeg, EXCLUDED_PEOPLE_LISTS, FACE_LIST, faceListText, namesInList } from './face-list.ts';
 import { type RealSampleSet, seededShuffle } from './real.ts';
 
 /** The seed of the fit/dev partition the shipped expression models and dev classifier use. */
@@ -43,8 +43,9 @@ export function personOfFile(name: string): string {
   return path.basename(name).replace(/\.[^.]+$/, '').replace(/_\d+$/, '');
 }
 
-/** The image files' names in a folder (no path). */
+/** The image files' names (no path) in a folder, or named by a face list (src/eval/face-list.ts). */
 export async function imagesInFolder(dir: string): Promise<string[]> {
+  if (FACE_LIST.test(dir)) return namesInList(dir);
   let files: string[];
   try {
     files = await readdir(dir);
@@ -54,9 +55,16 @@ export async function imagesInFolder(dir: string): Promise<string[]> {
   return files.filter((f) => /\.(jpe?g|png|webp)$/i.test(f));
 }
 
-/** People whose photos sit in a folder (by file name), e.g. the judge's evaluation faces. */
+/** People whose photos sit in a folder or a face list (by file name), e.g. the judge's evaluation faces. */
 export async function peopleInFolder(dir: string): Promise<Set<string>> {
   return new Set((await imagesInFolder(dir)).map(personOfFile));
+}
+
+/** The people of the default exclusion (EXCLUDED_PEOPLE_LISTS: the judge's faces, now and before). */
+export async function defaultExcludedPeople(): Promise<Set<string>> {
+  const out = new Set<string>();
+  for (const l of EXCLUDED_PEOPLE_LISTS) for (const p of await peopleInFolder(l)) out.add(p);
+  return out;
 }
 
 /**
@@ -113,18 +121,16 @@ export function chooseDevFaces(photos: readonly DatasetPhoto[], n: number, seed:
  * border of half the width on the left and right and half the height above and below; JPEG 95),
  * under their own file names, so `--faces <dir>` renders the same faces again.
  */
-export async function writeDevFaces(faces: readonly DatasetPhoto[], dir: string): Promise<string[]> {
+export async function writeDevFaces(faces: readonly DatasetPhoto[], dir: string, dataDir: string): Promise<string[]> {
   await mkdir(dir, { recursive: true });
   const written: string[] = [];
   for (const f of faces) {
-    const img = sharp(f.file);
-    const m = await img.metadata();
-    const w = m.width ?? f.width, h = m.height ?? f.height;
-    const x = Math.round(w / 2), y = Math.round(h / 2);
     const out = path.join(dir, path.basename(f.file).replace(/\.[^.]+$/, '') + '.jpg');
-    await img.extend({ top: y, bottom: y, left: x, right: x, background: { r: 128, g: 128, b: 128 } }).jpeg({ quality: 95 }).toFile(out);
+    await writeFile(out, await borderedJpeg(f.file));
     written.push(out);
   }
+  // The same set as a face list, to keep in the repository (eval/) and evaluate again anywhere.
+  await writeFile(path.join(dir, 'faces.txt'), faceListText(faces.map((f) => f.file), dataDir, [`${faces.length} faces written by emotebot eval --dev-faces; paths relative to the data folder`]));
   return written;
 }
 

@@ -3,7 +3,7 @@
  * Mona Lisa fixture with a small synthetic classifier (the real one need not exist), and the
  * eval CLI's --judge arguments. Needs neither ../shared/data nor the datasets.
  */
-import { mkdtempSync, readdirSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import sharp from 'sharp';
@@ -17,6 +17,7 @@ import { evalMain } from './cli.ts';
 import { DEFAULT_FEATURES, DEFAULT_WINDOW, DEV_CLASSES, DEV_MODEL_NAME, DEV_MODEL_VERSION, devClassifierTensors, featureLength, loadDevClassifier } from './dev-classifier.ts';
 import { chooseDevFaces, type DatasetPhoto, personOfFile, writeDevFaces } from './dev-data.ts';
 import { createDevJudge, readDevClassifier } from './dev-judge.ts';
+import { borderedJpeg, readFaceList } from './face-list.ts';
 import { descriptorDistance } from './metrics.ts';
 
 const mona = path.resolve(import.meta.dirname, '../../test/fixtures/mona-lisa.jpg');
@@ -50,15 +51,20 @@ describe('dev faces', () => {
     expect(again.map((p) => path.basename(p.file)).sort()).toEqual(['Ann_Lee_0002.jpg', 'Fay_Wu_0001.jpg']);
   });
 
-  it('writes each with a grey border of half its size on every side', async () => {
+  it('writes each with a grey border of half its size on every side, and a face list of them that gives the same pixels', async () => {
     const dir = mkdtempSync(path.join(tmpdir(), 'devfaces-'));
-    const [out] = await writeDevFaces([{ ...photo(mona, 'Mona'), width: 0, height: 0 }], path.join(dir, 'faces'));
+    const [out] = await writeDevFaces([{ ...photo(mona, 'Mona'), width: 0, height: 0 }], path.join(dir, 'faces'), path.dirname(path.dirname(mona)));
     const src = await sharp(mona).metadata(), m = await sharp(out!).metadata();
     expect(m.width).toBe(src.width! + 2 * Math.round(src.width! / 2));
     expect(m.height).toBe(src.height! + 2 * Math.round(src.height! / 2));
     const { data } = await sharp(out!).raw().toBuffer({ resolveWithObject: true });
     expect(Math.abs(data[0]! - 128)).toBeLessThan(3);
-    expect(readdirSync(path.join(dir, 'faces'))).toEqual(['mona-lisa.jpg']);
+    expect(readdirSync(path.join(dir, 'faces')).sort()).toEqual(['faces.txt', 'mona-lisa.jpg']);
+    // The list names the photo relative to the data folder; read back, it is the same file, bordered the same way.
+    const list = path.join(dir, 'faces', 'faces.txt');
+    expect(readFileSync(list, 'utf8')).toMatch(/\nfixtures\/mona-lisa\.jpg\n$/);
+    expect(await readFaceList(list, path.dirname(path.dirname(mona)))).toEqual([path.resolve(mona)]);
+    expect((await borderedJpeg(mona)).equals(readFileSync(out!))).toBe(true);
   });
 });
 

@@ -5,20 +5,20 @@
  * here feeds back into EmoteBot.
  */
 import { createHash } from 'node:crypto';
-import { existsSync } from 'node:fs';
 import { mkdir, readdir, stat, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { type Emotion, EMOTIONS, isEmotion } from '../core/emotions.ts';
 import { EmoteBotError } from '../core/errors.ts';
 import { createHumanDetector } from '../face/human-node.ts';
-import { readImageFile } from '../face/image.ts';
+import { decodeImage, readImageFile } from '../face/image.ts';
 import { preparePhoto } from '../face/photo.ts';
 import type { FaceDetector } from '../face/types.ts';
 import { defaultScript, measureAnimation, type AnimationFigures } from './animation.ts';
 import { createFaceApiJudge, JUDGE_LABELS, JUDGE_PREPROCESSING, judgeLabelFor, type Judge, type JudgeImage, type Verdict } from './judge.ts';
 import { addVerdict, descriptorDistance, emptyTally, identityStats, meanOf, mergeTallies, rates, type Tally } from './metrics.ts';
 import { type EvalFace, type ExpressionModel, loadModels, type ModelDirs, sourceModel } from './models.ts';
-import { DEV_PARTITION_SEED, peopleInFolder, sampleDevPhotos } from './dev-data.ts';
+import { defaultExcludedPeople, DEV_PARTITION_SEED, peopleInFolder, sampleDevPhotos } from './dev-data.ts';
+import { borderedJpeg, FACE_LIST, readFaceList } from './face-list.ts';
 import { createDevJudge, readDevClassifier } from './dev-judge.ts';
 import { type RealSampleSet, sampleRealPhotos } from './real.ts';
 import {
@@ -63,7 +63,7 @@ export interface EvalOptions {
   devData?: string[];
   /** Seed of the fit/dev partition (default: the dev classifier's training seed, else DEV_PARTITION_SEED). */
   devPartitionSeed?: number;
-  /** People (by file name) the dev judge's bar leaves out (default DEFAULT_EXCLUDE_PEOPLE when it exists). */
+  /** People (by file name; a folder or a face list) the dev judge's bar leaves out (default: the judge's faces, src/eval/face-list.ts EXCLUDED_PEOPLE_LISTS). */
   excludePeople?: string | null;
   /** Candidate model folders evaluated instead of the shipped ones (models.ts ModelDirs). */
   modelDirs?: ModelDirs;
@@ -78,13 +78,10 @@ export type JudgeKind = 'face-api' | 'dev';
 export const JUDGE_KINDS: readonly JudgeKind[] = ['face-api', 'dev'];
 /** The datasets the dev judge's bar is drawn from. */
 export const DEFAULT_DEV_DATA = [path.join(PROJECT_ROOT, 'datasets/fer2013.ebds'), path.join(PROJECT_ROOT, 'datasets/muxspace.ebds')];
-/** The judge's evaluation faces: their people are never dev faces or dev photos. */
-export const DEFAULT_EXCLUDE_PEOPLE = path.join(PROJECT_ROOT, 'scratch/eval-muxspace-neutral-34');
-
-/** The people in options.excludePeople (or the default folder when it exists). */
+/** The people in options.excludePeople (a folder or a face list; undefined: the judge's faces, defaultExcludedPeople; null: nobody). */
 export async function excludedPeople(folder: string | null | undefined): Promise<Set<string>> {
-  const dir = folder === undefined ? (existsSync(DEFAULT_EXCLUDE_PEOPLE) ? DEFAULT_EXCLUDE_PEOPLE : null) : folder;
-  return dir ? peopleInFolder(dir) : new Set();
+  if (folder === undefined) return defaultExcludedPeople();
+  return folder ? peopleInFolder(folder) : new Set();
 }
 
 export const DEFAULT_OPTIONS: Omit<EvalOptions, 'faces' | 'out' | 'realDir'> = {
@@ -94,10 +91,14 @@ export const DEFAULT_OPTIONS: Omit<EvalOptions, 'faces' | 'out' | 'realDir'> = {
 const IMAGE = /\.(jpe?g|png|webp)$/i;
 
 /** Expands folders into their image files (sorted); keeps "bot" and files as they are. */
-export async function expandFaces(entries: readonly string[]): Promise<string[]> {
-  const out: string[] = [];
+/** A face to evaluate: 'bot', or a photo file, `bordered` when a face list named it (src/eval/face-list.ts). */
+export interface FaceFile { file: string; bordered: boolean }
+
+/** The faces --faces names: 'bot', image files, folders of them, face lists (read against `dataDir`). */
+export async function expandFaces(entries: readonly string[], dataDir: string = DEFAULT_REAL_DIR): Promise<FaceFile[]> {
+  const out: FaceFile[] = [];
   for (const e of entries) {
-    if (e === 'bot') { out.push(e); continue; }
+    if (e === 'bot') { out.push({ file: e, bordered: false }); continue; }
     let s;
     try {
       s = await stat(e);
@@ -107,8 +108,10 @@ export async function expandFaces(entries: readonly string[]): Promise<string[]>
     if (s.isDirectory()) {
       const files = (await readdir(e)).filter((f) => IMAGE.test(f)).sort();
       if (files.length === 0) throw new EmoteBotError('not-found', `--faces: no JPEG, PNG or WebP files in ${e}`);
-      out.push(...files.map((f) => path.join(e, f)));
-    } else out.push(e);
+      out.push(...files.map((f) => ({ file: path.join(e, f), bordered: false })));
+    } else if (FACE_LIST.test(e)) {
+      out.push(...(await readFaceList(e, dataDir)).map((file) => ({ file, bordered: true })));
+    } else out.push({ file: e, bordered: false });
   }
   return out;
 }
@@ -218,18 +221,18 @@ async function measureReal(options: EvalOptions, emotions: readonly Emotion[], j
 
 interface OpenedFace { face: EvalFace; source: Uint8ClampedArray; size: number }
 
-async function openFaces(files: readonly string[], options: EvalOptions, getDetector: () => Promise<FaceDetector>, log: (l: string) => void): Promise<{ opened: OpenedFace[]; skipped: string[] }> {
+async function openFaces(files: readonly FaceFile[], options: EvalOptions, getDetector: () => Promise<FaceDetector>, log: (l: string) => void): Promise<{ opened: OpenedFace[]; skipped: string[] }> {
   const opened: OpenedFace[] = [];
   const skipped: string[] = [];
   const taken = new Set<string>();
-  for (const f of files) {
+  for (const { file: f, bordered } of files) {
     if (f === 'bot') {
       opened.push({ face: { id: uniqueId('emotebot', taken), kind: 'character', size: options.size }, source: new Uint8ClampedArray(0), size: options.size });
       continue;
     }
     const id = uniqueId(path.basename(f).replace(/\.[^.]+$/, ''), taken);
     try {
-      const raster = await readImageFile(f);
+      const raster = bordered ? await decodeImage(await borderedJpeg(f), f) : await readImageFile(f);
       const photo = await preparePhoto(raster, await getDetector(), options.size);
       opened.push({ face: { id, kind: 'photo', file: f, image: photo.image, mesh: photo.mesh }, source: photo.image.data, size: options.size });
     } catch (e) {
@@ -261,7 +264,7 @@ export async function runEvaluation(options: EvalOptions): Promise<EvalResult> {
   // Checked before anything loads: an unknown emotion fails at once.
   const emotions = renderedEmotions(options.emotions);
   const log = options.log ?? (() => {});
-  const files = await expandFaces(options.faces);
+  const files = await expandFaces(options.faces, options.realDir ?? DEFAULT_REAL_DIR);
   const { models, missing } = await loadModels(options.models, options.seed, options.modelDirs ?? {});
   for (const m of missing) log(`model ${m.name} left out: ${m.reason}`);
   if (models.length === 0) throw new EmoteBotError('bad-argument', 'no model to evaluate');
@@ -375,7 +378,7 @@ export async function runEvaluation(options: EvalOptions): Promise<EvalResult> {
     schema: REPORT_SCHEMA,
     createdAt: new Date().toISOString(),
     settings: {
-      faces: files, models: models.map((m) => m.name), size: options.size, intensity: options.intensity, seed: options.seed,
+      faces: files.map((f) => f.file), models: models.map((m) => m.name), size: options.size, intensity: options.intensity, seed: options.seed,
       perEmotion: options.perEmotion, realDir: options.realDir, animationRuns: options.animationRuns,
       ...(options.modelDirs && Object.keys(options.modelDirs).length ? { modelDirs: { ...options.modelDirs } } : {}),
       ...(emotions.length < EMOTIONS.length ? { emotions: [...emotions] } : {}),

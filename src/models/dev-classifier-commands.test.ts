@@ -14,6 +14,9 @@ describe('emotebot train dev-classifier: arguments', () => {
     const a = parseDevTrainArgs(['--data', 'a.ebds', '--data', 'b.ebds', '--out', 'models/x', '--seed', '1', '--exclude-people', 'none']);
     expect(a).toMatchObject({ data: ['a.ebds', 'b.ebds'], out: 'models/x', seed: 1, l2: DEFAULT_L2, mirror: true, excludePeople: null, limit: Infinity });
     expect(parseDevTrainArgs(['--data', 'a', '--l2', '0.1, 0.01', '--mirror', 'off', '--epochs', '3'])).toMatchObject({ l2: [0.1, 0.01], mirror: false, epochs: 3 });
+    // Without the option: the judge's faces (the committed lists), whatever scratch holds.
+    expect(parseDevTrainArgs(['--data', 'a']).excludePeople).toBeUndefined();
+    expect(parseDevTrainArgs(['--data', 'a', '--exclude-people', 'eval/x.txt']).excludePeople).toBe('eval/x.txt');
   });
 
   it.each([

@@ -7,7 +7,6 @@
  * dev part kept. The val part is never read. Writes models/dev-classifier/ (manifest with the dev
  * figures, weights checked by SHA-256 on load).
  */
-import { existsSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
@@ -19,13 +18,13 @@ import {
   classFigures, cropFeatures, cropFace, DEFAULT_FEATURES, DEFAULT_TRAIN, DEFAULT_WINDOW, DEV_CLASSES, DEV_MODEL_NAME, DEV_MODEL_VERSION, devClassifierTensors,
   featureLength, featureStats, luminance, mirrorCrop, normaliseCrop, predictStandardised, type SoftmaxModel, standardise, trainSoftmax, type ClassFigures,
 } from '../eval/dev-classifier.ts';
-import { type DatasetPhoto, PART_DEV, PART_FIT, peopleInFolder, readPart } from '../eval/dev-data.ts';
+import { type DatasetPhoto, defaultExcludedPeople, PART_DEV, PART_FIT, peopleInFolder, readPart } from '../eval/dev-data.ts';
+import { EXCLUDED_PEOPLE_LISTS } from '../eval/face-list.ts';
 import { writeModelDir } from './files.ts';
 import { encodeModel } from './manifest.ts';
 import { DEFAULT_QUALITY } from './expression-data.ts';
 
 /** The judge's evaluation faces: their people never train or measure the dev classifier. */
-export const DEFAULT_EXCLUDE_PEOPLE = path.join('scratch', 'eval-muxspace-neutral-34');
 export const DEFAULT_L2 = [0.1, 0.3, 1];
 
 export const TRAIN_DEV_HELP = `emotebot train dev-classifier: the dev measure's image expression classifier
@@ -44,9 +43,10 @@ Options
   --l2 <list>        comma-separated L2 strengths to choose from (default ${DEFAULT_L2.join(',')})
   --epochs <n>       passes over the fit part per strength (default ${DEFAULT_TRAIN.epochs})
   --mirror <on|off>  also learn from every fit crop mirrored (default on)
-  --exclude-people <folder|none>  people (by file name, Bob_Graham_0002.jpg -> Bob_Graham) left
-                     out of fit and dev (default ${DEFAULT_EXCLUDE_PEOPLE} when it exists: the
-                     judge's evaluation faces)
+  --exclude-people <folder|list|none>  people (by file name, Bob_Graham_0002.jpg -> Bob_Graham)
+                     left out of fit and dev, from a folder of photos or a face list (.txt)
+                     (default: the judge's evaluation faces, eval/judge-faces.txt and
+                     eval/former-judge-faces.txt)
   --limit <n>        at most n photos per dataset and part (a quick look)
   --quiet            no progress on stderr`;
 
@@ -59,7 +59,8 @@ export interface DevTrainArgs {
   l2: number[];
   epochs: number;
   mirror: boolean;
-  excludePeople: string | null;
+  /** A folder or face list; undefined: the judge's faces (defaultExcludedPeople); null: nobody. */
+  excludePeople: string | null | undefined;
   limit: number;
   quiet: boolean;
 }
@@ -88,7 +89,7 @@ export function parseDevTrainArgs(args: string[]): DevTrainArgs {
   return {
     data, out: values.out, seed: numberOption('seed', values.seed, 1, 0, 2 ** 31 - 1, true), l2,
     epochs: numberOption('epochs', values.epochs, DEFAULT_TRAIN.epochs, 1, 1000, true), mirror: values.mirror === 'on',
-    excludePeople: ex === 'none' ? null : ex ?? (existsSync(DEFAULT_EXCLUDE_PEOPLE) ? DEFAULT_EXCLUDE_PEOPLE : null),
+    excludePeople: ex === 'none' ? null : ex,
     limit: numberOption('limit', values.limit, Infinity, 1, Infinity, true), quiet: values.quiet,
   };
 }
@@ -159,8 +160,9 @@ export async function runTrainDevClassifier(args: string[], io: Io): Promise<num
   const log = (l: string) => { if (!a.quiet) io.err(`emotebot: ${l}`); };
   const command = ['emotebot', 'train', 'dev-classifier', ...args].map(quote).join(' ');
   const t0 = performance.now();
-  const exclude = a.excludePeople ? await peopleInFolder(a.excludePeople) : new Set<string>();
-  if (a.excludePeople) log(`leaving out ${exclude.size} people of ${a.excludePeople}`);
+  const exclude = a.excludePeople === undefined ? await defaultExcludedPeople() : a.excludePeople ? await peopleInFolder(a.excludePeople) : new Set<string>();
+  const excludeName = a.excludePeople === undefined ? EXCLUDED_PEOPLE_LISTS.map((l) => path.relative(process.cwd(), l)).join(' + ') : a.excludePeople;
+  if (excludeName) log(`leaving out ${exclude.size} people of ${excludeName}`);
 
   const fit: (DatasetPhoto & { source: number })[] = [], dev: (DatasetPhoto & { source: number })[] = [];
   const dataInfo: Record<string, unknown>[] = [];
@@ -222,7 +224,7 @@ export async function runTrainDevClassifier(args: string[], io: Io): Promise<num
       data: {
         datasets: dataInfo, partition: 'src/models/expression-data.ts partOf (train split: dev when hashUnit(seed, key) < 0.1, else fit; other splits val, never read); quality DEFAULT_QUALITY',
         quality: DEFAULT_QUALITY, fitFaces: F.n / (a.mirror ? 2 : 1), fitRows: F.n, devFaces: D.n, unreadable: F.unreadable + D.unreadable,
-        excludePeople: a.excludePeople, excludedPeople: exclude.size,
+        excludePeople: excludeName, excludedPeople: exclude.size,
       },
       mirror: a.mirror, l2Choices: a.l2, epochs: a.epochs, batch: DEFAULT_TRAIN.batch, learningRate: DEFAULT_TRAIN.learningRate, optimiser: 'Adam, step decayed linearly to 0, seeded shuffles',
       classWeights: 'n / (classes * n_class) on the fit rows', featureSeconds: Math.round(featureSeconds),
