@@ -62,6 +62,10 @@ Options
   --mean-for <list>     emotions whose run-time code is the data's mean code of their clearest faces
                         (times the intensity and the apex gain, no noise) instead of the generator's
                         (comma-separated, e.g. surprised); the manifest says which
+  --code-for <emotion>:<unit>=<value>,...  an emotion whose run-time code is the one given (before
+                        the apex gain; units left out are 0; times the intensity and the gain, no
+                        noise), played as --mean-for plays the data's mean: a hand-set code chosen
+                        on dev faces; the manifest records it (architecture.codeFor); repeatable
   --hold-units <emotions>:<units>  these emotions' codes hold these action units at the face's
                         neutral (e.g. angry,disgusted:AU6,AU12L,AU12R,AU14L,AU14R: the smile's units,
                         which FACS's anger and disgust do not have but the data's AU reading of open
@@ -129,7 +133,7 @@ export async function runTrainExpressions(args: string[], io: Io): Promise<numbe
     options: {
       data: { type: 'string', multiple: true }, videos: { type: 'string' }, out: { type: 'string', default: path.join('models', 'expression-gan') },
       report: { type: 'string', default: path.join('reports', 'expression-gan') }, seed: { type: 'string' }, steps: { type: 'string' },
-      'ablation-steps': { type: 'string' }, identity: { type: 'string' }, 'identity-from': { type: 'string' }, 'rig-for': { type: 'string' }, 'apex-percentile': { type: 'string' }, 'mean-for': { type: 'string' }, 'removal-floor': { type: 'string', default: 'mean' }, 'brow-from-texture': { type: 'string' }, 'lids-from-texture': { type: 'string' }, 'hold-units': { type: 'string', multiple: true }, shape: { type: 'string', default: 'auto' }, quiet: { type: 'boolean', default: false },
+      'ablation-steps': { type: 'string' }, identity: { type: 'string' }, 'identity-from': { type: 'string' }, 'rig-for': { type: 'string' }, 'apex-percentile': { type: 'string' }, 'mean-for': { type: 'string' }, 'removal-floor': { type: 'string', default: 'mean' }, 'brow-from-texture': { type: 'string' }, 'lids-from-texture': { type: 'string' }, 'hold-units': { type: 'string', multiple: true }, 'code-for': { type: 'string', multiple: true }, shape: { type: 'string', default: 'auto' }, quiet: { type: 'boolean', default: false },
     },
   });
   if (positionals.length > 0) throw new EmoteBotError('bad-argument', `unexpected argument "${positionals[0]}" (see emotebot train expressions --help)`);
@@ -148,6 +152,10 @@ export async function runTrainExpressions(args: string[], io: Io): Promise<numbe
   for (const e of meanFor) {
     if (!GAN_EMOTIONS.includes(e as (typeof GAN_EMOTIONS)[number])) throw new EmoteBotError('bad-argument', `--mean-for: "${e}" is not one of ${GAN_EMOTIONS.join(', ')}`);
     if (rigFor.includes(e)) throw new EmoteBotError('bad-argument', `--mean-for and --rig-for both name ${e}`);
+  }
+  const codeFor = parseCodeFor(values['code-for'] ?? []);
+  for (const e of Object.keys(codeFor)) {
+    if (rigFor.includes(e) || meanFor.includes(e)) throw new EmoteBotError('bad-argument', `--code-for ${e}: ${rigFor.includes(e) ? '--rig-for' : '--mean-for'} also names it`);
   }
   const brows = parseEmotionList(values['brow-from-texture'], 'brow-from-texture');
   const lids = parseEmotionList(values['lids-from-texture'], 'lids-from-texture');
@@ -249,7 +257,8 @@ export async function runTrainExpressions(args: string[], io: Io): Promise<numbe
     log(io, quiet, `emotebot: learned shape beyond the rig's fields at intensity 1, RMS per point (class mean; mean of the faces labelled 1, cosine with the field): ${Object.entries(shape.figures).map(([e, f]) => `${e} ${(f.rms * 10).toFixed(2)} mm (${(f.classMeanRms * 10).toFixed(2)}; ${(f.apexFacesRms * 10).toFixed(2)} over ${f.apexFaces} faces, ${f.cosine.toFixed(2)})`).join(', ')}`);
     // Which shape ships, chosen on the dev part by a landmark classifier trained on the fit part alone.
     // Scored as it ships: the emotions --rig-for names play the rig's prototypes.
-    const runtimeLearned = learned.map((l, k) => l && !rigFor.includes(GAN_EMOTIONS[k]!));
+    // --code-for emotions are scored as the rig plays them too (their code is not the generator's).
+    const runtimeLearned = learned.map((l, k) => l && !rigFor.includes(GAN_EMOTIONS[k]!) && !(GAN_EMOTIONS[k]! in codeFor));
     const withShape = (fields: Float32Array | null) => createExpressionModel({ manifest: placeholderManifest(), space, generator: result.generator, learned: runtimeLearned, envelope, noiseScale: RUNTIME_NOISE_SCALE, shapeFields: fields });
     const choiceClasses = measuredEmotions(faces, MIN_LEARNED_FACES);
     const fitOnly = await trainLandmarkClassifier(tf, faces, choiceClasses, subSeed(seed, 'shape-choice'), undefined, [PART_FIT]);
@@ -277,6 +286,8 @@ export async function runTrainExpressions(args: string[], io: Io): Promise<numbe
       const k = GAN_EMOTIONS.indexOf(e as (typeof GAN_EMOTIONS)[number]);
       if (!clearMean.subarray(k * AU_COUNT, (k + 1) * AU_COUNT).some((v) => v !== 0)) throw new EmoteBotError('bad-argument', `--mean-for ${e}: the fit part has too few clear ${e} faces for a mean`);
     }
+    // --code-for: the emotion's row holds the code given, played through meanFor as the means are.
+    for (const [e, code] of Object.entries(codeFor)) clearMean.set(code, GAN_EMOTIONS.indexOf(e as (typeof GAN_EMOTIONS)[number]) * AU_COUNT);
     log(io, quiet, `emotebot: intensity 1 at the ${(apexPercentile * 100).toFixed(1)}th percentile of real faces: gains ${GAN_EMOTIONS.map((e, k) => `${e} ${apexGain[k]!.toFixed(3)}`).join(', ')}`);
     const provisional = createExpressionModel({ manifest: placeholderManifest(), space: shippedSpace, generator: result.generator, learned, envelope, noiseScale: RUNTIME_NOISE_SCALE, shapeFields });
     const measured = await Progress.phase('measuring on held-out faces', measureAll(tf, prepared, provisional, rig.basis, seed), quiet);
@@ -287,7 +298,7 @@ export async function runTrainExpressions(args: string[], io: Io): Promise<numbe
     const { manifest, weights } = await encodeModel({
       name: EXPRESSION_MODEL_NAME, version: expressionModelVersionFor(shippedSpace), created: new Date().toISOString(),
       architecture: {
-        ...architectureOf(base, space, learned, choice, built.directions, rigFor, meanFor), identitySource: built.identitySource, runtimeNoiseScale: RUNTIME_NOISE_SCALE,
+        ...architectureOf(base, space, learned, choice, built.directions, rigFor, meanFor, codeFor), identitySource: built.identitySource, runtimeNoiseScale: RUNTIME_NOISE_SCALE,
         ...(Object.keys(heldUnits).length
           ? {
             heldUnits,
@@ -298,7 +309,7 @@ export async function runTrainExpressions(args: string[], io: Io): Promise<numbe
           tensor: 'shape.residual',
           meaning: 'per emotion (conditions order), canonical cm, from the fit part: r is a face\'s departure from the mean neutral face (identity projected out) minus the rig fields at its own code minus the neutral faces\' mean of the same; the candidates are the residual at intensity 1 of a line through neutral, sum t r / sum t^2 (t the intensity labels), and the class mean of r; zero for emotions not learned',
           shipped: shapeKind === 'classMean' ? 'class mean' : 'line at intensity 1',
-          choice: { part: 'dev', measure: 'balanced recall of run-time codes at intensity 1 (as shipped: --rig-for emotions on the rig prototypes; fields plus the shape; --mean-for emotions on the generator, before the gains) on dev neutral faces, landmark classifier trained on the fit part alone', ...shapeDev, ...(shapeOption === 'auto' ? {} : { forced: `--shape ${shapeOption}` }) },
+          choice: { part: 'dev', measure: 'balanced recall of run-time codes at intensity 1 (as shipped: --rig-for and --code-for emotions on the rig prototypes; fields plus the shape; --mean-for emotions on the generator, before the gains) on dev neutral faces, landmark classifier trained on the fit part alone', ...shapeDev, ...(shapeOption === 'auto' ? {} : { forced: `--shape ${shapeOption}` }) },
           runtime: 'the rig adds sum_e a_e(code) shape_e, a_e >= 0 read by NNLS against this model\'s reference code for each emotion (intensity 1, no noise, before the apex gain), at most 2; photos lose the shape of the expression neutralisation takes out',
           figures: shape.figures,
           browFromTexture: brow ? textureMoveRecord(brow, '--brow-from-texture', `added to the shipped shape: per emotion, the vertical shift of the brow band (texels of a ${DETAIL_SIZE}-texel map, + down the face) that best explains its detail at intensity 1 (each face's texture minus its dataset's neutral mean, line through neutral, the detail model's mask) as the fit part's neutral mean texture moved, per column across the brows, smoothed and mirrored; moved into the mesh over the brow band at ${brow.read.cmPerV.toFixed(2)} cm per unit of v (src/core/brow-shift.ts)`) : 'off (the meshes\' brows only)',
@@ -310,7 +321,7 @@ export async function runTrainExpressions(args: string[], io: Io): Promise<numbe
           gains: Object.fromEntries(GAN_EMOTIONS.map((e, k) => [e, apexGain[k]])),
           meaning: `per emotion (conditions order), from the fit part: the ${apexPercentile} quantile of every face of the emotion projected on the unit direction of its clearest faces' mean code (intensity label >= 0.8) minus the neutral mean, over that mean's length; 1 under ${MIN_LEARNED_FACES} faces, never under 1. Run-time codes are the generator's (or the rig prototype's) times this, so intensity 1 stands for that percentile of real faces rather than the clearest tenth's mean (about the 90th); the detail layer, the mouth and the learned shape read amounts against the codes before it`,
           measured: 'metrics.evaluation and the shape choice measure the generator before the gains',
-          clearMean: 'code.clearMean: per emotion (conditions order), the mean code of its fit faces with intensity label >= 0.8 minus the neutral mean (zeros under ' + MIN_LEARNED_FACES + ' faces); the emotions meanFor names play it at run time, times the intensity and the gain, with no noise',
+          clearMean: 'code.clearMean: per emotion (conditions order), the mean code of its fit faces with intensity label >= 0.8 minus the neutral mean (zeros under ' + MIN_LEARNED_FACES + ' faces); the emotions meanFor names play it at run time, times the intensity and the gain, with no noise' + (Object.keys(codeFor).length ? `; the rows of ${Object.keys(codeFor).join(', ')} hold the code --code-for gave instead (architecture.codeFor)` : ''),
         },
         removalFloor: {
           tensor: removal.kind === 'learned' ? 'space.removalFloor' : 'none (the mean neutral code, space.neutralCode)',
@@ -429,11 +440,41 @@ export function parseHeldUnits(values: readonly string[]): Record<string, string
   return held;
 }
 
+/**
+ * --code-for values, `<emotion>:<unit>=<value>,...` (repeatable): per emotion, a full code in the
+ * rig's unit order, units not named 0. Refuses a malformed value, an unknown emotion or unit, a
+ * value that is not a number between -3 and 3, and an emotion named twice.
+ */
+export function parseCodeFor(values: readonly string[]): Record<string, Float32Array> {
+  const out: Record<string, Float32Array> = {};
+  for (const v of values) {
+    const parts = v.split(':');
+    const items = (parts[1] ?? '').split(',').map((x) => x.trim()).filter(Boolean);
+    const e = (parts[0] ?? '').trim();
+    if (parts.length !== 2 || !e || items.length === 0) throw new EmoteBotError('bad-argument', `--code-for needs <emotion>:<unit>=<value>,... (e.g. fearful:AU1=1,AU5=1), got "${v}"`);
+    if (!GAN_EMOTIONS.includes(e as (typeof GAN_EMOTIONS)[number])) throw new EmoteBotError('bad-argument', `--code-for: "${e}" is not one of ${GAN_EMOTIONS.join(', ')}`);
+    if (e in out) throw new EmoteBotError('bad-argument', `--code-for names ${e} twice`);
+    const code = new Float32Array(AU_COUNT);
+    for (const it of items) {
+      const [u, x, extra] = it.split('=').map((y) => y.trim());
+      const a = (ACTION_UNITS as readonly string[]).indexOf(u ?? '');
+      if (a < 0) throw new EmoteBotError('bad-argument', `--code-for: "${u}" is not one of the action units ${ACTION_UNITS.join(', ')}`);
+      const n = Number(x);
+      if (extra !== undefined || x === undefined || x === '' || !Number.isFinite(n) || n < -3 || n > 3) throw new EmoteBotError('bad-argument', `--code-for: ${u} needs a number between -3 and 3, got "${it}"`);
+      code[a] = n;
+    }
+    out[e] = code;
+  }
+  return out;
+}
+
 function placeholderManifest(): ExpressionModel['manifest'] {
   return { format: 'emotebot-model', formatVersion: 1, name: EXPRESSION_MODEL_NAME, version: EXPRESSION_MODEL_VERSION, created: '', architecture: {}, tensors: [], weights: { file: '', bytes: 0, sha256: '' }, training: { command: '', seed: 0, seconds: 0, data: {} }, metrics: {} };
 }
 
-function architectureOf(c: GanConfig, space: ExpressionSpace, learned: boolean[], choice: SpaceChoice, directions: Directions, rigFor: readonly string[] = [], meanFor: readonly string[] = []): Record<string, unknown> {
+function architectureOf(c: GanConfig, space: ExpressionSpace, learned: boolean[], choice: SpaceChoice, directions: Directions, rigFor: readonly string[] = [], dataMeanFor: readonly string[] = [], codeFor: Readonly<Record<string, Float32Array>> = {}): Record<string, unknown> {
+  // The runtime plays both the data's means and the given codes from code.clearMean (meanFor).
+  const meanFor = [...dataMeanFor, ...Object.keys(codeFor)];
   const runtime = learned.map((l, k) => l && !rigFor.includes(GAN_EMOTIONS[k]!) && !meanFor.includes(GAN_EMOTIONS[k]!));
   return {
     kind: 'conditional GAN over rig action-unit codes',
@@ -445,7 +486,15 @@ function architectureOf(c: GanConfig, space: ExpressionSpace, learned: boolean[]
     runtime: 'code(e, t, ze) = g_e (G(e, t, ze, zn=0) - G(e, 0, ze, zn=0)), g_e the apex gain (code.apexGain); blends mix per-emotion codes with shared noise; emotions not learned use the rig prototype x t x g_e',
     learned: GAN_EMOTIONS.filter((_, k) => runtime[k]),
     meanFor,
-    fallback: Object.fromEntries(GAN_EMOTIONS.filter((_, k) => !runtime[k]).map((e) => [e, meanFor.includes(e)
+    ...(Object.keys(codeFor).length
+      ? {
+        codeFor: Object.fromEntries(Object.entries(codeFor).map(([e, code]) => [e, Object.fromEntries(ACTION_UNITS.map((u, a) => [u, code[a]!] as const).filter(([, v]) => v !== 0))])),
+        codeForMeaning: '--code-for: per emotion, the hand-set code (before the apex gain) its code.clearMean row holds and meanFor plays at run time, chosen on dev faces with the dev judge; units not named are 0',
+      }
+      : {}),
+    fallback: Object.fromEntries(GAN_EMOTIONS.filter((_, k) => !runtime[k]).map((e) => [e, e in codeFor
+      ? 'a hand-set code at run time (--code-for, architecture.codeFor, held in code.clearMean), times the intensity and the apex gain: the generator learned this emotion, but neither its codes, the rig prototype nor the data\'s mean read as this emotion on dev faces when that was decided; the val figures for it in metrics.evaluation are the generator\'s, not what ships'
+      : meanFor.includes(e)
       ? 'the data\'s mean code of its clearest faces at run time (--mean-for, code.clearMean), times the intensity and the apex gain: the generator learned this emotion, but the mean read better on dev faces when that was decided; the val figures for it in metrics.evaluation are the generator\'s, not what ships'
       : learned[GAN_EMOTIONS.indexOf(e)]
       ? 'rig prototype at run time (--rig-for): the generator learned this emotion, but its codes were not recognisable on the held-out faces when that was decided; the val figures for it in metrics.evaluation are the generator\'s, not what ships'

@@ -153,3 +153,35 @@ describe('emotebot train expressions: --hold-units', () => {
     await expect(run('angry,disgusted:AU6,AU12L')).rejects.toThrow(/x\.ebds/);
   });
 });
+
+describe('emotebot train expressions: --code-for', () => {
+  it('reads <emotion>:<unit>=<value>,... into a full code in the rig\'s unit order, units not named 0', async () => {
+    const { parseCodeFor } = await import('./expression-commands.ts');
+    const { ACTION_UNITS } = await import('../core/rig.ts');
+    expect(parseCodeFor([])).toEqual({});
+    const c = parseCodeFor(['fearful: AU1=1, AU25=1.5,AU26=0.45', 'sad:AU15=-0.5']);
+    expect(Object.keys(c)).toEqual(['fearful', 'sad']);
+    expect(c.fearful).toHaveLength(ACTION_UNITS.length);
+    expect(Array.from(c.fearful!).map((v, a) => (v ? `${ACTION_UNITS[a]}=${v}` : '')).filter(Boolean)).toEqual(['AU1=1', 'AU25=1.5', 'AU26=0.44999998807907104']);
+    expect(c.sad![ACTION_UNITS.indexOf('AU15')]).toBe(-0.5);
+  });
+
+  it('refuses a malformed value, an unknown emotion or unit, a bad number, a repeat, or an emotion another option plays, before reading any data', async () => {
+    const { runTrainExpressions } = await import('./expression-commands.ts');
+    const io = { out: () => {}, err: () => {} };
+    const run = (v: string, ...more: string[]) => runTrainExpressions(['--data', '/nonexistent/x.ebds', '--code-for', v, ...more, '--quiet'], io);
+    await expect(run('fearful')).rejects.toThrow(/--code-for needs <emotion>:<unit>=<value>/);
+    await expect(run('fearful:')).rejects.toThrow(/--code-for needs/);
+    await expect(run('scared:AU1=1')).rejects.toThrow(/--code-for: "scared" is not one of happy/);
+    await expect(run('fearful:AU99=1')).rejects.toThrow(/--code-for: "AU99" is not one of the action units/);
+    await expect(run('fearful:AU1=x')).rejects.toThrow(/AU1 needs a number between -3 and 3, got "AU1=x"/);
+    await expect(run('fearful:AU1=')).rejects.toThrow(/AU1 needs a number/);
+    await expect(run('fearful:AU1=4')).rejects.toThrow(/AU1 needs a number/);
+    await expect(run('fearful:AU1=1=2')).rejects.toThrow(/AU1 needs a number/);
+    await expect(run('fearful:AU1=1', '--code-for', 'fearful:AU2=1')).rejects.toThrow(/--code-for names fearful twice/);
+    await expect(run('fearful:AU1=1', '--rig-for', 'sad,fearful')).rejects.toThrow(/--code-for fearful: --rig-for also names it/);
+    await expect(run('surprised:AU1=1', '--mean-for', 'surprised')).rejects.toThrow(/--code-for surprised: --mean-for also names it/);
+    // A good value gets as far as the data (missing here).
+    await expect(run('fearful:AU1=1,AU5=1')).rejects.toThrow(/x\.ebds/);
+  });
+});
