@@ -488,7 +488,7 @@ function architectureOf(c: GanConfig, space: ExpressionSpace, learned: boolean[]
     meanFor,
     ...(Object.keys(codeFor).length
       ? {
-        codeFor: Object.fromEntries(Object.entries(codeFor).map(([e, code]) => [e, Object.fromEntries(ACTION_UNITS.map((u, a) => [u, code[a]!] as const).filter(([, v]) => v !== 0))])),
+        codeFor: Object.fromEntries(Object.entries(codeFor).map(([e, code]) => [e, Object.fromEntries(ACTION_UNITS.map((u, a) => [u, Number(code[a]!.toPrecision(6))] as const).filter(([, v]) => v !== 0))])),
         codeForMeaning: '--code-for: per emotion, the hand-set code (before the apex gain) its code.clearMean row holds and meanFor plays at run time, chosen on dev faces with the dev judge; units not named are 0',
       }
       : {}),
