@@ -117,9 +117,10 @@ export function chooseDevFaces(photos: readonly DatasetPhoto[], n: number, seed:
 }
 
 /**
- * Writes the chosen portraits into `dir` as the judge's evaluation faces are kept (a grey (128)
- * border of half the width on the left and right and half the height above and below; JPEG 95),
- * under their own file names, so `--faces <dir>` renders the same faces again.
+ * Writes the chosen portraits into `dir` as face lists border them (face-list.ts borderedJpeg: a
+ * grey (128) border of half the width on the left and right and half the height above and below;
+ * JPEG 95), under their own file names, so `--faces <dir>` renders the same faces again; and
+ * `faces.txt`, a face list naming them relative to `dataDir`, which gives the same pixels anywhere.
  */
 export async function writeDevFaces(faces: readonly DatasetPhoto[], dir: string, dataDir: string): Promise<string[]> {
   await mkdir(dir, { recursive: true });

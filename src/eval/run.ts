@@ -90,11 +90,10 @@ export const DEFAULT_OPTIONS: Omit<EvalOptions, 'faces' | 'out' | 'realDir'> = {
 
 const IMAGE = /\.(jpe?g|png|webp)$/i;
 
-/** Expands folders into their image files (sorted); keeps "bot" and files as they are. */
 /** A face to evaluate: 'bot', or a photo file, `bordered` when a face list named it (src/eval/face-list.ts). */
 export interface FaceFile { file: string; bordered: boolean }
 
-/** The faces --faces names: 'bot', image files, folders of them, face lists (read against `dataDir`). */
+/** The faces --faces names: 'bot' and image files as they are, folders as their image files (sorted), face lists as their photos (read against `dataDir`). */
 export async function expandFaces(entries: readonly string[], dataDir: string = DEFAULT_REAL_DIR): Promise<FaceFile[]> {
   const out: FaceFile[] = [];
   for (const e of entries) {
