@@ -24,7 +24,7 @@ import { writeModelDir } from './files.ts';
 import { encodeModel } from './manifest.ts';
 import { DEFAULT_QUALITY } from './expression-data.ts';
 
-/** The judge's evaluation faces: their people never train or measure the dev classifier. */
+/** The L2 strengths the classifier is chosen from, on the dev part. */
 export const DEFAULT_L2 = [0.1, 0.3, 1];
 
 export const TRAIN_DEV_HELP = `emotebot train dev-classifier: the dev measure's image expression classifier

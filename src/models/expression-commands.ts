@@ -258,7 +258,7 @@ export async function runTrainExpressions(args: string[], io: Io): Promise<numbe
     // Which shape ships, chosen on the dev part by a landmark classifier trained on the fit part alone.
     // Scored as it ships: the emotions --rig-for names play the rig's prototypes.
     // --code-for emotions are scored as the rig plays them too (their code is not the generator's).
-    const runtimeLearned = learned.map((l, k) => l && !rigFor.includes(GAN_EMOTIONS[k]!) && !(GAN_EMOTIONS[k]! in codeFor));
+    const runtimeLearned = learned.map((l, k) => l && !rigFor.includes(GAN_EMOTIONS[k]!) && !Object.hasOwn(codeFor, GAN_EMOTIONS[k]!));
     const withShape = (fields: Float32Array | null) => createExpressionModel({ manifest: placeholderManifest(), space, generator: result.generator, learned: runtimeLearned, envelope, noiseScale: RUNTIME_NOISE_SCALE, shapeFields: fields });
     const choiceClasses = measuredEmotions(faces, MIN_LEARNED_FACES);
     const fitOnly = await trainLandmarkClassifier(tf, faces, choiceClasses, subSeed(seed, 'shape-choice'), undefined, [PART_FIT]);
@@ -453,7 +453,7 @@ export function parseCodeFor(values: readonly string[]): Record<string, Float32A
     const e = (parts[0] ?? '').trim();
     if (parts.length !== 2 || !e || items.length === 0) throw new EmoteBotError('bad-argument', `--code-for needs <emotion>:<unit>=<value>,... (e.g. fearful:AU1=1,AU5=1), got "${v}"`);
     if (!GAN_EMOTIONS.includes(e as (typeof GAN_EMOTIONS)[number])) throw new EmoteBotError('bad-argument', `--code-for: "${e}" is not one of ${GAN_EMOTIONS.join(', ')}`);
-    if (e in out) throw new EmoteBotError('bad-argument', `--code-for names ${e} twice`);
+    if (Object.hasOwn(out, e)) throw new EmoteBotError('bad-argument', `--code-for names ${e} twice`);
     const code = new Float32Array(AU_COUNT);
     for (const it of items) {
       const [u, x, extra] = it.split('=').map((y) => y.trim());
@@ -492,8 +492,8 @@ function architectureOf(c: GanConfig, space: ExpressionSpace, learned: boolean[]
         codeForMeaning: '--code-for: per emotion, the hand-set code (before the apex gain) its code.clearMean row holds and meanFor plays at run time, chosen on dev faces with the dev judge; units not named are 0',
       }
       : {}),
-    fallback: Object.fromEntries(GAN_EMOTIONS.filter((_, k) => !runtime[k]).map((e) => [e, e in codeFor
-      ? 'a hand-set code at run time (--code-for, architecture.codeFor, held in code.clearMean), times the intensity and the apex gain: the generator learned this emotion, but neither its codes, the rig prototype nor the data\'s mean read as this emotion on dev faces when that was decided; the val figures for it in metrics.evaluation are the generator\'s, not what ships'
+    fallback: Object.fromEntries(GAN_EMOTIONS.filter((_, k) => !runtime[k]).map((e) => [e, Object.hasOwn(codeFor, e)
+      ? 'a hand-set code at run time (--code-for, architecture.codeFor, held in code.clearMean), times the intensity and the apex gain: the generator learned this emotion, but the given code read better on dev faces when that was decided; the val figures for it in metrics.evaluation are the generator\'s, not what ships'
       : meanFor.includes(e)
       ? 'the data\'s mean code of its clearest faces at run time (--mean-for, code.clearMean), times the intensity and the apex gain: the generator learned this emotion, but the mean read better on dev faces when that was decided; the val figures for it in metrics.evaluation are the generator\'s, not what ships'
       : learned[GAN_EMOTIONS.indexOf(e)]
