@@ -67,6 +67,12 @@ export async function defaultExcludedPeople(): Promise<Set<string>> {
   return out;
 }
 
+/** The people an --exclude-people value names: a folder or a face list; undefined: the default (defaultExcludedPeople); null: nobody. */
+export async function excludedPeople(folder: string | null | undefined): Promise<Set<string>> {
+  if (folder === undefined) return defaultExcludedPeople();
+  return folder ? peopleInFolder(folder) : new Set();
+}
+
 /**
  * The photos of one part of a dataset that pass the quality filter, in dataset order; people in
  * `excludePeople` (by the dataset's identity) are left out.

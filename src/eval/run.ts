@@ -17,7 +17,7 @@ import { defaultScript, measureAnimation, type AnimationFigures } from './animat
 import { createFaceApiJudge, JUDGE_LABELS, JUDGE_PREPROCESSING, judgeLabelFor, type Judge, type JudgeImage, type Verdict } from './judge.ts';
 import { addVerdict, descriptorDistance, emptyTally, identityStats, meanOf, mergeTallies, rates, type Tally } from './metrics.ts';
 import { type EvalFace, type ExpressionModel, loadModels, type ModelDirs, sourceModel } from './models.ts';
-import { defaultExcludedPeople, DEV_PARTITION_SEED, peopleInFolder, sampleDevPhotos } from './dev-data.ts';
+import { DEV_PARTITION_SEED, excludedPeople, sampleDevPhotos } from './dev-data.ts';
 import { borderedJpeg, FACE_LIST, readFaceList } from './face-list.ts';
 import { createDevJudge, readDevClassifier } from './dev-judge.ts';
 import { type RealSampleSet, sampleRealPhotos } from './real.ts';
@@ -78,11 +78,6 @@ export type JudgeKind = 'face-api' | 'dev';
 export const JUDGE_KINDS: readonly JudgeKind[] = ['face-api', 'dev'];
 /** The datasets the dev judge's bar is drawn from. */
 export const DEFAULT_DEV_DATA = [path.join(PROJECT_ROOT, 'datasets/fer2013.ebds'), path.join(PROJECT_ROOT, 'datasets/muxspace.ebds')];
-/** The people in options.excludePeople (a folder or a face list; undefined: the judge's faces, defaultExcludedPeople; null: nobody). */
-export async function excludedPeople(folder: string | null | undefined): Promise<Set<string>> {
-  if (folder === undefined) return defaultExcludedPeople();
-  return folder ? peopleInFolder(folder) : new Set();
-}
 
 export const DEFAULT_OPTIONS: Omit<EvalOptions, 'faces' | 'out' | 'realDir'> = {
   perEmotion: 40, seed: 1, size: 512, intensity: 1, models: ['source', 'rig', 'gan', 'gan+mean', 'gan+detail'], animationRuns: 5,

@@ -18,7 +18,7 @@ import {
   classFigures, cropFeatures, cropFace, DEFAULT_FEATURES, DEFAULT_TRAIN, DEFAULT_WINDOW, DEV_CLASSES, DEV_MODEL_NAME, DEV_MODEL_VERSION, devClassifierTensors,
   featureLength, featureStats, luminance, mirrorCrop, normaliseCrop, predictStandardised, type SoftmaxModel, standardise, trainSoftmax, type ClassFigures,
 } from '../eval/dev-classifier.ts';
-import { type DatasetPhoto, defaultExcludedPeople, PART_DEV, PART_FIT, peopleInFolder, readPart } from '../eval/dev-data.ts';
+import { type DatasetPhoto, excludedPeople, PART_DEV, PART_FIT, readPart } from '../eval/dev-data.ts';
 import { EXCLUDED_PEOPLE_LISTS } from '../eval/face-list.ts';
 import { writeModelDir } from './files.ts';
 import { encodeModel } from './manifest.ts';
@@ -160,7 +160,7 @@ export async function runTrainDevClassifier(args: string[], io: Io): Promise<num
   const log = (l: string) => { if (!a.quiet) io.err(`emotebot: ${l}`); };
   const command = ['emotebot', 'train', 'dev-classifier', ...args].map(quote).join(' ');
   const t0 = performance.now();
-  const exclude = a.excludePeople === undefined ? await defaultExcludedPeople() : a.excludePeople ? await peopleInFolder(a.excludePeople) : new Set<string>();
+  const exclude = await excludedPeople(a.excludePeople);
   const excludeName = a.excludePeople === undefined ? EXCLUDED_PEOPLE_LISTS.map((l) => path.relative(process.cwd(), l)).join(' + ') : a.excludePeople;
   if (excludeName) log(`leaving out ${exclude.size} people of ${excludeName}`);
 
