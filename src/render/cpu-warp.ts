@@ -4,7 +4,7 @@
  * Images are RGBA, row-major, 4 bytes per pixel.
  */
 import { EYE_OPENING_TRIANGLES, type EyeSource, type EyeTarget, eyePixel } from './eyes.ts';
-import { mouthInteriorColour, type WarpGeometry } from './geometry.ts';
+import { mouthEdgeCoverage, mouthInteriorColour, type WarpGeometry } from './geometry.ts';
 import { chromaWeight, interiorColour, type MouthInterior } from './mouth-interior.ts';
 
 export interface RgbaImage {
@@ -115,8 +115,7 @@ export function paintMouth(dst: RgbaImage, geom: WarpGeometry, dstPts: ArrayLike
           mouthInteriorColour(s * g * invW, (1 - s) * g * invW, rgb);
         }
         // Soften the edge against the lips.
-        const edge = Math.min(s, 1 - s) * g;
-        const alpha = openness * Math.min(1, 0.35 + edge / 2);
+        const alpha = openness * mouthEdgeCoverage(Math.min(s, 1 - s) * g, mouthWidth);
         const o = (y * dw + x) * 4;
         dd[o] = dd[o]! + (rgb[0] - dd[o]!) * alpha;
         dd[o + 1] = dd[o + 1]! + (rgb[1] - dd[o + 1]!) * alpha;

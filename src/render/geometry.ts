@@ -121,6 +121,26 @@ export function mouthGaps(target: ArrayLike<number>, gaps: Float32Array): number
 }
 
 /**
+ * How far in from the lips the mouth interior fades in, as a share of the mouth width (at least
+ * MOUTH_EDGE_MIN_PIXELS): the interior is laid over the warped lips with a soft edge, as a real
+ * mouth's lips shade into its opening, not cut in as a hard polygon.
+ */
+export const MOUTH_EDGE_FEATHER = 0.05;
+export const MOUTH_EDGE_MIN_PIXELS = 1.5;
+
+/**
+ * Coverage of the mouth interior at a point `edge` pixels in from the nearer inner lip, for a
+ * mouth `mouthWidth` pixels wide: 0 at the lip, 1 from the feather width in, smooth between (a
+ * smoothstep). Every renderer uses this rule (the WebGL shader spells out the same arithmetic).
+ */
+export function mouthEdgeCoverage(edge: number, mouthWidth: number): number {
+  const width = mouthWidth > 1 ? mouthWidth : 1;
+  const f = edge / Math.max(MOUTH_EDGE_MIN_PIXELS, MOUTH_EDGE_FEATHER * width);
+  if (!(f > 0)) return 0;
+  return f >= 1 ? 1 : f * f * (3 - 2 * f);
+}
+
+/**
  * Colour of the mouth interior at a point: `down` is the distance below the upper lip and
  * `up` the distance above the lower lip, both in units of mouth width. A band of upper teeth,
  * a thinner band of lower teeth, a dark cavity and a hint of tongue. Returns RGB 0..255.

@@ -15,7 +15,7 @@ import type { FrameState } from '../motion/animator.ts';
 import { CANONICAL_UVS, FACE_OVAL, LANDMARK_COUNT } from '../core/topology.ts';
 import { DETAIL_TRIANGLES, shadingFactors } from './detail.ts';
 import { EYE_OPENING_TRIANGLES, type EyeAxes, type EyeSource, type EyeTarget, eyeTargets, LID_BAND, readEyes, TABLE_N } from './eyes.ts';
-import { buildWarpGeometry, mouthGaps, mouthOpenness, targetPositions, type WarpGeometry } from './geometry.ts';
+import { buildWarpGeometry, MOUTH_EDGE_FEATHER, MOUTH_EDGE_MIN_PIXELS, mouthGaps, mouthOpenness, targetPositions, type WarpGeometry } from './geometry.ts';
 import { binPosition, chromaWeight, estimateSkin, type MouthInterior, type MouthTable, tableTexels } from './mouth-interior.ts';
 import { type PhotoRendererOptions, restDetail } from './photo-renderer.ts';
 import { type FacePoser, photoPoser } from './pose.ts';
@@ -114,8 +114,11 @@ void main() {
   colour = vec4(texture(u_photo, v_uv).rgb * f, 1.0);
 }`;
 
+/** A number as a GLSL float literal. */
+const glFloat = (x: number): string => (Number.isInteger(x) ? x.toFixed(1) : String(x));
+
 /**
- * geometry.ts mouthInteriorColour and cpu-warp.ts paintMouth, per fragment; with u_learned, the
+ * geometry.ts mouthInteriorColour, mouthEdgeCoverage and cpu-warp.ts paintMouth, per fragment; with u_learned, the
  * learned table (mouth-interior.ts lookupMouth: a cols x (rows x bins) float texture, bilinear
  * inside a bin with its edges clamped, the two bins of this frame's openness mixed) times the skin.
  */
@@ -167,12 +170,10 @@ void main() {
   } else {
     rgb = interior(s * g * u_invWidth, (1.0 - s) * g * u_invWidth) / 255.0;
   }
-  float edge = min(s, 1.0 - s) * g;
-  colour = vec4(rgb, u_open * min(1.0, 0.35 + edge / 2.0));
+  float feather = max(${glFloat(MOUTH_EDGE_MIN_PIXELS)}, ${glFloat(MOUTH_EDGE_FEATHER)} / u_invWidth);
+  float edge = clamp(min(s, 1.0 - s) * g / feather, 0.0, 1.0);
+  colour = vec4(rgb, u_open * edge * edge * (3.0 - 2.0 * edge));
 }`;
-
-/** A number as a GLSL float literal. */
-const glFloat = (x: number): string => (Number.isInteger(x) ? x.toFixed(1) : String(x));
 
 /**
  * eyes.ts eyePixel and cpu-warp.ts paintEyes, per fragment: the eye's opening drawn again, the
