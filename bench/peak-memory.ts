@@ -9,11 +9,10 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
+import type { BenchRow } from './page-bench.ts';
 
 const run = promisify(execFile);
 const root = path.resolve(import.meta.dirname, '..');
-
-export interface PeakMemoryRow { name: string; value: number; unit: string; target: string }
 
 /** The peak resident memory (MB) of one `emotebot render ...`, or NaN with the reason when it fails. */
 export async function renderPeakMemory(args: readonly string[]): Promise<{ mb: number; error?: string }> {
@@ -28,9 +27,9 @@ export async function renderPeakMemory(args: readonly string[]): Promise<{ mb: n
   }
 }
 
-export async function benchPeakMemory(): Promise<PeakMemoryRow[]> {
+export async function benchPeakMemory(): Promise<BenchRow[]> {
   const dir = await mkdtemp(path.join(tmpdir(), 'emotebot-bench-memory-'));
-  const rows: PeakMemoryRow[] = [];
+  const rows: BenchRow[] = [];
   try {
     const cases: [string, string[]][] = [
       ['photo, 5 s to MP4 (default models)', ['--face', path.join(root, 'test', 'fixtures', 'mona-lisa.jpg'), '--say', 'happy, then surprised', '--duration', '5', '--out', path.join(dir, 'photo.mp4')]],
