@@ -36,7 +36,8 @@ import { frechetOfRows } from './expression-metrics.ts';
 import { ganLossPng, gridPng, reportFolder, validationPng } from './expression-report.ts';
 import { useWasmBackend } from './expression-tf.ts';
 import { DEFAULT_GAN_CONFIG, type GanConfig, trainConditionalGan } from './expression-train.ts';
-import { DETAIL_SIZE, type DetailSet, detailRow, detailSetOf, emotionLines, emotionMeans, fitRestGains, keptShare, neutralMeans, principalDirections, project, restError, type RestStats, restStats, slotOf } from './detail-data.ts';
+import { DETAIL_SIZE, type DetailSet, detailRow, detailSetOf, emotionLines, emotionMeans, fitRestGains, keptShare, neutralMeans, principalDirections, project, remaskRows, restError, type RestStats, restStats, slotOf } from './detail-data.ts';
+import { parseEmotionList } from './expression-commands.ts';
 import { readDetailModel, DEFAULT_DETAIL_MODEL_DIR } from './detail-files.ts';
 import { createDetailAmountReader, createDetailModel, decodeDetail, DETAIL_MODEL_NAME, DETAIL_MODEL_VERSION, detailCoefficients, type DetailModel, detailNoise } from './detail-model.ts';
 import { encodeModel } from './manifest.ts';
@@ -90,6 +91,11 @@ Options
   --outline-feather <texels>  how far in from the face's outline detail fades in, in texels of the
                        ${DETAIL_SIZE}-texel map (default ${DEFAULT_OUTLINE_FEATHER}, a tenth of the map, the mask's own; render/detail.ts faceDetailMask)
   --opening-feather <texels>  the same from the eye openings and the lips (default ${DEFAULT_OPENING_FEATHER})
+  --eye-feather <texels>  how far from the eye openings the mean baseline fades in, for the
+                       emotions of --eye-feather-for (default: --opening-feather's; the model's
+                       mask, which the generator's detail takes, keeps --opening-feather's)
+  --eye-feather-for <emotions>  the emotions whose baseline takes --eye-feather (comma-separated,
+                       or all; default all)
   --quiet              no progress on stderr`;
 
 export const EVAL_HELP = `emotebot eval detail: measure the learned detail on held-out real faces beside the mean baseline
@@ -354,7 +360,7 @@ export async function runTrainDetail(args: string[], io: Io): Promise<number> {
     options: {
       data: { type: 'string', multiple: true }, out: { type: 'string', default: path.join('models', 'expression-detail') },
       report: { type: 'string', default: path.join('reports', 'expression-detail') }, seed: { type: 'string' }, steps: { type: 'string' },
-      components: { type: 'string' }, 'nuisance-dim': { type: 'string' }, 'noise-dim': { type: 'string' }, 'mean-match': { type: 'string' }, lr: { type: 'string' }, expressions: { type: 'string' }, baseline: { type: 'string', default: 'intensity-1' }, 'outline-feather': { type: 'string' }, 'opening-feather': { type: 'string' }, quiet: { type: 'boolean', default: false },
+      components: { type: 'string' }, 'nuisance-dim': { type: 'string' }, 'noise-dim': { type: 'string' }, 'mean-match': { type: 'string' }, lr: { type: 'string' }, expressions: { type: 'string' }, baseline: { type: 'string', default: 'intensity-1' }, 'outline-feather': { type: 'string' }, 'opening-feather': { type: 'string' }, 'eye-feather': { type: 'string' }, 'eye-feather-for': { type: 'string' }, quiet: { type: 'boolean', default: false },
     },
   });
   if (positionals.length > 0) throw new EmoteBotError('bad-argument', `unexpected argument "${positionals[0]}" (see emotebot train detail --help)`);
@@ -368,6 +374,8 @@ export async function runTrainDetail(args: string[], io: Io): Promise<number> {
   const meanMatch = numberOption('mean-match', values['mean-match'], DEFAULT_MEAN_MATCH, 0, 1000);
   const outlineFeather = numberOption('outline-feather', values['outline-feather'], DEFAULT_OUTLINE_FEATHER, 1, DETAIL_SIZE / 2);
   const openingFeather = numberOption('opening-feather', values['opening-feather'], DEFAULT_OPENING_FEATHER, 1, DETAIL_SIZE / 4);
+  const eyeFeather = numberOption('eye-feather', values['eye-feather'], openingFeather, 1, DETAIL_SIZE / 4);
+  const eyeFeatherFor = parseEmotionList(values['eye-feather-for'] ?? 'all', 'eye-feather-for').list;
   const baselineOption = values.baseline;
   if (baselineOption !== 'class-mean' && baselineOption !== 'intensity-1') throw new EmoteBotError('bad-argument', `--baseline must be "class-mean" or "intensity-1", got "${baselineOption}"`);
   const quiet = values.quiet;
@@ -398,6 +406,12 @@ export async function runTrainDetail(args: string[], io: Io): Promise<number> {
     }
     log(io, quiet, `emotebot: fit faces per emotion: ${GAN_EMOTIONS.map((e, s) => `${e} ${counts[s]}`).join(', ')}; learned: ${GAN_EMOTIONS.filter((_, s) => learned[s]).join(', ')}`);
     for (let s = 0; s < learned.length; s++) if (!learned[s]) for (const b of [classMean, lineBaseline]) b.fill(0, s * DETAIL_SIZE * DETAIL_SIZE, (s + 1) * DETAIL_SIZE * DETAIL_SIZE);
+    // The baseline of the --eye-feather-for emotions fades in from the eye openings over --eye-feather.
+    const eyeSlots = eyeFeatherFor.map((e) => GAN_EMOTIONS.indexOf(e as (typeof GAN_EMOTIONS)[number]));
+    if (eyeFeather !== openingFeather) {
+      const eyeMask = faceDetailMask(DETAIL_SIZE, openingFeather, outlineFeather, eyeFeather);
+      for (const b of [classMean, lineBaseline]) remaskRows(b, eyeSlots, mask, eyeMask);
+    }
     let baseline = classMean;
 
     // Texture basis from a class-balanced sample of the fit part.
@@ -455,6 +469,9 @@ export async function runTrainDetail(args: string[], io: Io): Promise<number> {
       texture: 'render/uv-texture.ts lighting-normalised ln-luminance, stored at 128 and averaged to 64 (v down, canonical UV layout)',
       runtimeNoiseScale: DETAIL_NOISE_SCALE,
       mask: `render/detail.ts faceDetailMask: 1 on the face, fading in over ${+outlineFeather.toFixed(3)} texels from the outline (seen from the front) and ${+openingFeather.toFixed(3)} from the eye openings and lips`,
+      baselineEyeFeather: eyeFeather === openingFeather
+        ? `the baseline takes the mask as it is`
+        : `the baseline of ${eyeFeatherFor.join(', ')} fades in over ${+eyeFeather.toFixed(3)} texels from the eye openings (faceDetailMask's eyeFeather; --eye-feather, --eye-feather-for), the others' over the mask's ${+openingFeather.toFixed(3)}`,
       restGain: 'rest.gain: per emotion, the share (0..1) of the amounts read from a photo\'s own code (the neutraliser\'s removed code, against the expression model\'s reference codes) that the layer subtracts at rest; least squares of the fit faces\' detail rows on gain x amount x baseline',
     };
     const provisionalWith = (b: Float32Array) => createDetailModel({ manifest: { format: 'emotebot-model', formatVersion: 1, name: DETAIL_MODEL_NAME, version: DETAIL_MODEL_VERSION, created: '', architecture: arch, tensors: [], weights: { file: '', bytes: 0, sha256: '' }, training: { command, seed, seconds: 0, data: {} }, metrics: { basisKept: pca.kept } }, size: DETAIL_SIZE, mask, basis: pca.basis, baseline: b, generator: result.generator, learned, noiseScale: DETAIL_NOISE_SCALE });

@@ -112,6 +112,22 @@ export function emotionMeans(set: DetailSet, neutral: Float32Array, mask: Float3
 }
 
 /**
+ * Baseline rows (GAN_EMOTIONS slots x size², each already masked by `from`) re-masked by `to`
+ * for the slots asked for, in place: each texel times to/from (0 where `from` is 0). Per texel
+ * the baseline is linear in the mask (a mean or a line fit of masked maps), so a row re-masked
+ * this way is the row `to` would have given; `to` must lie at or under `from` (a narrower region).
+ */
+export function remaskRows(rows: Float32Array, slots: readonly number[], from: Float32Array, to: Float32Array): Float32Array {
+  const n = from.length;
+  if (to.length !== n || rows.length % n !== 0) throw new Error('remaskRows: the masks and the rows do not fit one another');
+  for (let i = 0; i < n; i++) if (to[i]! > from[i]! + 1e-6) throw new Error('remaskRows: the new mask reaches where the old one did not');
+  for (const s of slots) {
+    for (let i = 0; i < n; i++) rows[s * n + i] = from[i]! > 0 ? rows[s * n + i]! * (to[i]! / from[i]!) : 0;
+  }
+  return rows;
+}
+
+/**
  * Per GAN_EMOTIONS slot: the detail at intensity 1 under a line through neutral, fitted over that
  * emotion's faces in the given parts: per texel Σ t_i d_i / Σ t_i² over the faces covering it
  * (d_i a face's detail, t_i its intensity label 0..1 from the expression codes; fewer than

@@ -6,7 +6,7 @@ import type { Emotion } from '../core/emotions.ts';
 import { codeFromEmotions } from '../core/rig.ts';
 import { createRng, gaussian } from '../core/rng.ts';
 import { TEXTURE_MISSING, TEXTURE_STEP, UV_SIZE } from '../render/uv-texture.ts';
-import { downsampleTexture, emotionLines, emotionMeans, fitRestGains, keptShare, neutralMeans, principalDirections, project, restError, restStats } from './detail-data.ts';
+import { downsampleTexture, emotionLines, emotionMeans, fitRestGains, keptShare, neutralMeans, principalDirections, project, remaskRows, restError, restStats } from './detail-data.ts';
 import { EMOTIONS } from '../core/emotions.ts';
 import { createAmountReader } from '../core/shape-residual.ts';
 import { createDetailLayer, createDetailModel, DETAIL_MODEL_NAME, DETAIL_MODEL_VERSION, loadDetailModel } from './detail-model.ts';
@@ -105,6 +105,34 @@ describe('the baseline candidates', () => {
     }
     // Emotions without faces stay 0.
     expect(Math.max(...line.subarray(T, 2 * T).map(Math.abs))).toBe(0);
+  });
+  it('a row re-masked by a narrower mask is the row that mask gives; other rows stay as they are', () => {
+    // The happy pattern at intensity t, as above, fitted under a wide mask and under a narrower one.
+    const n = 200, r = createRng(9);
+    const emotion = new Uint8Array(n), part = new Uint8Array(n), source = new Uint8Array(n), intensity = new Float32Array(n);
+    const shading = new Float32Array(n * T), cover = new Uint8Array(n * T).fill(1);
+    for (let i = 0; i < n; i++) {
+      const happy = i % 2 === 1;
+      emotion[i] = EMOTIONS.indexOf(happy ? 'happy' : 'sad');
+      intensity[i] = 0.2 + 0.6 * r();
+      for (let t = 0; t < T; t++) shading[i * T + t] = intensity[i]! * emotionPatterns[happy ? 0 : 1]![t]! + 0.01 * gaussian(r);
+    }
+    const set = { n, size: S, shading, cover, emotion, part, source, sources: 1 };
+    const wide = Float32Array.from({ length: T }, (_, t) => (t % 5 === 0 ? 0 : 1));
+    const narrow = Float32Array.from(wide, (m, t) => m * (t % 3 === 0 ? 0.25 : 1));
+    const neutral = neutralMeans(set, [0]);
+    const fromWide = emotionLines(set, neutral, wide, intensity, [0]);
+    const fromNarrow = emotionLines(set, neutral, narrow, intensity, [0]);
+    const happy = GAN_EMOTIONS.indexOf('happy'), sad = GAN_EMOTIONS.indexOf('sad');
+    const before = Float32Array.from(fromWide);
+    remaskRows(fromWide, [happy], wide, narrow);
+    for (let t = 0; t < T; t++) {
+      expect(fromWide[happy * T + t]!).toBeCloseTo(fromNarrow[happy * T + t]!, 5);
+      expect(fromWide[sad * T + t]!).toBe(before[sad * T + t]!);
+    }
+    expect(fromWide.subarray(happy * T, (happy + 1) * T).some((v, t) => Math.abs(v - before[happy * T + t]!) > 1e-3)).toBe(true);
+    // A mask that reaches where the old one did not cannot be got this way.
+    expect(() => remaskRows(Float32Array.from(before), [happy], narrow, wide)).toThrow(/did not/);
   });
 });
 

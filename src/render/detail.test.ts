@@ -67,6 +67,23 @@ describe('faceDetailMask', () => {
     expect(texelAt(wide, uvAt(50))).toBe(texelAt(base, uvAt(50)));
     expect(texelAt(wide, uvAt(151))).toBe(texelAt(base, uvAt(151)));
   });
+  it('fades in from the eye openings over their own width when asked, leaving the lips\' fade and the outline\'s as they are', () => {
+    // Without an eye width the eyes take the openings' width, texel for texel.
+    const base = faceDetailMask(SIZE, SIZE / 32, SIZE / 10);
+    expect(Array.from(faceDetailMask(SIZE, SIZE / 32, SIZE / 10, SIZE / 32))).toEqual(Array.from(base));
+    const wide = faceDetailMask(SIZE, SIZE / 32, SIZE / 10, SIZE / 8);
+    expect(wide.every((m, i) => m <= base[i]! + 1e-12)).toBe(true);
+    // Just below the right eye's lower lid and just above the left eye's upper lid: lower.
+    const belowEye: [number, number] = [uvAt(145)[0], uvAt(145)[1] + 2.5 / SIZE];
+    const aboveEye: [number, number] = [uvAt(386)[0], uvAt(386)[1] - 2.5 / SIZE];
+    expect(texelAt(wide, belowEye)).toBeLessThan(texelAt(base, belowEye) - 0.1);
+    expect(texelAt(wide, aboveEye)).toBeLessThan(texelAt(base, aboveEye) - 0.1);
+    // Below the lower lip (as near the lips as belowEye is to the eye), the chin and the cheek: unchanged.
+    const belowLip: [number, number] = [uvAt(17)[0], uvAt(17)[1] + 2.5 / SIZE];
+    expect(texelAt(wide, belowLip)).toBe(texelAt(base, belowLip));
+    expect(texelAt(wide, uvAt(152))).toBe(texelAt(base, uvAt(152)));
+    expect(texelAt(wide, uvAt(50))).toBe(texelAt(base, uvAt(50)));
+  });
   it('is 1 on the cheeks and forehead, 0 off the face, in the eye openings and on the lips', () => {
     expect(mask.every((m) => m >= 0 && m <= 1)).toBe(true);
     expect(at(uvAt(50))).toBe(1); // right cheek

@@ -187,7 +187,7 @@ function ramp(distance: number, start: number, feather: number): number {
  * detector's inner lip line opens less than a real mouth, so an open mouth's dark interior is
  * unwrapped onto the lower lip; the renderers draw the mouth interior themselves.
  */
-export function faceDetailMask(size: number, feather = defaultOpeningFeather(size), outlineFeather = Math.max(feather, defaultOutlineFeather(size))): Float32Array {
+export function faceDetailMask(size: number, feather = defaultOpeningFeather(size), outlineFeather = Math.max(feather, defaultOutlineFeather(size)), eyeFeather = feather): Float32Array {
   // The face as a whole, openings included, with each texel's place seen from the front.
   const face = new Uint8Array(size * size);
   const frontal = new Float32Array(size * size * 2);
@@ -222,14 +222,27 @@ export function faceDetailMask(size: number, feather = defaultOpeningFeather(siz
       }
     }
   }
-  // The openings: what the face covers but the detail region leaves out (the eyes, the lips).
-  const openings = new Uint8Array(size * size);
-  for (let i = 0; i < openings.length; i++) openings[i] = face[i] && !inside[i] ? 1 : 0;
-  const toOpening = chamferDistance(openings, size);
+  // The openings: what the face covers but the detail region leaves out (the eyes, the lips),
+  // the eyes' (inside the box of an eye's contour, a texel around) apart from the rest.
+  const eyeBoxes = [[...RIGHT_EYE_UPPER, ...RIGHT_EYE_LOWER], [...LEFT_EYE_UPPER, ...LEFT_EYE_LOWER]].map((line) => {
+    const us = line.map((i) => CANONICAL_UVS[i * 2]! * size), vs = line.map((i) => CANONICAL_UVS[i * 2 + 1]! * size);
+    return [Math.min(...us) - 1, Math.max(...us) + 1, Math.min(...vs) - 1, Math.max(...vs) + 1] as const;
+  });
+  const eyes = new Uint8Array(size * size), rest = new Uint8Array(size * size);
+  for (let y = 0; y < size; y++) {
+    for (let x = 0; x < size; x++) {
+      const i = y * size + x;
+      if (!face[i] || inside[i]) continue;
+      const px = x + 0.5, py = y + 0.5;
+      if (eyeBoxes.some(([u0, u1, v0, v1]) => px >= u0 && px <= u1 && py >= v0 && py <= v1)) eyes[i] = 1;
+      else rest[i] = 1;
+    }
+  }
+  const toEye = chamferDistance(eyes, size), toRest = chamferDistance(rest, size);
   const mask = new Float32Array(size * size);
   for (let i = 0; i < mask.length; i++) {
     // Chamfer distance 1 is the texel next to an opening: it starts that fade.
-    if (inside[i]) mask[i] = Math.min(ramp(toOutline[i]!, 0, outlineFeather), ramp(toOpening[i]!, 0.5, feather));
+    if (inside[i]) mask[i] = Math.min(ramp(toOutline[i]!, 0, outlineFeather), ramp(toRest[i]!, 0.5, feather), ramp(toEye[i]!, 0.5, eyeFeather));
   }
   return mask;
 }
