@@ -177,6 +177,7 @@ describe('emotebot render with bad input', () => {
       [['train', 'detail', '--data', path.join(dir, 'none.ebds'), '--opening-feather', '20'], /--opening-feather must be between 1 and 16, got 20/],
       [['train', 'detail', '--data', path.join(dir, 'none.ebds'), '--eye-feather', '0.5'], /--eye-feather must be between 1 and 16, got 0.5/],
       [['train', 'detail', '--data', path.join(dir, 'none.ebds'), '--eye-feather', '8', '--eye-feather-for', 'sad,joy'], /--eye-feather-for: "joy" is not one of/],
+      [['train', 'detail', '--data', path.join(dir, 'none.ebds'), '--eye-feather-for', 'sad'], /--eye-feather-for needs --eye-feather/],
       [['train', 'mouth', '--data', dir, '--cache', path.join(dir, 'none.cache'), '--own-tables', 'some'], /--own-tables must be "dev" or "all", got "some"/],
       [['train', 'expressions', '--data', path.join(dir, 'none.ebds'), '--removal-floor', 'median'], /--removal-floor must be "learned" or "mean", got "median"/],
       [['train', 'mouth', '--data', dir, '--data', dir, '--cache', path.join(dir, 'none.cache')], /one --cache per --data, in the same order \(2 --data, 1 --cache\)/],

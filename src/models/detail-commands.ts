@@ -375,6 +375,7 @@ export async function runTrainDetail(args: string[], io: Io): Promise<number> {
   const outlineFeather = numberOption('outline-feather', values['outline-feather'], DEFAULT_OUTLINE_FEATHER, 1, DETAIL_SIZE / 2);
   const openingFeather = numberOption('opening-feather', values['opening-feather'], DEFAULT_OPENING_FEATHER, 1, DETAIL_SIZE / 4);
   const eyeFeather = numberOption('eye-feather', values['eye-feather'], openingFeather, 1, DETAIL_SIZE / 4);
+  if (values['eye-feather-for'] !== undefined && values['eye-feather'] === undefined) throw new EmoteBotError('bad-argument', '--eye-feather-for needs --eye-feather <texels> (how far from the eyes their baseline fades in)');
   const eyeFeatherFor = parseEmotionList(values['eye-feather-for'] ?? 'all', 'eye-feather-for').list;
   const baselineOption = values.baseline;
   if (baselineOption !== 'class-mean' && baselineOption !== 'intensity-1') throw new EmoteBotError('bad-argument', `--baseline must be "class-mean" or "intensity-1", got "${baselineOption}"`);
@@ -407,7 +408,7 @@ export async function runTrainDetail(args: string[], io: Io): Promise<number> {
     log(io, quiet, `emotebot: fit faces per emotion: ${GAN_EMOTIONS.map((e, s) => `${e} ${counts[s]}`).join(', ')}; learned: ${GAN_EMOTIONS.filter((_, s) => learned[s]).join(', ')}`);
     for (let s = 0; s < learned.length; s++) if (!learned[s]) for (const b of [classMean, lineBaseline]) b.fill(0, s * DETAIL_SIZE * DETAIL_SIZE, (s + 1) * DETAIL_SIZE * DETAIL_SIZE);
     // The baseline of the --eye-feather-for emotions fades in from the eye openings over --eye-feather.
-    const eyeSlots = eyeFeatherFor.map((e) => GAN_EMOTIONS.indexOf(e as (typeof GAN_EMOTIONS)[number]));
+    const eyeSlots = eyeFeatherFor.map((e) => GAN_EMOTIONS.indexOf(e as (typeof GAN_EMOTIONS)[number])).filter((s) => learned[s]);
     if (eyeFeather !== openingFeather) {
       const eyeMask = faceDetailMask(DETAIL_SIZE, openingFeather, outlineFeather, eyeFeather);
       for (const b of [classMean, lineBaseline]) remaskRows(b, eyeSlots, mask, eyeMask);
@@ -471,7 +472,7 @@ export async function runTrainDetail(args: string[], io: Io): Promise<number> {
       mask: `render/detail.ts faceDetailMask: 1 on the face, fading in over ${+outlineFeather.toFixed(3)} texels from the outline (seen from the front) and ${+openingFeather.toFixed(3)} from the eye openings and lips`,
       baselineEyeFeather: eyeFeather === openingFeather
         ? `the baseline takes the mask as it is`
-        : `the baseline of ${eyeFeatherFor.join(', ')} fades in over ${+eyeFeather.toFixed(3)} texels from the eye openings (faceDetailMask's eyeFeather; --eye-feather, --eye-feather-for), the others' over the mask's ${+openingFeather.toFixed(3)}`,
+        : `the baseline of ${eyeSlots.map((s) => GAN_EMOTIONS[s]).join(', ')} fades in over ${+eyeFeather.toFixed(3)} texels from the eye openings (faceDetailMask's eyeFeather; --eye-feather, --eye-feather-for), the others' over the mask's ${+openingFeather.toFixed(3)}`,
       restGain: 'rest.gain: per emotion, the share (0..1) of the amounts read from a photo\'s own code (the neutraliser\'s removed code, against the expression model\'s reference codes) that the layer subtracts at rest; least squares of the fit faces\' detail rows on gain x amount x baseline',
     };
     const provisionalWith = (b: Float32Array) => createDetailModel({ manifest: { format: 'emotebot-model', formatVersion: 1, name: DETAIL_MODEL_NAME, version: DETAIL_MODEL_VERSION, created: '', architecture: arch, tensors: [], weights: { file: '', bytes: 0, sha256: '' }, training: { command, seed, seconds: 0, data: {} }, metrics: { basisKept: pca.kept } }, size: DETAIL_SIZE, mask, basis: pca.basis, baseline: b, generator: result.generator, learned, noiseScale: DETAIL_NOISE_SCALE });

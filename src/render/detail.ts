@@ -171,7 +171,9 @@ function ramp(distance: number, start: number, feather: number): number {
 /**
  * Where detail may show, 0..1 per texel: 1 on the face, fading to 0 towards the face's outer
  * outline over `outlineFeather` texels, and towards the eye openings and the lips over the
- * narrower `feather` (so nothing steps at an edge). The mask is the smaller of two smoothstep
+ * narrower `feather` (so nothing steps at an edge); towards the eye openings over `eyeFeather`
+ * instead when it is given (train detail --eye-feather; the same mask, texel for texel, when it
+ * equals `feather`). The mask is the smaller of two smoothstep
  * ramps: one over the distance to the outline as the face is seen from the front (see
  * frontalOutlineDistance), one over the chamfer distance (texels of the map) to the openings and
  * the lips.
