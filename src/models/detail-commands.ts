@@ -92,8 +92,8 @@ Options
                        ${DETAIL_SIZE}-texel map (default ${DEFAULT_OUTLINE_FEATHER}, a tenth of the map, the mask's own; render/detail.ts faceDetailMask)
   --opening-feather <texels>  the same from the eye openings and the lips (default ${DEFAULT_OPENING_FEATHER})
   --eye-feather <texels>  how far from the eye openings the mean baseline fades in, for the
-                       emotions of --eye-feather-for (default: --opening-feather's; the model's
-                       mask, which the generator's detail takes, keeps --opening-feather's)
+                       emotions of --eye-feather-for (at least, and by default, --opening-feather's;
+                       the model's mask, which the generator's detail takes, keeps --opening-feather's)
   --eye-feather-for <emotions>  the emotions whose baseline takes --eye-feather (comma-separated,
                        or all; default all)
   --quiet              no progress on stderr`;
@@ -374,7 +374,8 @@ export async function runTrainDetail(args: string[], io: Io): Promise<number> {
   const meanMatch = numberOption('mean-match', values['mean-match'], DEFAULT_MEAN_MATCH, 0, 1000);
   const outlineFeather = numberOption('outline-feather', values['outline-feather'], DEFAULT_OUTLINE_FEATHER, 1, DETAIL_SIZE / 2);
   const openingFeather = numberOption('opening-feather', values['opening-feather'], DEFAULT_OPENING_FEATHER, 1, DETAIL_SIZE / 4);
-  const eyeFeather = numberOption('eye-feather', values['eye-feather'], openingFeather, 1, DETAIL_SIZE / 4);
+  // The eyes' fade can only widen the mask's (a baseline is re-masked inside the mask it was fitted under).
+  const eyeFeather = numberOption('eye-feather', values['eye-feather'], openingFeather, openingFeather, DETAIL_SIZE / 4);
   if (values['eye-feather-for'] !== undefined && values['eye-feather'] === undefined) throw new EmoteBotError('bad-argument', '--eye-feather-for needs --eye-feather <texels> (how far from the eyes their baseline fades in)');
   const eyeFeatherFor = parseEmotionList(values['eye-feather-for'] ?? 'all', 'eye-feather-for').list;
   const baselineOption = values.baseline;
