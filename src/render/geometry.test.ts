@@ -1,5 +1,56 @@
 import { describe, expect, it } from 'vitest';
-import { MOUTH_EDGE_FEATHER, MOUTH_EDGE_MIN_PIXELS, mouthEdgeCoverage } from './geometry.ts';
+import { CANONICAL_POSITIONS, LANDMARK_COUNT } from '../core/topology.ts';
+import { newSetup, setupTriangle } from './cpu-warp.ts';
+import { buildWarpGeometry, MOUTH_EDGE_FEATHER, MOUTH_EDGE_MIN_PIXELS, mouthEdgeCoverage, targetPositions } from './geometry.ts';
+
+const W = 256;
+/** The canonical face turned `deg` degrees about its vertical axis, as a photo's mesh (x, y pixels, z). */
+function turnedMesh(deg: number): Float32Array {
+  const a = (deg * Math.PI) / 180;
+  return Float32Array.from({ length: LANDMARK_COUNT * 3 }, (_, k) => {
+    const i = Math.floor(k / 3), x = CANONICAL_POSITIONS[i * 3]!, y = CANONICAL_POSITIONS[i * 3 + 1]!, z = CANONICAL_POSITIONS[i * 3 + 2]!;
+    if (k % 3 === 0) return 128 + 12 * (x * Math.cos(a) + z * Math.sin(a));
+    return k % 3 === 1 ? 120 - 12 * y : 12 * (z * Math.cos(a) - x * Math.sin(a));
+  });
+}
+
+/** Pixels whose centre lies strictly inside two or more of the triangles, at these positions. */
+function overlapped(pts: ArrayLike<number>, tris: ArrayLike<number>): number {
+  const count = new Uint8Array(W * W), st = newSetup();
+  for (let t = 0; t < tris.length; t += 3) {
+    const a = tris[t]!, b = tris[t + 1]!, c = tris[t + 2]!;
+    const x0 = pts[a * 2]!, y0 = pts[a * 2 + 1]!;
+    if (!setupTriangle(x0, y0, pts[b * 2]!, pts[b * 2 + 1]!, pts[c * 2]!, pts[c * 2 + 1]!, W, W, st)) continue;
+    for (let y = st.minY; y <= st.maxY; y++) for (let x = st.minX; x <= st.maxX; x++) {
+      const l1 = st.l1x * (x + 0.5 - x0) + st.l1y * (y + 0.5 - y0), l2 = st.l2x * (x + 0.5 - x0) + st.l2y * (y + 0.5 - y0);
+      if (l1 > 1e-6 && l2 > 1e-6 && l1 + l2 < 1 - 1e-6) count[y * W + x]!++;
+    }
+  }
+  return count.reduce((n, c) => n + (c > 1 ? 1 : 0), 0);
+}
+
+describe('buildWarpGeometry on a turned face', () => {
+  it('untangles the fold of the far cheek, so each pixel is warped through one triangle', () => {
+    const mesh = turnedMesh(30), geom = buildWarpGeometry(mesh, W, W);
+    const photo = Float32Array.from(geom.source);
+    for (let i = 0; i < LANDMARK_COUNT * 2; i++) photo[i] = photo[i]! - geom.sourceShift[i]!;
+    expect(geom.folded.before).toBeGreaterThan(30);
+    // One triangle whose corners are all on a contour that never moves may stay folded.
+    expect(geom.folded.after).toBeLessThanOrEqual(1);
+    // The photo's own mesh covers hundreds of pixels twice; the untangled one (almost) none.
+    expect(overlapped(photo, geom.triangles)).toBeGreaterThan(500);
+    expect(overlapped(geom.source, geom.triangles)).toBeLessThan(5);
+  });
+
+  it('is still the identity at the photo\'s own pose: the target of the unmoved mesh is the source', () => {
+    const mesh = turnedMesh(30), geom = buildWarpGeometry(mesh, W, W);
+    const target = targetPositions(geom, mesh);
+    for (let i = 0; i < geom.vertexCount * 2; i++) expect(target[i]).toBeCloseTo(geom.source[i]!, 4);
+    // A frontal face barely folds (a few thin triangles at the nose): it moves under 2 pixels.
+    const front = buildWarpGeometry(turnedMesh(0), W, W);
+    expect(Math.max(...Array.from(front.sourceShift, Math.abs))).toBeLessThan(2);
+  });
+});
 
 describe('mouthEdgeCoverage', () => {
   it('is 0 at the lips and 1 from the feather width in, rising smoothly between', () => {

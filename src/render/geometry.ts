@@ -7,17 +7,36 @@
  * Pure: no DOM, no I/O.
  */
 import {
-  CANONICAL_TRIANGLES, FACE_OVAL, LANDMARK_COUNT, LIPS_INNER_LOWER, LIPS_INNER_UPPER, MOUTH_TRIANGLES,
+  CANONICAL_TRIANGLES, FACE_OVAL, LANDMARK_COUNT, LEFT_EYE_LOWER, LEFT_EYE_UPPER, LIPS_INNER_LOWER, LIPS_INNER_UPPER,
+  LIPS_OUTER_LOWER, LIPS_OUTER_UPPER, MOUTH_TRIANGLES, RIGHT_EYE_LOWER, RIGHT_EYE_UPPER,
 } from '../core/topology.ts';
 import { MOUTH_U } from './mouth-interior.ts';
+import { untangleMesh } from './untangle.ts';
+
+/** The lip and eyelid contours: the mouth and eye passes read them, so untangling never moves them. */
+const UNTANGLE_LOCKED: ReadonlySet<number> = new Set<number>([
+  ...LIPS_INNER_UPPER, ...LIPS_INNER_LOWER, ...LIPS_OUTER_UPPER, ...LIPS_OUTER_LOWER,
+  ...RIGHT_EYE_UPPER, ...RIGHT_EYE_LOWER, ...LEFT_EYE_UPPER, ...LEFT_EYE_LOWER,
+]);
 
 export const RING_SCALE = 1.4;
 
 export interface WarpGeometry {
   /** Vertex count: 468 mesh points then FACE_OVAL.length ring points. */
   readonly vertexCount: number;
-  /** Source positions (x, y) in the photo for every vertex. */
+  /**
+   * Source positions (x, y) in the photo for every vertex: the photo's mesh untangled
+   * (render/untangle.ts), so that no triangle is folded over another.
+   */
   readonly source: Float32Array;
+  /**
+   * What untangling moved each mesh point by (x, y per point, 468 points; zero for most):
+   * targetPositions adds it to the moved mesh, so the warp is the identity at the photo's own
+   * pose and a fold stays flat as the face moves.
+   */
+  readonly sourceShift: Float32Array;
+  /** Triangles of the photo's mesh folded over (wound against the rest) before and after untangling. */
+  readonly folded: { readonly before: number; readonly after: number };
   /** Triangles warped from the photo (vertex indices), the mouth opening excepted. */
   readonly triangles: Uint16Array;
   /** Triangles of the mouth opening: warped like the rest, then painted as the mouth interior. */
@@ -40,9 +59,16 @@ export function buildWarpGeometry(mesh: ArrayLike<number>, width: number, height
   const vertexCount = LANDMARK_COUNT + ringN;
   const source = new Float32Array(vertexCount * 2);
   let cx = 0, cy = 0;
+  const flat = new Float64Array(LANDMARK_COUNT * 2);
   for (let i = 0; i < LANDMARK_COUNT; i++) {
-    source[i * 2] = mesh[i * 3]!;
-    source[i * 2 + 1] = mesh[i * 3 + 1]!;
+    flat[i * 2] = mesh[i * 3]!;
+    flat[i * 2 + 1] = mesh[i * 3 + 1]!;
+  }
+  const untangled = untangleMesh(flat, CANONICAL_TRIANGLES, { locked: UNTANGLE_LOCKED });
+  const sourceShift = new Float32Array(LANDMARK_COUNT * 2);
+  for (let i = 0; i < LANDMARK_COUNT * 2; i++) {
+    source[i] = untangled.xy[i]!;
+    sourceShift[i] = untangled.xy[i]! - flat[i]!;
   }
   for (const i of FACE_OVAL) { cx += mesh[i * 3]!; cy += mesh[i * 3 + 1]!; }
   cx /= ringN; cy /= ringN;
@@ -75,16 +101,21 @@ export function buildWarpGeometry(mesh: ArrayLike<number>, width: number, height
 
   const d = (a: number, b: number) => Math.hypot(mesh[a * 3]! - mesh[b * 3]!, mesh[a * 3 + 1]! - mesh[b * 3 + 1]!);
   return {
-    vertexCount, source, triangles: Uint16Array.from(tris), mouthTriangles: Uint16Array.from(mouth), mouthSide, mouthU,
+    vertexCount, source, sourceShift, folded: { before: untangled.flippedBefore, after: untangled.flippedAfter },
+    triangles: Uint16Array.from(tris), mouthTriangles: Uint16Array.from(mouth), mouthSide, mouthU,
     sourceLipGap: d(13, 14), sourceMouthWidth: d(78, 308),
   };
 }
 
-/** Target positions: the moved mesh for the face, the source positions for the fixed ring. */
+/**
+ * Target positions: the moved mesh (plus the untangling's shift) for the face, the source
+ * positions for the fixed ring.
+ */
 export function targetPositions(geom: WarpGeometry, movedMesh: ArrayLike<number>, out = new Float32Array(geom.vertexCount * 2)): Float32Array {
+  const shift = geom.sourceShift;
   for (let i = 0; i < LANDMARK_COUNT; i++) {
-    out[i * 2] = movedMesh[i * 3]!;
-    out[i * 2 + 1] = movedMesh[i * 3 + 1]!;
+    out[i * 2] = movedMesh[i * 3]! + shift[i * 2]!;
+    out[i * 2 + 1] = movedMesh[i * 3 + 1]! + shift[i * 2 + 1]!;
   }
   out.set(geom.source.subarray(LANDMARK_COUNT * 2), LANDMARK_COUNT * 2);
   return out;
