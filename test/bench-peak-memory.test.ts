@@ -19,6 +19,17 @@ describe('the bench\'s peak memory of emotebot render (its own process)', () => 
     expect((await stat(out)).size).toBeGreaterThan(0);
   });
 
+  it('reports the command\'s own peak, not that of the larger process that started it', async () => {
+    // getrusage's maxRSS survives execve: a child forked from a 500 MB parent reported 500 MB.
+    const ballast = Buffer.alloc(500 * 1024 * 1024, 1);
+    expect(process.memoryUsage().rss / 1024 / 1024).toBeGreaterThan(500);
+    const r = await renderPeakMemory(['--face', 'bot', '--say', 'happy', '--size', '64', '--out', path.join(dir || tmpdir(), 'ballast.png')]);
+    expect(ballast[ballast.length - 1]).toBe(1);
+    expect(r.error).toBeUndefined();
+    expect(r.mb).toBeGreaterThan(20);
+    expect(r.mb).toBeLessThan(400);
+  });
+
   it('gives the command\'s own reason, and no figure, when it fails', async () => {
     const r = await renderPeakMemory(['--face', path.join(tmpdir(), 'no-such-portrait.jpg'), '--out', path.join(tmpdir(), 'x.png')]);
     expect(Number.isNaN(r.mb)).toBe(true);
