@@ -49,6 +49,10 @@ export function windingOf(areas: ArrayLike<number>): { sign: 1 | -1; flipped: nu
   return { sign, flipped: areas.length - (sign > 0 ? pos : neg) };
 }
 
+/**
+ * Untangles `xyIn` (x, y per vertex) over `triangles` (vertex indices, three per triangle) as the
+ * module says; the input is not changed. A mesh with no folded triangle comes back as it was.
+ */
 export function untangleMesh(xyIn: ArrayLike<number>, triangles: ArrayLike<number>, options: UntangleOptions = {}): UntangleResult {
   const minShare = options.minAreaShare ?? 0.05, maxSweeps = options.maxSweeps ?? 400;
   const locked = options.locked ?? new Set<number>();
