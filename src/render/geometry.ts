@@ -35,8 +35,6 @@ export interface WarpGeometry {
    * pose and a fold stays flat as the face moves.
    */
   readonly sourceShift: Float32Array;
-  /** Triangles of the photo's mesh folded over (wound against the rest) before and after untangling. */
-  readonly folded: { readonly before: number; readonly after: number };
   /** Triangles warped from the photo (vertex indices), the mouth opening excepted. */
   readonly triangles: Uint16Array;
   /** Triangles of the mouth opening: warped like the rest, then painted as the mouth interior. */
@@ -101,8 +99,7 @@ export function buildWarpGeometry(mesh: ArrayLike<number>, width: number, height
 
   const d = (a: number, b: number) => Math.hypot(mesh[a * 3]! - mesh[b * 3]!, mesh[a * 3 + 1]! - mesh[b * 3 + 1]!);
   return {
-    vertexCount, source, sourceShift, folded: { before: untangled.flippedBefore, after: untangled.flippedAfter },
-    triangles: Uint16Array.from(tris), mouthTriangles: Uint16Array.from(mouth), mouthSide, mouthU,
+    vertexCount, source, sourceShift, triangles: Uint16Array.from(tris), mouthTriangles: Uint16Array.from(mouth), mouthSide, mouthU,
     sourceLipGap: d(13, 14), sourceMouthWidth: d(78, 308),
   };
 }
