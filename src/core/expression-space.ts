@@ -263,11 +263,12 @@ export function removedCode(code: ArrayLike<number>, floor: ArrayLike<number>, k
  * mean neutral face with identity projected out, and the face minus the rig fields at the part
  * of b0 above the space's removal floor (removalFloorOf; so a face that is already neutral stays
  * as it is).
- * Units listed in `keep` (indices into ACTION_UNITS) are left as the face shows them.
+ * Units listed in `keep` (indices into ACTION_UNITS) are left as the face shows them. `floor`
+ * replaces the space's removal floor (the mean neutral code, say, for a face about to show an expression).
  */
-export function neutraliseFace(canonical: ArrayLike<number>, space: ExpressionSpace, reader: ExpressionFitter = createCodeReader(space), keep: readonly number[] = []): Neutralised {
+export function neutraliseFace(canonical: ArrayLike<number>, space: ExpressionSpace, reader: ExpressionFitter = createCodeReader(space), keep: readonly number[] = [], floor: ArrayLike<number> = removalFloorOf(space)): Neutralised {
   const { code, rms } = reader.fit(canonical, undefined, new Float64Array(AU_COUNT));
-  const removed = removedCode(code, removalFloorOf(space), keep);
+  const removed = removedCode(code, floor, keep);
   const neutral = Float64Array.from({ length: MESH_DIM }, (_, t) => canonical[t]!);
   for (let a = 0; a < AU_COUNT; a++) {
     const c = removed[a]!;

@@ -150,6 +150,7 @@ export async function loadGanModel(seed: number, dirs: ModelDirs = {}, variant: 
       const renderer = face.kind === 'photo'
         ? createPhotoRenderer({ image: face.image, mesh: face.mesh }, rig, {
           ...(neutralise ? { neutralise } : {}),
+          ...(!fieldsOnly && choice.apexNeutral ? { apexNeutral: choice.apexNeutral } : {}),
           ...(eyes === 'warp' ? { eyes: false } : {}),
           ...(mouth ? { mouth: createMouthSource(mouth, choice.emotionCode) } : {}),
           ...(detailModel ? { detail: createDetailLayer(detailModel, { kind: detail === 'mean' ? 'mean' : 'gan', codeFor: choice.emotionCode, seed }), photoExpression: choice.photoExpression } : {}),

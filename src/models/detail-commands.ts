@@ -23,7 +23,7 @@ import type { Io } from '../cli/main.ts';
 import { numberOption } from '../cli/options.ts';
 import { EMOTIONS } from '../core/emotions.ts';
 import { EmoteBotError } from '../core/errors.ts';
-import { removalFloorOf, removedCode } from '../core/expression-space.ts';
+import { removedCode } from '../core/expression-space.ts';
 import { AU_COUNT } from '../core/rig.ts';
 import { createRng, gaussian, subSeed } from '../core/rng.ts';
 import { defaultOpeningFeather, defaultOutlineFeather, faceDetailMask } from '../render/detail.ts';
@@ -136,14 +136,14 @@ const indices = (set: DetailSet, part: number, slot?: number): number[] => {
 
 /**
  * Per face, the amounts a detail layer reads from its own code at rest (what fromRest receives:
- * the neutraliser's removed code, read against the expression model's reference codes, for the
- * learned slots), then their statistics against the baseline maps (restStats).
+ * the code above the mean neutral code, createPhotoExpression's, read against the expression
+ * model's reference codes, for the learned slots), then their statistics against the baseline maps (restStats).
  */
 function restStatsOf(set: DetailSet, codes: Float32Array, expressionModel: ExpressionModel, learned: readonly boolean[], neutral: Float32Array, mask: Float32Array, baseline: Float32Array): RestStats {
   const slots = GAN_EMOTIONS.length;
   const readRest = createDetailAmountReader(GAN_EMOTIONS.map((e, s) => (learned[s] ? expressionModel.referenceCode(e) : null)));
   const amounts = new Float64Array(set.n * slots), removed = new Float64Array(AU_COUNT);
-  const floor = removalFloorOf(expressionModel.space);
+  const floor = expressionModel.space.neutralCode;
   for (let i = 0; i < set.n; i++) {
     removedCode(codes.subarray(i * AU_COUNT, (i + 1) * AU_COUNT), floor, KEEP_WHEN_NEUTRALISING, removed);
     readRest(removed, amounts.subarray(i * slots, (i + 1) * slots));
@@ -474,7 +474,7 @@ export async function runTrainDetail(args: string[], io: Io): Promise<number> {
       baselineEyeFeather: eyeFeather === openingFeather
         ? `the baseline takes the mask as it is`
         : `the baseline of ${eyeSlots.map((s) => GAN_EMOTIONS[s]).join(', ')} fades in over ${+eyeFeather.toFixed(3)} texels from the eye openings (faceDetailMask's eyeFeather; --eye-feather, --eye-feather-for), the others' over the mask's ${+openingFeather.toFixed(3)}`,
-      restGain: 'rest.gain: per emotion, the share (0..1) of the amounts read from a photo\'s own code (the neutraliser\'s removed code, against the expression model\'s reference codes) that the layer subtracts at rest; least squares of the fit faces\' detail rows on gain x amount x baseline',
+      restGain: 'rest.gain: per emotion, the share (0..1) of the amounts read from a photo\'s own code (its code above the mean neutral code, as createPhotoExpression reads it, against the expression model\'s reference codes) that the layer subtracts at rest; least squares of the fit faces\' detail rows on gain x amount x baseline',
     };
     const provisionalWith = (b: Float32Array) => createDetailModel({ manifest: { format: 'emotebot-model', formatVersion: 1, name: DETAIL_MODEL_NAME, version: DETAIL_MODEL_VERSION, created: '', architecture: arch, tensors: [], weights: { file: '', bytes: 0, sha256: '' }, training: { command, seed, seconds: 0, data: {} }, metrics: { basisKept: pca.kept } }, size: DETAIL_SIZE, mask, basis: pca.basis, baseline: b, generator: result.generator, learned, noiseScale: DETAIL_NOISE_SCALE });
     // The dev part (what training choices may look at) and the val part (the report only).

@@ -28,7 +28,7 @@ import { DETAIL_SIZE } from './detail-data.ts';
 import { type FaceSet, indicesOf, loadClips, loadFaceSets, PART_DEV, PART_FIT, PART_VAL, type VideoClips } from './expression-data.ts';
 import { type EvalReport, evaluateExpressions, frechetScore, measuredEmotions, partRecognisability, rawIdentitySpace, realAccuracy, type SpaceFigures, spaceFigures, trainLandmarkClassifier } from './expression-eval.ts';
 import { KEEP_WHEN_NEUTRALISING, readExpressionModel } from './expression-files.ts';
-import { createExpressionModel, createNeutraliser, EXPRESSION_MODEL_NAME, EXPRESSION_MODEL_VERSION, type ExpressionModel, expressionModelVersionFor, expressionRigFor, GAN_EMOTIONS, type GanEmotion, modelTensors } from './expression-gan.ts';
+import { createApexNeutral, createExpressionModel, createNeutraliser, EXPRESSION_MODEL_NAME, EXPRESSION_MODEL_VERSION, type ExpressionModel, expressionModelVersionFor, expressionRigFor, GAN_EMOTIONS, type GanEmotion, modelTensors } from './expression-gan.ts';
 import { apexGains, buildSpaceFromFaces, clearMeanCodes, codeEnvelope, DEFAULT_APEX_PERCENTILE, DEFAULT_SPACE, type Directions, ganDataOf, intensityLabels, learnedEmotions, MIN_LEARNED_FACES, readAllCodes, type RemovalFloorFigures, removalFloorFigures, shapeResidualFields, type SpaceChoice } from './expression-pipeline.ts';
 import { evalTable, ganLossPng, gridPng, reportFolder, spaceTable, validationPng } from './expression-report.ts';
 import { useWasmBackend } from './expression-tf.ts';
@@ -599,8 +599,9 @@ async function sheetRenderer(kind: 'character' | 'mona', model: ExpressionModel)
   } finally {
     det.dispose();
   }
-  const neutralise = createNeutraliser(model);
-  const r = { model: createPhotoRenderer(photo, rigs.model, { neutralise }), plain: createPhotoRenderer(photo, rigs.plain, { neutralise }) };
+  const apexNeutral = createApexNeutral(model);
+  const neutral = { neutralise: createNeutraliser(model), ...(apexNeutral ? { apexNeutral } : {}) };
+  const r = { model: createPhotoRenderer(photo, rigs.model, neutral), plain: createPhotoRenderer(photo, rigs.plain, neutral) };
   const crop = (rgba: Uint8ClampedArray) => {
     const out = new Uint8ClampedArray(cut * cut * 4);
     for (let y = 0; y < cut; y++) out.set(rgba.subarray(((y + off) * full + off) * 4, ((y + off) * full + off + cut) * 4), y * cut * 4);

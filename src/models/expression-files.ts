@@ -8,7 +8,8 @@ import type { Emotion, EmotionWeights } from '../core/emotions.ts';
 import { codeFromEmotions, createExpressionRig, type ExpressionRig } from '../core/rig.ts';
 import { EmoteBotError } from '../core/errors.ts';
 import { readModelDir } from './files.ts';
-import { createGanExpressions, createNeutraliser, createPhotoExpression, EXPRESSION_MODEL_NAME, EXPRESSION_MODEL_VERSIONS, expressionModelFromLoaded, type ExpressionModel, expressionRigFor } from './expression-gan.ts';
+import type { ApexNeutraliser } from '../render/pose.ts';
+import { createApexNeutral, createGanExpressions, createNeutraliser, createPhotoExpression, EXPRESSION_MODEL_NAME, EXPRESSION_MODEL_VERSIONS, expressionModelFromLoaded, type ExpressionModel, expressionRigFor } from './expression-gan.ts';
 import { ModelError } from './manifest.ts';
 
 /** The model that ships in the repository. */
@@ -24,8 +25,10 @@ export interface ExpressionChoice {
   codeFor?: (weights: EmotionWeights, intensity: number) => Float64Array;
   /** Takes a photo's own expression out (undefined: the photo animates from its expression as it is). */
   neutralise?: (canonical: Float64Array) => Float64Array;
+  /** The face expressions are drawn on, when it is not the face at rest (a learned removal floor; createApexNeutral). */
+  apexNeutral?: ApexNeutraliser;
   model?: ExpressionModel;
-  /** The code a photo shows, taken out by `neutralise` (for the detail layer's rest). */
+  /** The code a photo shows (for the detail layer's rest). */
   photoExpression?: (canonical: Float64Array) => Float64Array;
   /** The typical code of one emotion at the generator's intensity 1 (no noise, before the apex gain): what the detail layer and the mouth read amounts against. */
   emotionCode: (emotion: Emotion) => Float64Array;
@@ -44,7 +47,8 @@ export async function chooseExpressions(kind: string, seed: number, dir?: string
     if (e instanceof ModelError) throw new EmoteBotError('model-invalid', `the learned expressions cannot be used: ${e.message} (--expressions rig uses the hand-written rig)`);
     throw e;
   }
-  return { kind: 'gan', model, codeFor: createGanExpressions(model, seed), neutralise: createNeutraliser(model), photoExpression: createPhotoExpression(model), emotionCode: (e) => model.referenceCode(e), rig: expressionRigFor(model) };
+  const apexNeutral = createApexNeutral(model);
+  return { kind: 'gan', model, codeFor: createGanExpressions(model, seed), neutralise: createNeutraliser(model), ...(apexNeutral ? { apexNeutral } : {}), photoExpression: createPhotoExpression(model), emotionCode: (e) => model.referenceCode(e), rig: expressionRigFor(model) };
 }
 
 export { KEEP_WHEN_NEUTRALISING } from './expression-gan.ts';

@@ -232,9 +232,10 @@ describe('the neutraliser\'s removal floor (version 4)', () => {
     const { name, created, architecture, training, metrics } = base.manifest;
     return encodeModel({ name, version, created, architecture, training, metrics }, tensors);
   }
+  const rms = (a: ArrayLike<number>, b: ArrayLike<number>) => Math.sqrt(Array.from(a, (v, t) => (v - b[t]!) ** 2).reduce((x, y) => x + y, 0) / LANDMARK_COUNT);
 
-  it('takes out only the code above the floor: a resting shape under it stays, an expression over it goes', async () => {
-    const { createPhotoExpression } = await import('./expression-gan.ts');
+  it('takes out only the code above the floor at rest: a resting shape under it stays, an expression over it goes', async () => {
+    const { createApexNeutral, createNeutraliser, createPhotoExpression } = await import('./expression-gan.ts');
     const floor = new Float64Array(AU_COUNT).fill(0.02);
     const u12 = [ACTION_UNITS.indexOf('AU12L'), ACTION_UNITS.indexOf('AU12R')];
     for (const a of u12) floor[a] = 0.5;
@@ -243,16 +244,46 @@ describe('the neutraliser\'s removal floor (version 4)', () => {
     expect(Array.from(model.space.removalFloor!)).toEqual(Array.from(floor, Math.fround));
     const rig = createExpressionRig();
     const code = (v: number) => { const c = new Float64Array(AU_COUNT); for (const a of u12) c[a] = v; return c; };
-    const read = createPhotoExpression(model);
-    // Corners pulled by 0.3 (under the floor): nothing removed; the mean neutral code as the floor would remove about 0.28.
-    const mild = read(rig.apply(canonicalFace(), code(0.3), 0, 0));
-    for (const a of u12) expect(mild[a]!).toBe(0);
+    const face = (v: number) => rig.apply(canonicalFace(), code(v), 0, 0);
+    const rest = createNeutraliser(model), apex = createApexNeutral(model)!;
+    // Corners pulled by 0.3 (under the floor): the face at rest is the photo's own.
+    expect(rms(rest(face(0.3)), face(0.3))).toBeLessThan(1e-9);
+    // The face expressions are drawn on loses the code above the mean neutral code (0.02): nearer the plain face.
+    expect(rms(apex.neutralise(face(0.3)), face(0))).toBeLessThan(0.25 * rms(face(0.3), face(0)));
+    // A smile of 1.2: at rest what is above the floor goes (0.7 of it), so the face sits between.
+    const smile = rest(face(1.2));
+    expect(rms(smile, face(0.5))).toBeLessThan(0.1 * rms(face(1.2), face(0.5)));
+    // The detail's rest reads the photo's code against the mean neutral code, with a floor or without.
+    const mild = createPhotoExpression(model)(face(0.3));
     const drop = await withFloor(null, 3, true);
-    const plain = createPhotoExpression(await loadExpressionModel(drop.manifest, drop.weights))(rig.apply(canonicalFace(), code(0.3), 0, 0));
-    for (const a of u12) expect(plain[a]!).toBeGreaterThan(0.2);
-    // A smile of 1.2: what is above the floor goes (about 0.7).
-    const smile = read(rig.apply(canonicalFace(), code(1.2), 0, 0));
-    for (const a of u12) expect(smile[a]!).toBeCloseTo(0.7, 1);
+    const plainModel = await loadExpressionModel(drop.manifest, drop.weights);
+    const plain = createPhotoExpression(plainModel)(face(0.3));
+    for (const a of u12) {
+      expect(mild[a]!).toBeGreaterThan(0.2);
+      expect(mild[a]!).toBeCloseTo(plain[a]!, 6);
+    }
+    // Without a learned floor, rest and apex are one face.
+    expect(createApexNeutral(plainModel)).toBeNull();
+  });
+
+  it('moves a face from rest to the expressions\' face by how much expression a code shows', async () => {
+    const { createApexNeutral } = await import('./expression-gan.ts');
+    const { PLAIN_INTENSITY } = await import('../language/modifiers.ts');
+    const p = await withFloor(new Float64Array(AU_COUNT).fill(0.3));
+    const model = await loadExpressionModel(p.manifest, p.weights);
+    const { strength } = createApexNeutral(model)!;
+    expect(strength(new Float64Array(AU_COUNT))).toBe(0);
+    for (const e of GAN_EMOTIONS) {
+      const ref = model.referenceCode(e);
+      const scaled = (t: number) => Float64Array.from(ref, (v) => v * t);
+      // A plain emotion and anything stronger reach the expressions' face; less goes part of the way, in proportion.
+      expect(strength(scaled(PLAIN_INTENSITY))).toBeCloseTo(1, 2);
+      expect(strength(scaled(2))).toBe(1);
+      expect(strength(scaled(PLAIN_INTENSITY / 2))).toBeCloseTo(0.5, 2);
+      const walk = [0.1, 0.2, 0.4, 0.6].map((t) => strength(scaled(t)));
+      for (let k = 1; k < walk.length; k++) expect(walk[k]!).toBeGreaterThan(walk[k - 1]!);
+    }
+    expect(strength(Float64Array.from({ length: AU_COUNT }, () => Number.NaN))).toBe(0);
   });
 
   it('loads version 3 without a floor (the mean neutral code takes out), refuses version 4 without it or of the wrong size', async () => {

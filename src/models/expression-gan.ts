@@ -45,11 +45,13 @@
  * The weights are unchanged by it.
  */
 import { type Emotion, type EmotionWeights } from '../core/emotions.ts';
-import { createCodeReader, type ExpressionSpace, neutraliseFace } from '../core/expression-space.ts';
+import { createCodeReader, type ExpressionSpace, neutraliseFace, removalFloorOf } from '../core/expression-space.ts';
 import { ACTION_UNITS, AU_COUNT, codeFromEmotions, createExpressionRig, type ExpressionRig } from '../core/rig.ts';
-import { createShapeResidual, type ShapeResidual } from '../core/shape-residual.ts';
+import { createAmountReader, createShapeResidual, type ShapeResidual } from '../core/shape-residual.ts';
 import { createRng, gaussian, subSeed } from '../core/rng.ts';
 import { LANDMARK_COUNT } from '../core/topology.ts';
+import { PLAIN_INTENSITY } from '../language/modifiers.ts';
+import type { ApexNeutraliser } from '../render/pose.ts';
 import { decodeModel, ModelError, type LoadedModel } from './manifest.ts';
 
 export const EXPRESSION_MODEL_NAME = 'expression-gan';
@@ -306,22 +308,62 @@ export const KEEP_WHEN_NEUTRALISING: readonly number[] = (['AU23', 'AU25', 'AU26
 
 /**
  * For photos: takes the face's own expression out of its canonical-frame mesh (fitFace(mesh).canonical)
- * before it is animated, so code 0 is this person at rest (FacePoser / PhotoRendererOptions.neutralise).
+ * before it is animated, so code 0 is this person at rest (FacePoser / PhotoRendererOptions.neutralise):
+ * the code above the space's removal floor (removalFloorOf: the learned floor of a version 4 model,
+ * under which a neutral photo keeps its own shape; else the mean neutral code).
  */
 export function createNeutraliser(model: ExpressionModel): (canonical: Float64Array) => Float64Array {
+  return neutraliserAbove(model, removalFloorOf(model.space));
+}
+
+function neutraliserAbove(model: ExpressionModel, floor: ArrayLike<number>): (canonical: Float64Array) => Float64Array {
   const reader = createCodeReader(model.space);
   return (canonical) => {
-    const n = neutraliseFace(canonical, model.space, reader, KEEP_WHEN_NEUTRALISING);
+    const n = neutraliseFace(canonical, model.space, reader, KEEP_WHEN_NEUTRALISING, floor);
     // The learned shape of the expression taken out goes too, as the rig would have added it.
     model.shape?.addTo(n.neutral, n.removed, -1);
     return n.neutral;
   };
 }
 
-/** The code a photo's face shows: what createNeutraliser takes out of it (PhotoRendererOptions.photoExpression). */
+/**
+ * The face an expression is drawn on, for a model with a learned removal floor (version 4): at rest
+ * a photo loses only its code above that floor (createNeutraliser), so a neutral photo stays itself;
+ * as a frame shows an expression, the face moves towards the photo neutralised against the mean
+ * neutral code (`neutralise`), the face every expression was learned, chosen and measured on.
+ * `strength` is how far (0..1): the sum of the amounts of every emotion's reference code that the
+ * frame's code shows (non-negative least squares), over a plain emotion's intensity
+ * (PLAIN_INTENSITY, "happy" without a modifier), so 0 at code 0 and 1 from a plain emotion on,
+ * the apex and its sampled variety included. Null for a model without a learned floor, whose
+ * rest and apex faces are the same.
+ */
+export function createApexNeutral(model: ExpressionModel): ApexNeutraliser | null {
+  if (!model.space.removalFloor) return null;
+  const codes = GAN_EMOTIONS.map((e) => model.referenceCode(e));
+  let size = 0;
+  for (const c of codes) for (let i = 0; i < AU_COUNT; i++) size += c[i]! ** 2;
+  // The ridge scaled to the codes' size, as the learned shape's reader does.
+  const read = createAmountReader(codes, 1e-4 * (size > 0 ? size / codes.length : 1));
+  const amounts = new Float64Array(codes.length);
+  return {
+    neutralise: neutraliserAbove(model, model.space.neutralCode),
+    strength(code) {
+      read(code, amounts);
+      let s = 0;
+      for (let k = 0; k < amounts.length; k++) s += amounts[k]!;
+      return Number.isFinite(s) ? Math.min(1, Math.max(0, s / PLAIN_INTENSITY)) : 0;
+    },
+  };
+}
+
+/**
+ * The code a photo's face shows, for the detail layer's rest (PhotoRendererOptions.photoExpression):
+ * its code above the mean neutral code, what the detail's rest gains were fitted against
+ * (train detail), whichever floor the geometry's neutraliser uses.
+ */
 export function createPhotoExpression(model: ExpressionModel): (canonical: Float64Array) => Float64Array {
   const reader = createCodeReader(model.space);
-  return (canonical) => neutraliseFace(canonical, model.space, reader, KEEP_WHEN_NEUTRALISING).removed;
+  return (canonical) => neutraliseFace(canonical, model.space, reader, KEEP_WHEN_NEUTRALISING, model.space.neutralCode).removed;
 }
 
 // ---------------------------------------------------------------------------------------------

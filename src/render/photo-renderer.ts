@@ -11,7 +11,7 @@ import { compositeDetail, type DetailLayer, type DetailMap, shadingFactors } fro
 import { type EyeTarget, eyeTargets, readEyes } from './eyes.ts';
 import { buildWarpGeometry, mouthGaps, mouthOpenness, targetPositions, type WarpGeometry } from './geometry.ts';
 import { estimateSkin, type MouthSource } from './mouth-interior.ts';
-import { type FacePoser, photoPoser } from './pose.ts';
+import { type ApexNeutraliser, type FacePoser, photoPoser } from './pose.ts';
 import type { FaceRenderer } from './types.ts';
 
 export interface PhotoInput {
@@ -26,8 +26,14 @@ export interface PhotoRendererOptions {
    */
   neutralise?: (canonical: Float64Array) => Float64Array;
   /**
-   * The expression code the photo shows (what `neutralise` takes out), handed to the detail
-   * layer's fromRest so that detail is drawn relative to the photo's own.
+   * The face expressions are drawn on, when it is not the face at rest (a learned removal floor:
+   * models/expression-gan.ts createApexNeutral): the face moves towards it as the frame's code
+   * shows an expression.
+   */
+  apexNeutral?: ApexNeutraliser;
+  /**
+   * The expression code the photo shows, handed to the detail layer's fromRest so that detail
+   * is drawn relative to the photo's own.
    */
   photoExpression?: (canonical: Float64Array) => Float64Array;
   /** Expression detail (wrinkles, folds, shading) laid on the face; none when absent. */
@@ -66,7 +72,7 @@ export function restDetail(options: PhotoRendererOptions): ((canonical: Float64A
 export function createPhotoRenderer(photo: PhotoInput, rig: ExpressionRig, options: PhotoRendererOptions = {}): FaceRenderer & { readonly geometry: WarpGeometry; readonly poser: FacePoser } {
   const { width, height } = photo.image;
   const geometry = buildWarpGeometry(photo.mesh, width, height);
-  const poser = photoPoser(rig, photo.mesh, options.neutralise, restDetail(options));
+  const poser = photoPoser(rig, photo.mesh, options.neutralise, restDetail(options), options.apexNeutral);
   const target = new Float32Array(geometry.vertexCount * 2);
   const gaps = new Float32Array(geometry.vertexCount);
   const base = photo.image;

@@ -48,15 +48,36 @@ export function fitFace(mesh: ArrayLike<number>): FittedFace {
   return { similarity, depthScale, canonical: invertSimilarityApply(similarity, scaled, new Float64Array(LANDMARK_COUNT * 3)) };
 }
 
+/**
+ * The face an expression is drawn on, when it is not the face at rest: `canonical` (same frame as
+ * FittedFace.canonical), reached in proportion to `strength(code)` (0..1) of the frame's code.
+ */
+export interface ApexFace {
+  canonical: Float64Array;
+  strength(code: ArrayLike<number>): number;
+}
+
 export class FacePoser {
   private readonly moved = new Float64Array(LANDMARK_COUNT * 3);
   private readonly image = new Float64Array(LANDMARK_COUNT * 3);
+  private readonly base = new Float64Array(LANDMARK_COUNT * 3);
 
-  constructor(private readonly rig: ExpressionRig, readonly face: FittedFace) {}
+  /** `apex`: the face expressions are drawn on, if not `face.canonical` (see ApexFace). */
+  constructor(private readonly rig: ExpressionRig, readonly face: FittedFace, private readonly apex?: ApexFace) {}
 
   /** Canonical-frame mesh for the frame (expression and blinks, no head motion). */
   canonicalFor(frame: FrameState): Float64Array {
-    return this.rig.apply(this.face.canonical, frame.code, frame.blinkRight, frame.blinkLeft, this.moved);
+    return this.rig.apply(this.baseFor(frame.code), frame.code, frame.blinkRight, frame.blinkLeft, this.moved);
+  }
+
+  /** The face the frame's expression is drawn on: the face at rest, moved towards the apex face by the code's strength. */
+  private baseFor(code: ArrayLike<number>): Float64Array {
+    const rest = this.face.canonical;
+    const w = this.apex ? this.apex.strength(code) : 0;
+    if (!(w > 0)) return rest;
+    const to = this.apex!.canonical;
+    for (let t = 0; t < rest.length; t++) this.base[t] = rest[t]! + w * (to[t]! - rest[t]!);
+    return this.base;
   }
 
   /** Image-space mesh for the frame (468 x xyz; z on the canonical depth scale). */
@@ -80,11 +101,20 @@ export class FacePoser {
 /**
  * The poser of a photo's face: its mesh fitted to the canonical frame, with the photo's own
  * expression taken out first when `neutralise` is given (the learned expression space's), so
- * code 0 is this face at rest; `seen` gets the fitted face before that. Shared by every photo renderer.
+ * code 0 is this face at rest; `seen` gets the fitted face before that. With `apex`, expressions
+ * are drawn on the face its `neutralise` gives, in proportion to its `strength` of the frame's
+ * code (createApexNeutral in models/expression-gan.ts). Shared by every photo renderer.
  */
-export function photoPoser(rig: ExpressionRig, mesh: ArrayLike<number>, neutralise?: (canonical: Float64Array) => Float64Array, seen?: (canonical: Float64Array) => void): FacePoser {
+export function photoPoser(rig: ExpressionRig, mesh: ArrayLike<number>, neutralise?: (canonical: Float64Array) => Float64Array, seen?: (canonical: Float64Array) => void, apex?: ApexNeutraliser): FacePoser {
   const fitted = fitFace(mesh);
   // The face as the photo shows it, before neutralisation (the detail layer's rest, say).
   seen?.(fitted.canonical);
-  return new FacePoser(rig, neutralise ? { ...fitted, canonical: neutralise(fitted.canonical) } : fitted);
+  const rest = neutralise ? { ...fitted, canonical: neutralise(fitted.canonical) } : fitted;
+  return new FacePoser(rig, rest, apex ? { canonical: apex.neutralise(fitted.canonical), strength: apex.strength } : undefined);
+}
+
+/** A second neutraliser for the face expressions are drawn on, and how far a code moves towards it. */
+export interface ApexNeutraliser {
+  neutralise(canonical: Float64Array): Float64Array;
+  strength(code: ArrayLike<number>): number;
 }

@@ -301,7 +301,7 @@ function program(gl: WebGL2RenderingContext, fragment: string): WebGLProgram {
 export function createWebGlPhotoRenderer(gl: WebGL2RenderingContext, photo: WebGlPhotoInput, rig: ExpressionRig, options: PhotoRendererOptions = {}): WebGlPhotoRenderer {
   const { width, height } = photo;
   const geometry = buildWarpGeometry(photo.mesh, width, height);
-  const poser = photoPoser(rig, photo.mesh, options.neutralise, restDetail(options));
+  const poser = photoPoser(rig, photo.mesh, options.neutralise, restDetail(options), options.apexNeutral);
   const n = geometry.vertexCount;
   // Four extra vertices: the photo's corners, for the still background.
   const corners = n;

@@ -9,7 +9,8 @@ import type { Emotion, EmotionWeights } from '../core/emotions.ts';
 import { codeFromEmotions, createExpressionRig, type ExpressionRig } from '../core/rig.ts';
 import { createDetailLayer, loadDetailModel } from '../models/detail-model.ts';
 import type { PhotoRendererOptions } from '../render/photo-renderer.ts';
-import { createGanExpressions, createNeutraliser, createPhotoExpression, expressionRigFor, loadExpressionModel } from '../models/expression-gan.ts';
+import type { ApexNeutraliser } from '../render/pose.ts';
+import { createApexNeutral, createGanExpressions, createNeutraliser, createPhotoExpression, expressionRigFor, loadExpressionModel } from '../models/expression-gan.ts';
 import { decodeMotionModel } from '../models/motion-model.ts';
 import { createMouthSource, loadMouthModel } from '../models/mouth-model.ts';
 import { Animator } from '../motion/animator.ts';
@@ -25,6 +26,8 @@ export interface PageModels {
   /** The Animator's codeFor for a seed (each runtime gets its own noise stream); undefined: the rig. */
   codeFor?: (seed: number) => (weights: EmotionWeights, intensity: number) => Float64Array;
   neutralise?: (canonical: Float64Array) => Float64Array;
+  /** The face expressions are drawn on, when it is not the face at rest (createApexNeutral). */
+  apexNeutral?: ApexNeutraliser;
   /** What a photo renderer takes for a seed: the neutralisation and the expression detail layer. */
   photoOptions: (seed: number) => PhotoRendererOptions;
   createMotion: MotionFactory;
@@ -75,6 +78,8 @@ export async function loadPageModels(base: string, choice: { expressions: 'gan' 
       out.rig = expressionRigFor(model);
       // The same neutralisation as the command line (the lips' aperture is kept).
       out.neutralise = createNeutraliser(model);
+      const apexNeutral = createApexNeutral(model);
+      if (apexNeutral) out.apexNeutral = apexNeutral;
     } else {
       notes.push(`The learned expressions could not be loaded (${String(gan.reason instanceof Error ? gan.reason.message : gan.reason)}); using the hand-written rig.`);
     }
@@ -101,12 +106,12 @@ export async function loadPageModels(base: string, choice: { expressions: 'gan' 
     if (detail.status === 'fulfilled') {
       const model = detail.value, kind = choice.detail === 'auto' ? model.recommended : choice.detail;
       out.detail = kind;
-      out.photoOptions = (seed) => ({ ...(out.neutralise ? { neutralise: out.neutralise } : {}), ...(photoExpression ? { photoExpression } : {}), detail: createDetailLayer(model, { kind, codeFor: emotionCode, seed }) });
+      out.photoOptions = (seed) => ({ ...neutralOptions(out), ...(photoExpression ? { photoExpression } : {}), detail: createDetailLayer(model, { kind, codeFor: emotionCode, seed }) });
     } else {
       notes.push(`The learned expression detail could not be loaded (${String(detail.reason instanceof Error ? detail.reason.message : detail.reason)}); photos move without it.`);
     }
   }
-  if (out.detail === 'none') out.photoOptions = () => (out.neutralise ? { neutralise: out.neutralise } : {});
+  if (out.detail === 'none') out.photoOptions = () => neutralOptions(out);
   if (wantMouth) {
     if (mouth.status === 'fulfilled') {
       // The interior follows the frame's emotions, read against the same per-emotion codes as the detail.
@@ -123,4 +128,9 @@ export async function loadPageModels(base: string, choice: { expressions: 'gan' 
     out.photoOptions = (seed) => ({ ...photoOptions(seed), eyes: false });
   }
   return out;
+}
+
+/** The photo renderer's neutralisation options of these models (none for the rig). */
+function neutralOptions(m: PageModels): PhotoRendererOptions {
+  return { ...(m.neutralise ? { neutralise: m.neutralise } : {}), ...(m.apexNeutral ? { apexNeutral: m.apexNeutral } : {}) };
 }
