@@ -148,7 +148,8 @@ export async function evalMain(argv: string[], io: EvalIo = STDIO): Promise<numb
       const skip = new Set<string>();
       for (const d of values['skip-files'] ?? []) for (const f of await imagesInFolder(path.resolve(d))) skip.add(f);
       const chosen = chooseDevFaces(photos, n, seed, people, undefined, skip);
-      if (chosen.length < n) log(`only ${chosen.length} dev faces of distinct people found (asked for ${n})`);
+      // A shortfall is a warning about the set, not progress: --quiet keeps it.
+      if (chosen.length < n) io.err(`eval: only ${chosen.length} dev faces of distinct people found (asked for ${n})`);
       if (chosen.length === 0) throw new EmoteBotError('not-found', `--dev-faces: no neutral ${partName}-part photo of a known person at least 200 px wide in ${devData.join(', ')}`);
       const written = await writeDevFaces(chosen, dir, realDir ?? DEFAULT_REAL_DIR);
       io.out(`wrote ${written.length} dev faces to ${dir} (reuse them with --faces ${path.relative(process.cwd(), dir) || dir}; ${path.join(path.relative(process.cwd(), dir) || dir, 'faces.txt')} lists them, to keep in eval/)`);
