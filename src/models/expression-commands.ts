@@ -73,12 +73,13 @@ Options
                         names them (architecture.heldUnits) and the runtime leaves them out
   --apex-percentile <p>  what intensity 1 stands for: the p-quantile of real faces of each emotion
                         along its clearest faces' mean (default ${DEFAULT_APEX_PERCENTILE}; see apexGains)
-  --removal-floor <mean|learned>  above which floor a photo's code is taken out when it is
-                        neutralised: the mean neutral code (default; a version 3 model), or learned
-                        from photos of the same people (the floor per unit nearest, in least
-                        squares, to what each photo shows above its person's other neutral photos;
-                        src/core/removal-floor.ts; a version 4 model). Either way the learned
-                        floor's dev figures are logged and kept in the manifest
+  --removal-floor <mean|learned>  above which floor a photo's code is taken out at rest: the
+                        mean neutral code (default; a version 3 model), or learned from photos of
+                        the same people (the floor per unit nearest, in least squares, to what each
+                        photo shows above its person's other neutral photos; src/core/removal-floor.ts;
+                        a version 4 model, the README's). Expressions are drawn on the face
+                        neutralised against the mean neutral code either way (createApexNeutral).
+                        The learned floor's dev figures are logged and kept in the manifest
   --brow-from-texture <list|all>  for these emotions (comma-separated, e.g. sad,angry, or all),
                         also move the brows as far as the faces' textures say the tracked meshes
                         missed: per emotion, the vertical shift of the brow band that best explains
