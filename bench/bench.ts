@@ -81,11 +81,11 @@ async function photoBenches(): Promise<void> {
   // model's learned shape, and the learned mouth interior, the mouth wide open.
   const expressions = await chooseExpressions('gan', 1);
   const mouth = await chooseMouth('learned');
-  const shipped = createPhotoRenderer(photo, expressions.rig, { ...(expressions.neutralise ? { neutralise: expressions.neutralise } : {}), ...(mouth.model ? { mouth: createMouthSource(mouth.model, expressions.emotionCode) } : {}) });
+  const shipped = createPhotoRenderer(photo, expressions.rig, { ...expressions.neutral, ...(mouth.model ? { mouth: createMouthSource(mouth.model, expressions.emotionCode) } : {}) });
   const surprised = { ...apex, code: expressions.emotionCode('surprised') };
   rows.push({ name: 'CPU photo warp at 512x512, learned shape and learned mouth, open mouth', value: timeLoop(() => shipped.render(surprised, out), 2), unit: 'frames/s', target: '>= 100 frames/s' });
   // The eye pass's cost (render/eyes.ts): the same frame with the eye openings only warped.
-  const warpedEyes = createPhotoRenderer(photo, expressions.rig, { ...(expressions.neutralise ? { neutralise: expressions.neutralise } : {}), ...(mouth.model ? { mouth: createMouthSource(mouth.model, expressions.emotionCode) } : {}), eyes: false });
+  const warpedEyes = createPhotoRenderer(photo, expressions.rig, { ...expressions.neutral, ...(mouth.model ? { mouth: createMouthSource(mouth.model, expressions.emotionCode) } : {}), eyes: false });
   rows.push({ name: 'the same without the eye pass (--eyes warp)', value: timeLoop(() => warpedEyes.render(surprised, out), 2), unit: 'frames/s', target: '(for comparison)' });
   const shape = expressions.model?.shape;
   if (shape) {

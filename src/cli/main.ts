@@ -119,7 +119,7 @@ async function render(args: string[], io: Io): Promise<number> {
   const mouthKind = parseMouthKind(values.mouth);
   const mouth = values.face === 'bot' ? {} : await chooseMouth(mouthKind);
   if (mouth.note && !quiet) io.err(`emotebot: ${mouth.note}`);
-  const { renderer, info } = await Progress.phase('analysing the photo', openFace(values.face, size, expressions.rig, undefined, { neutralise: expressions.neutralise, ...(expressions.apexNeutral ? { apexNeutral: expressions.apexNeutral } : {}), ...(values.eyes === 'warp' ? { eyes: false } : {}), ...(detail ? { detail, photoExpression: expressions.photoExpression } : {}), ...(mouth.model ? { mouth: createMouthSource(mouth.model, expressions.emotionCode) } : {}) }), quiet);
+  const { renderer, info } = await Progress.phase('analysing the photo', openFace(values.face, size, expressions.rig, undefined, { ...expressions.neutral, ...(values.eyes === 'warp' ? { eyes: false } : {}), ...(detail ? { detail, photoExpression: expressions.photoExpression } : {}), ...(mouth.model ? { mouth: createMouthSource(mouth.model, expressions.emotionCode) } : {}) }), quiet);
   if (!quiet) for (const n of info.notes) io.err(`emotebot: ${n}`);
   await mkdir(path.dirname(path.resolve(values.out)), { recursive: true });
   const progress = new Progress('rendering', process.stderr, quiet);

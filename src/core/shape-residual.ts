@@ -51,6 +51,16 @@ export function createAmountReader(basis: readonly (ArrayLike<number> | null)[],
   };
 }
 
+/**
+ * createAmountReader with its ridge scaled to the codes' size (1e-4 of their mean squared
+ * length), so a code equal to one of them reads as 1 of it (to about 0.1%) however large codes are.
+ */
+export function createScaledAmountReader(basis: readonly (ArrayLike<number> | null)[]): (code: ArrayLike<number>, out?: Float64Array) => Float64Array {
+  let size = 0, count = 0;
+  for (const c of basis) if (c) { for (let i = 0; i < AU_COUNT; i++) size += c[i]! ** 2; count++; }
+  return createAmountReader(basis, 1e-4 * (count > 0 && size > 0 ? size / count : 1));
+}
+
 export interface ShapeResidual {
   /** Emotion slots (the expression model's conditions), in the order of `fields`. */
   readonly slots: number;
@@ -77,10 +87,7 @@ export function createShapeResidual(o: ShapeResidualOptions): ShapeResidual {
   const maxAmount = o.maxAmount ?? 2;
   // A slot with no field is never read (its amount would only take from the others).
   const used = o.apexCodes.map((c, k) => (c && fields.subarray(k * N3, (k + 1) * N3).some((v) => v !== 0) ? c : null));
-  // The ridge scaled to the codes' size, so an apex reads as 1 (to about 0.1%) however large codes are.
-  let size = 0, count = 0;
-  for (const c of used) if (c) { for (let i = 0; i < AU_COUNT; i++) size += c[i]! ** 2; count++; }
-  const read = createAmountReader(used, 1e-4 * (count > 0 && size > 0 ? size / count : 1));
+  const read = createScaledAmountReader(used);
   const a = new Float64Array(slots);
   const amounts = (code: ArrayLike<number>): Float64Array => {
     read(code, a);

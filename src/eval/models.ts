@@ -19,7 +19,7 @@ import { createDetailLayer } from '../models/detail-model.ts';
 import { chooseExpressions } from '../models/expression-files.ts';
 import { chooseMouth, readMouthModel } from '../models/mouth-files.ts';
 import { createMouthSource, type MouthModel } from '../models/mouth-model.ts';
-import { createApexNeutral, createExpressionModel, createNeutraliser } from '../models/expression-gan.ts';
+import { createExpressionModel, photoNeutralisation } from '../models/expression-gan.ts';
 import { apexFrame } from '../pipeline/render-job.ts';
 
 /** A face to evaluate on, already prepared at the evaluation size. */
@@ -132,8 +132,7 @@ export async function loadGanModel(seed: number, dirs: ModelDirs = {}, variant: 
   // Fields only: the same codes through the plain rig, and a neutralisation without the learned shape.
   const rig = fieldsOnly ? plainRig() : choice.rig;
   const fieldsModel = fieldsOnly ? createExpressionModel({ ...choice.model, shapeFields: null }) : null;
-  const neutralise = fieldsModel ? createNeutraliser(fieldsModel) : choice.neutralise;
-  const apexNeutral = fieldsModel ? createApexNeutral(fieldsModel) : choice.apexNeutral;
+  const neutral = fieldsModel ? photoNeutralisation(fieldsModel) : choice.neutral;
   const detailModel = detail === 'none' ? null : await readDetailModel(dirs.detail);
   const learned = mouthKind === 'learned' ? await learnedMouth(dirs.mouth) : {};
   const mouth = learned.model;
@@ -151,8 +150,7 @@ export async function loadGanModel(seed: number, dirs: ModelDirs = {}, variant: 
       if (face.kind !== 'photo' && detailModel) return null; // detail is for photos; the character is measured once, as "gan"
       const renderer = face.kind === 'photo'
         ? createPhotoRenderer({ image: face.image, mesh: face.mesh }, rig, {
-          ...(neutralise ? { neutralise } : {}),
-          ...(apexNeutral ? { apexNeutral } : {}),
+          ...neutral,
           ...(eyes === 'warp' ? { eyes: false } : {}),
           ...(mouth ? { mouth: createMouthSource(mouth, choice.emotionCode) } : {}),
           ...(detailModel ? { detail: createDetailLayer(detailModel, { kind: detail === 'mean' ? 'mean' : 'gan', codeFor: choice.emotionCode, seed }), photoExpression: choice.photoExpression } : {}),

@@ -28,7 +28,7 @@ import { DETAIL_SIZE } from './detail-data.ts';
 import { type FaceSet, indicesOf, loadClips, loadFaceSets, PART_DEV, PART_FIT, PART_VAL, type VideoClips } from './expression-data.ts';
 import { type EvalReport, evaluateExpressions, frechetScore, measuredEmotions, partRecognisability, rawIdentitySpace, realAccuracy, type SpaceFigures, spaceFigures, trainLandmarkClassifier } from './expression-eval.ts';
 import { KEEP_WHEN_NEUTRALISING, readExpressionModel } from './expression-files.ts';
-import { createApexNeutral, createExpressionModel, createNeutraliser, EXPRESSION_MODEL_NAME, EXPRESSION_MODEL_VERSION, type ExpressionModel, expressionModelVersionFor, expressionRigFor, GAN_EMOTIONS, type GanEmotion, modelTensors } from './expression-gan.ts';
+import { createExpressionModel, EXPRESSION_MODEL_NAME, EXPRESSION_MODEL_VERSION, type ExpressionModel, expressionModelVersionFor, expressionRigFor, GAN_EMOTIONS, type GanEmotion, modelTensors, photoNeutralisation } from './expression-gan.ts';
 import { apexGains, buildSpaceFromFaces, clearMeanCodes, codeEnvelope, DEFAULT_APEX_PERCENTILE, DEFAULT_SPACE, type Directions, ganDataOf, intensityLabels, learnedEmotions, MIN_LEARNED_FACES, readAllCodes, type RemovalFloorFigures, removalFloorFigures, shapeResidualFields, type SpaceChoice } from './expression-pipeline.ts';
 import { evalTable, ganLossPng, gridPng, reportFolder, spaceTable, validationPng } from './expression-report.ts';
 import { useWasmBackend } from './expression-tf.ts';
@@ -600,8 +600,7 @@ async function sheetRenderer(kind: 'character' | 'mona', model: ExpressionModel)
   } finally {
     det.dispose();
   }
-  const apexNeutral = createApexNeutral(model);
-  const neutral = { neutralise: createNeutraliser(model), ...(apexNeutral ? { apexNeutral } : {}) };
+  const neutral = photoNeutralisation(model);
   const r = { model: createPhotoRenderer(photo, rigs.model, neutral), plain: createPhotoRenderer(photo, rigs.plain, neutral) };
   const crop = (rgba: Uint8ClampedArray) => {
     const out = new Uint8ClampedArray(cut * cut * 4);

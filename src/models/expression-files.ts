@@ -8,8 +8,7 @@ import type { Emotion, EmotionWeights } from '../core/emotions.ts';
 import { codeFromEmotions, createExpressionRig, type ExpressionRig } from '../core/rig.ts';
 import { EmoteBotError } from '../core/errors.ts';
 import { readModelDir } from './files.ts';
-import type { ApexNeutraliser } from '../render/pose.ts';
-import { createApexNeutral, createGanExpressions, createNeutraliser, createPhotoExpression, EXPRESSION_MODEL_NAME, EXPRESSION_MODEL_VERSIONS, expressionModelFromLoaded, type ExpressionModel, expressionRigFor } from './expression-gan.ts';
+import { createGanExpressions, createPhotoExpression, EXPRESSION_MODEL_NAME, EXPRESSION_MODEL_VERSIONS, expressionModelFromLoaded, type ExpressionModel, expressionRigFor, photoNeutralisation, type PhotoNeutralisation } from './expression-gan.ts';
 import { ModelError } from './manifest.ts';
 
 /** The model that ships in the repository. */
@@ -23,10 +22,8 @@ export interface ExpressionChoice {
   kind: 'gan' | 'rig';
   /** The Animator's codeFor (undefined: the hand-written rig). */
   codeFor?: (weights: EmotionWeights, intensity: number) => Float64Array;
-  /** Takes a photo's own expression out (undefined: the photo animates from its expression as it is). */
-  neutralise?: (canonical: Float64Array) => Float64Array;
-  /** The face expressions are drawn on, when it is not the face at rest (a learned removal floor; createApexNeutral). */
-  apexNeutral?: ApexNeutraliser;
+  /** Takes a photo's own expression out, at rest and for expressions (undefined: the photo animates from its expression as it is). */
+  neutral?: PhotoNeutralisation;
   model?: ExpressionModel;
   /** The code a photo shows (for the detail layer's rest). */
   photoExpression?: (canonical: Float64Array) => Float64Array;
@@ -47,8 +44,7 @@ export async function chooseExpressions(kind: string, seed: number, dir?: string
     if (e instanceof ModelError) throw new EmoteBotError('model-invalid', `the learned expressions cannot be used: ${e.message} (--expressions rig uses the hand-written rig)`);
     throw e;
   }
-  const apexNeutral = createApexNeutral(model);
-  return { kind: 'gan', model, codeFor: createGanExpressions(model, seed), neutralise: createNeutraliser(model), ...(apexNeutral ? { apexNeutral } : {}), photoExpression: createPhotoExpression(model), emotionCode: (e) => model.referenceCode(e), rig: expressionRigFor(model) };
+  return { kind: 'gan', model, codeFor: createGanExpressions(model, seed), neutral: photoNeutralisation(model), photoExpression: createPhotoExpression(model), emotionCode: (e) => model.referenceCode(e), rig: expressionRigFor(model) };
 }
 
 export { KEEP_WHEN_NEUTRALISING } from './expression-gan.ts';

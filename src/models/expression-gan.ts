@@ -47,7 +47,7 @@
 import { type Emotion, type EmotionWeights } from '../core/emotions.ts';
 import { createCodeReader, type ExpressionSpace, neutraliseFace, removalFloorOf } from '../core/expression-space.ts';
 import { ACTION_UNITS, AU_COUNT, codeFromEmotions, createExpressionRig, type ExpressionRig } from '../core/rig.ts';
-import { createAmountReader, createShapeResidual, type ShapeResidual } from '../core/shape-residual.ts';
+import { createScaledAmountReader, createShapeResidual, type ShapeResidual } from '../core/shape-residual.ts';
 import { createRng, gaussian, subSeed } from '../core/rng.ts';
 import { LANDMARK_COUNT } from '../core/topology.ts';
 import { PLAIN_INTENSITY } from '../language/modifiers.ts';
@@ -339,12 +339,8 @@ function neutraliserAbove(model: ExpressionModel, floor: ArrayLike<number>): (ca
  */
 export function createApexNeutral(model: ExpressionModel): ApexNeutraliser | null {
   if (!model.space.removalFloor) return null;
-  const codes = GAN_EMOTIONS.map((e) => model.referenceCode(e));
-  let size = 0;
-  for (const c of codes) for (let i = 0; i < AU_COUNT; i++) size += c[i]! ** 2;
-  // The ridge scaled to the codes' size, as the learned shape's reader does.
-  const read = createAmountReader(codes, 1e-4 * (size > 0 ? size / codes.length : 1));
-  const amounts = new Float64Array(codes.length);
+  const read = createScaledAmountReader(GAN_EMOTIONS.map((e) => model.referenceCode(e)));
+  const amounts = new Float64Array(GAN_EMOTIONS.length);
   return {
     neutralise: neutraliserAbove(model, model.space.neutralCode),
     strength(code) {
@@ -354,6 +350,18 @@ export function createApexNeutral(model: ExpressionModel): ApexNeutraliser | nul
       return Number.isFinite(s) ? Math.min(1, Math.max(0, s / PLAIN_INTENSITY)) : 0;
     },
   };
+}
+
+/** How a photo renderer takes a photo's own expression out (PhotoRendererOptions' `neutralise` and `apexNeutral`). */
+export interface PhotoNeutralisation {
+  neutralise: (canonical: Float64Array) => Float64Array;
+  apexNeutral?: ApexNeutraliser;
+}
+
+/** The model's neutralisation of photos: the face at rest (createNeutraliser) and, with a learned floor, the expressions' face (createApexNeutral). */
+export function photoNeutralisation(model: ExpressionModel): PhotoNeutralisation {
+  const apexNeutral = createApexNeutral(model);
+  return { neutralise: createNeutraliser(model), ...(apexNeutral ? { apexNeutral } : {}) };
 }
 
 /**

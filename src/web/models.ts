@@ -9,8 +9,7 @@ import type { Emotion, EmotionWeights } from '../core/emotions.ts';
 import { codeFromEmotions, createExpressionRig, type ExpressionRig } from '../core/rig.ts';
 import { createDetailLayer, loadDetailModel } from '../models/detail-model.ts';
 import type { PhotoRendererOptions } from '../render/photo-renderer.ts';
-import type { ApexNeutraliser } from '../render/pose.ts';
-import { createApexNeutral, createGanExpressions, createNeutraliser, createPhotoExpression, expressionRigFor, loadExpressionModel } from '../models/expression-gan.ts';
+import { createGanExpressions, createPhotoExpression, expressionRigFor, loadExpressionModel, photoNeutralisation, type PhotoNeutralisation } from '../models/expression-gan.ts';
 import { decodeMotionModel } from '../models/motion-model.ts';
 import { createMouthSource, loadMouthModel } from '../models/mouth-model.ts';
 import { Animator } from '../motion/animator.ts';
@@ -25,9 +24,8 @@ export interface PageModels {
   mouth: 'learned' | 'procedural';
   /** The Animator's codeFor for a seed (each runtime gets its own noise stream); undefined: the rig. */
   codeFor?: (seed: number) => (weights: EmotionWeights, intensity: number) => Float64Array;
-  neutralise?: (canonical: Float64Array) => Float64Array;
-  /** The face expressions are drawn on, when it is not the face at rest (createApexNeutral). */
-  apexNeutral?: ApexNeutraliser;
+  /** Takes a photo's own expression out, at rest and for expressions (photoNeutralisation). */
+  neutral?: PhotoNeutralisation;
   /** What a photo renderer takes for a seed: the neutralisation and the expression detail layer. */
   photoOptions: (seed: number) => PhotoRendererOptions;
   createMotion: MotionFactory;
@@ -77,9 +75,7 @@ export async function loadPageModels(base: string, choice: { expressions: 'gan' 
       out.codeFor = (seed) => createGanExpressions(model, seed);
       out.rig = expressionRigFor(model);
       // The same neutralisation as the command line (the lips' aperture is kept).
-      out.neutralise = createNeutraliser(model);
-      const apexNeutral = createApexNeutral(model);
-      if (apexNeutral) out.apexNeutral = apexNeutral;
+      out.neutral = photoNeutralisation(model);
     } else {
       notes.push(`The learned expressions could not be loaded (${String(gan.reason instanceof Error ? gan.reason.message : gan.reason)}); using the hand-written rig.`);
     }
@@ -106,12 +102,12 @@ export async function loadPageModels(base: string, choice: { expressions: 'gan' 
     if (detail.status === 'fulfilled') {
       const model = detail.value, kind = choice.detail === 'auto' ? model.recommended : choice.detail;
       out.detail = kind;
-      out.photoOptions = (seed) => ({ ...neutralOptions(out), ...(photoExpression ? { photoExpression } : {}), detail: createDetailLayer(model, { kind, codeFor: emotionCode, seed }) });
+      out.photoOptions = (seed) => ({ ...out.neutral, ...(photoExpression ? { photoExpression } : {}), detail: createDetailLayer(model, { kind, codeFor: emotionCode, seed }) });
     } else {
       notes.push(`The learned expression detail could not be loaded (${String(detail.reason instanceof Error ? detail.reason.message : detail.reason)}); photos move without it.`);
     }
   }
-  if (out.detail === 'none') out.photoOptions = () => neutralOptions(out);
+  if (out.detail === 'none') out.photoOptions = () => ({ ...out.neutral });
   if (wantMouth) {
     if (mouth.status === 'fulfilled') {
       // The interior follows the frame's emotions, read against the same per-emotion codes as the detail.
@@ -128,9 +124,4 @@ export async function loadPageModels(base: string, choice: { expressions: 'gan' 
     out.photoOptions = (seed) => ({ ...photoOptions(seed), eyes: false });
   }
   return out;
-}
-
-/** The photo renderer's neutralisation options of these models (none for the rig). */
-function neutralOptions(m: PageModels): PhotoRendererOptions {
-  return { ...(m.neutralise ? { neutralise: m.neutralise } : {}), ...(m.apexNeutral ? { apexNeutral: m.apexNeutral } : {}) };
 }
