@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { createRng } from '../core/rng.ts';
 import { BlinkSchedule } from '../motion/blink.ts';
 import {
-  addVerdict, blinkEvents, descriptorDistance, emptyTally, identityStats, mergeTallies, perMinute, quantile, rates, restMotion,
+  addVerdict, blinkEvents, descriptorDistance, emptyTally, identityStats, mergeTallies, sameShareText, perMinute, quantile, rates, restMotion,
   SAME_PERSON_DISTANCE, transitionTime,
 } from './metrics.ts';
 import { seededShuffle } from './real.ts';
@@ -72,6 +72,10 @@ describe('quantiles and identity figures', () => {
     expect(s.p90!).toBeGreaterThanOrEqual(0.6);
     expect(identityStats([])).toEqual({ n: 0, mean: null, p90: null, max: null, shareSame: null });
     expect(SAME_PERSON_DISTANCE).toBe(0.6);
+    // Told as a count: one render of 260 over the line is not "100%".
+    expect(sameShareText(s)).toBe('3 of 5');
+    expect(sameShareText(identityStats([...Array.from({ length: 259 }, () => 0.3), 0.609]))).toBe('259 of 260');
+    expect(sameShareText(identityStats([]))).toBe('n/a');
   });
 
   it('descriptor distance is a metric: zero on itself, symmetric, triangle inequality', () => {

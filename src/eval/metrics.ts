@@ -96,6 +96,15 @@ export function identityStats(distances: readonly number[]): IdentityStats {
   };
 }
 
+/**
+ * The share of renders under SAME_PERSON_DISTANCE as a count ("259 of 260"): a percentage
+ * rounds 259 of 260 up to "100%", which reads as the target met when one render misses it.
+ */
+export function sameShareText(id: IdentityStats): string {
+  if (id.shareSame === null || id.n === 0) return 'n/a';
+  return `${Math.round(id.shareSame * id.n)} of ${id.n}`;
+}
+
 /** Euclidean distance between two descriptors of the same length. */
 export function descriptorDistance(a: ArrayLike<number>, b: ArrayLike<number>): number {
   if (a.length !== b.length) throw new Error(`descriptor lengths differ: ${a.length} vs ${b.length}`);

@@ -5,7 +5,7 @@
 import { EMOTIONS, type Emotion } from '../core/emotions.ts';
 import type { AnimationFigures } from './animation.ts';
 import { JUDGE_LABELS, type JudgeLabel } from './judge.ts';
-import type { IdentityStats } from './metrics.ts';
+import { type IdentityStats, sameShareText } from './metrics.ts';
 
 export const REPORT_SCHEMA = 'emotebot-eval/1';
 
@@ -290,10 +290,10 @@ export function renderMarkdown(r: EvalReport): string {
   else {
     // The dev judge's descriptor is Human's, on its own scale: 0.6 means nothing there.
     if (dev) p('Human\'s face-description embedding (faceres), Euclidean distance: a dev figure on Human\'s scale, for comparing models with each other (the judge\'s 0.35 and 0.6 do not apply).', '');
-    p(row(['model', 'renders', 'mean', '90th percentile', 'max', ...(dev ? [] : ['share under 0.6'])]), rule(dev ? 5 : 6));
+    p(row(['model', 'renders', 'mean', '90th percentile', 'max', ...(dev ? [] : ['renders under 0.6'])]), rule(dev ? 5 : 6));
     for (const m of models) {
       const id = m.overall.identity;
-      p(row([m.name, id.n, fix(id.mean), fix(id.p90), fix(id.max), ...(dev ? [] : [pct(id.shareSame)])]));
+      p(row([m.name, id.n, fix(id.mean), fix(id.p90), fix(id.max), ...(dev ? [] : [sameShareText(id)])]));
     }
     p('');
     p(row(['emotion', ...models.map((m) => `${m.name} mean (p90)`)]), rule(1 + models.length));

@@ -15,7 +15,7 @@ import { preparePhoto } from '../face/photo.ts';
 import type { FaceDetector } from '../face/types.ts';
 import { defaultScript, measureAnimation, type AnimationFigures } from './animation.ts';
 import { createFaceApiJudge, JUDGE_LABELS, JUDGE_PREPROCESSING, judgeLabelFor, type Judge, type JudgeImage, type Verdict } from './judge.ts';
-import { addVerdict, descriptorDistance, emptyTally, identityStats, meanOf, mergeTallies, rates, type Tally } from './metrics.ts';
+import { addVerdict, descriptorDistance, emptyTally, identityStats, meanOf, sameShareText, mergeTallies, rates, type Tally } from './metrics.ts';
 import { type EvalFace, type ExpressionModel, loadModels, type ModelDirs, sourceModel } from './models.ts';
 import { DEV_PARTITION_SEED, excludedPeople, sampleDevPhotos } from './dev-data.ts';
 import { borderedJpeg, FACE_LIST, readFaceList } from './face-list.ts';
@@ -491,7 +491,7 @@ export function targetChecks(models: readonly ModelSection[], animation: readonl
       out.push({ what: `${m.name}: identity distance (photos)`, target: 'mean under 0.35', value: 'not on the judge\'s scale (the dev judge\'s descriptor is Human\'s: see the identity table)', met: null });
       continue;
     }
-    out.push({ what: `${m.name}: same person (photos)`, target: 'every render under 0.6', value: id.n ? `${pct(id.shareSame)} under 0.6, mean ${id.mean?.toFixed(2)}, p90 ${id.p90?.toFixed(2)}` : 'no photo renders', met: id.n ? id.shareSame === 1 : null });
+    out.push({ what: `${m.name}: same person (photos)`, target: 'every render under 0.6', value: id.n ? `${sameShareText(id)} under 0.6, mean ${id.mean?.toFixed(2)}, p90 ${id.p90?.toFixed(2)}` : 'no photo renders', met: id.n ? id.shareSame === 1 : null });
     out.push({ what: `${m.name}: identity distance (photos)`, target: 'mean under 0.35', value: id.n && id.mean !== null ? id.mean.toFixed(3) : 'no photo renders', met: id.n && id.mean !== null ? id.mean < 0.35 : null });
   }
   for (const a of animation) {
