@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { createRng } from '../core/rng.ts';
 import { BlinkSchedule } from '../motion/blink.ts';
 import {
-  addVerdict, blinkEvents, descriptorDistance, emptyTally, identityStats, mergeTallies, sameShareText, perMinute, quantile, rates, restMotion,
+  addVerdict, blinkEvents, descriptorDistance, emptyTally, identityStats, mergeTallies, perMinute, quantile, rates, restMotion, sameShareText,
   SAME_PERSON_DISTANCE, transitionTime,
 } from './metrics.ts';
 import { seededShuffle } from './real.ts';

@@ -15,7 +15,7 @@ import { preparePhoto } from '../face/photo.ts';
 import type { FaceDetector } from '../face/types.ts';
 import { defaultScript, measureAnimation, type AnimationFigures } from './animation.ts';
 import { createFaceApiJudge, JUDGE_LABELS, JUDGE_PREPROCESSING, judgeLabelFor, type Judge, type JudgeImage, type Verdict } from './judge.ts';
-import { addVerdict, descriptorDistance, emptyTally, identityStats, meanOf, sameShareText, mergeTallies, rates, type Tally } from './metrics.ts';
+import { addVerdict, descriptorDistance, emptyTally, identityStats, meanOf, mergeTallies, rates, sameShareText, type Tally } from './metrics.ts';
 import { type EvalFace, type ExpressionModel, loadModels, type ModelDirs, sourceModel } from './models.ts';
 import { DEV_PARTITION_SEED, excludedPeople, sampleDevPhotos } from './dev-data.ts';
 import { borderedJpeg, FACE_LIST, readFaceList } from './face-list.ts';
