@@ -255,12 +255,14 @@ export async function runTrainExpressions(args: string[], io: Io): Promise<numbe
 
     // The shape beyond the fields, from the fit part (no training: means of what the fields leave).
     const shape = shapeResidualFields(faces, codes, intensity, space, learned);
+    const heldIndices = GAN_EMOTIONS.map((e) => (heldUnits[e] ?? []).map((u) => ACTION_UNITS.indexOf(u as (typeof ACTION_UNITS)[number])));
     log(io, quiet, `emotebot: learned shape beyond the rig's fields at intensity 1, RMS per point (class mean; mean of the faces labelled 1, cosine with the field): ${Object.entries(shape.figures).map(([e, f]) => `${e} ${(f.rms * 10).toFixed(2)} mm (${(f.classMeanRms * 10).toFixed(2)}; ${(f.apexFacesRms * 10).toFixed(2)} over ${f.apexFaces} faces, ${f.cosine.toFixed(2)})`).join(', ')}`);
     // Which shape ships, chosen on the dev part by a landmark classifier trained on the fit part alone.
     // Scored as it ships: the emotions --rig-for names play the rig's prototypes.
-    // --code-for emotions are scored as the rig plays them too (their code is not the generator's).
+    // --code-for emotions are scored as the rig plays them too (their code is not the generator's);
+    // --hold-units emotions hold their units, as they ship.
     const runtimeLearned = learned.map((l, k) => l && !rigFor.includes(GAN_EMOTIONS[k]!) && !Object.hasOwn(codeFor, GAN_EMOTIONS[k]!));
-    const withShape = (fields: Float32Array | null) => createExpressionModel({ manifest: placeholderManifest(), space, generator: result.generator, learned: runtimeLearned, envelope, noiseScale: RUNTIME_NOISE_SCALE, shapeFields: fields });
+    const withShape = (fields: Float32Array | null) => createExpressionModel({ manifest: placeholderManifest(), space, generator: result.generator, learned: runtimeLearned, envelope, noiseScale: RUNTIME_NOISE_SCALE, shapeFields: fields, heldUnits: heldIndices });
     const choiceClasses = measuredEmotions(faces, MIN_LEARNED_FACES);
     const fitOnly = await trainLandmarkClassifier(tf, faces, choiceClasses, subSeed(seed, 'shape-choice'), undefined, [PART_FIT]);
     const shapeDev = {
@@ -310,7 +312,7 @@ export async function runTrainExpressions(args: string[], io: Io): Promise<numbe
           tensor: 'shape.residual',
           meaning: 'per emotion (conditions order), canonical cm, from the fit part: r is a face\'s departure from the mean neutral face (identity projected out) minus the rig fields at its own code minus the neutral faces\' mean of the same; the candidates are the residual at intensity 1 of a line through neutral, sum t r / sum t^2 (t the intensity labels), and the class mean of r; zero for emotions not learned',
           shipped: shapeKind === 'classMean' ? 'class mean' : 'line at intensity 1',
-          choice: { part: 'dev', measure: 'balanced recall of run-time codes at intensity 1 (as shipped: --rig-for and --code-for emotions on the rig prototypes; fields plus the shape; --mean-for emotions on the generator, before the gains) on dev neutral faces, landmark classifier trained on the fit part alone', ...shapeDev, ...(shapeOption === 'auto' ? {} : { forced: `--shape ${shapeOption}` }) },
+          choice: { part: 'dev', measure: 'balanced recall of run-time codes at intensity 1 (as shipped: --rig-for and --code-for emotions on the rig prototypes; --hold-units emotions holding their units; fields plus the shape; --mean-for emotions on the generator, before the gains) on dev neutral faces, landmark classifier trained on the fit part alone', ...shapeDev, ...(shapeOption === 'auto' ? {} : { forced: `--shape ${shapeOption}` }) },
           runtime: 'the rig adds sum_e a_e(code) shape_e, a_e >= 0 read by NNLS against this model\'s reference code for each emotion (intensity 1, no noise, before the apex gain), at most 2; photos lose the shape of the expression neutralisation takes out',
           figures: shape.figures,
           browFromTexture: brow ? textureMoveRecord(brow, '--brow-from-texture', `added to the shipped shape: per emotion, the vertical shift of the brow band (texels of a ${DETAIL_SIZE}-texel map, + down the face) that best explains its detail at intensity 1 (each face's texture minus its dataset's neutral mean, line through neutral, the detail model's mask) as the fit part's neutral mean texture moved, per column across the brows, smoothed and mirrored; moved into the mesh over the brow band at ${brow.read.cmPerV.toFixed(2)} cm per unit of v (src/core/brow-shift.ts)`) : 'off (the meshes\' brows only)',
