@@ -28,7 +28,7 @@ import { DETAIL_SIZE } from './detail-data.ts';
 import { type FaceSet, indicesOf, loadClips, loadFaceSets, PART_DEV, PART_FIT, PART_VAL, type VideoClips } from './expression-data.ts';
 import { type EvalReport, evaluateExpressions, frechetScore, measuredEmotions, partRecognisability, rawIdentitySpace, realAccuracy, type SpaceFigures, spaceFigures, trainLandmarkClassifier } from './expression-eval.ts';
 import { KEEP_WHEN_NEUTRALISING, readExpressionModel } from './expression-files.ts';
-import { createExpressionModel, EXPRESSION_MODEL_NAME, EXPRESSION_MODEL_VERSION, type ExpressionModel, expressionModelVersionFor, expressionRigFor, GAN_EMOTIONS, type GanEmotion, modelTensors, photoNeutralisation } from './expression-gan.ts';
+import { createExpressionModel, EXPRESSION_MODEL_NAME, EXPRESSION_MODEL_VERSION, type ExpressionModel, expressionModelVersionFor, expressionRigFor, GAN_EMOTIONS, type GanEmotion, heldUnitsOf, modelTensors, photoNeutralisation } from './expression-gan.ts';
 import { apexGains, buildSpaceFromFaces, clearMeanCodes, codeEnvelope, DEFAULT_APEX_PERCENTILE, DEFAULT_SPACE, type Directions, ganDataOf, intensityLabels, learnedEmotions, MIN_LEARNED_FACES, readAllCodes, type RemovalFloorFigures, removalFloorFigures, shapeResidualFields, type SpaceChoice } from './expression-pipeline.ts';
 import { evalTable, ganLossPng, gridPng, reportFolder, spaceTable, validationPng } from './expression-report.ts';
 import { useWasmBackend } from './expression-tf.ts';
@@ -255,14 +255,14 @@ export async function runTrainExpressions(args: string[], io: Io): Promise<numbe
 
     // The shape beyond the fields, from the fit part (no training: means of what the fields leave).
     const shape = shapeResidualFields(faces, codes, intensity, space, learned);
-    const heldIndices = GAN_EMOTIONS.map((e) => (heldUnits[e] ?? []).map((u) => ACTION_UNITS.indexOf(u as (typeof ACTION_UNITS)[number])));
     log(io, quiet, `emotebot: learned shape beyond the rig's fields at intensity 1, RMS per point (class mean; mean of the faces labelled 1, cosine with the field): ${Object.entries(shape.figures).map(([e, f]) => `${e} ${(f.rms * 10).toFixed(2)} mm (${(f.classMeanRms * 10).toFixed(2)}; ${(f.apexFacesRms * 10).toFixed(2)} over ${f.apexFaces} faces, ${f.cosine.toFixed(2)})`).join(', ')}`);
     // Which shape ships, chosen on the dev part by a landmark classifier trained on the fit part alone.
     // Scored as it ships: the emotions --rig-for names play the rig's prototypes.
     // --code-for emotions are scored as the rig plays them too (their code is not the generator's);
     // --hold-units emotions hold their units, as they ship.
     const runtimeLearned = learned.map((l, k) => l && !rigFor.includes(GAN_EMOTIONS[k]!) && !Object.hasOwn(codeFor, GAN_EMOTIONS[k]!));
-    const withShape = (fields: Float32Array | null) => createExpressionModel({ manifest: placeholderManifest(), space, generator: result.generator, learned: runtimeLearned, envelope, noiseScale: RUNTIME_NOISE_SCALE, shapeFields: fields, heldUnits: heldIndices });
+    const held = heldUnitsOf(heldUnits);
+    const withShape = (fields: Float32Array | null) => createExpressionModel({ manifest: placeholderManifest(), space, generator: result.generator, learned: runtimeLearned, envelope, noiseScale: RUNTIME_NOISE_SCALE, shapeFields: fields, heldUnits: held });
     const choiceClasses = measuredEmotions(faces, MIN_LEARNED_FACES);
     const fitOnly = await trainLandmarkClassifier(tf, faces, choiceClasses, subSeed(seed, 'shape-choice'), undefined, [PART_FIT]);
     const shapeDev = {
