@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { BROW_BAND, browBandWeight, browColumns, browShiftField, browShiftProfile, canonicalCmPerV, UPPER_LID_BAND } from './brow-shift.ts';
+import { BROW_BAND, browBandWeight, browColumns, browShiftField, browShiftProfile, canonicalCmPerV, resampleProfile, unshiftMap, UPPER_LID_BAND } from './brow-shift.ts';
 import { LEFT_EYE_LOWER, LEFT_EYE_UPPER, RIGHT_EYE_LOWER, RIGHT_EYE_UPPER } from './topology.ts';
 import { CANONICAL_POSITIONS, CANONICAL_UVS } from './canonical-data.ts';
 
@@ -148,5 +148,72 @@ describe('the upper-lid band', () => {
     for (const i of corners) expect(Math.abs(field[i! * 3 + 1]!)).toBe(0);
     for (const i of [...RIGHT_EYE_UPPER, ...LEFT_EYE_UPPER]) if (!corners.has(i)) expect(field[i * 3 + 1]).toBeGreaterThan(0);
     for (const i of [13, 14, 61, 291, 105, 334]) expect(Math.abs(field[i * 3 + 1]!)).toBe(0);
+  });
+});
+
+describe('unshiftMap', () => {
+  /** The face's own map: the neutral map moved down by s (what a mesh that stayed unwraps), as float32. */
+  const movedFace = (s: number) => {
+    const n = neutralWithBrow(), d = movedDetail(() => s);
+    return Float32Array.from(n, (x, t) => x + d[t]!);
+  };
+  const fullRows: number[] = [];
+  for (let v = 0; v < S; v++) if (browBandWeight((v + 0.5) / S) === 1) fullRows.push(v);
+
+  it('puts the band back where a mesh moved by the profile has it: the moved brow reads as the neutral one, and no shift is left to read', () => {
+    const n = neutralWithBrow();
+    for (const s of [1.4, -1.2]) {
+      const face = movedFace(s);
+      const before = Math.max(...fullRows.map((v) => Math.abs(face[v * S + middle]! - n[v * S + middle]!)));
+      unshiftMap(face, null, S, new Float64Array(S).fill(s), 1);
+      const after = Math.max(...fullRows.map((v) => Math.abs(face[v * S + middle]! - n[v * S + middle]!)));
+      expect(before).toBeGreaterThan(0.2);
+      expect(after).toBeLessThan(0.15 * before);
+      const left = browShiftProfile(Float64Array.from(face, (x, t) => x - n[t]!), n, ones, S);
+      expect(Math.abs(left[middle]!)).toBeLessThan(0.2);
+      expect(Math.abs(left[S - 1 - middle]!)).toBeLessThan(0.2);
+    }
+  });
+
+  it('scales with the amount: half the amount takes half the shift out', () => {
+    const n = neutralWithBrow();
+    const face = movedFace(2);
+    unshiftMap(face, null, S, new Float64Array(S).fill(2), 0.5);
+    const p = browShiftProfile(Float64Array.from(face, (x, t) => x - n[t]!), n, ones, S);
+    expect(p[middle]).toBeCloseTo(1, 0);
+  });
+
+  it('leaves columns with no shift, rows outside the band and uncovered texels as they were', () => {
+    const face = movedFace(1.5), copy = Float32Array.from(face);
+    const profile = new Float64Array(S);
+    profile[middle] = 1.5;
+    const cover = new Uint8Array(S * S).fill(1);
+    cover[16 * S + middle] = 0;
+    cover[14 * S + middle] = 0; // read from by row 13 (13 + 1.5 = 14.5): row 13 stays too, and row 15 reads row 16
+    unshiftMap(face, cover, S, profile, 1);
+    for (let v = 0; v < S; v++) for (let u = 0; u < S; u++) {
+      const t = v * S + u;
+      if (u !== middle || browBandWeight((v + 0.5) / S) === 0 || v === 16 || v === 14 || v === 13) expect(face[t]).toBe(copy[t]);
+    }
+    expect(face[18 * S + middle]).not.toBe(copy[18 * S + middle]); // reads rows 19 and 20, both covered
+  });
+
+  it('refuses maps or profiles of the wrong size', () => {
+    expect(() => unshiftMap(new Float32Array(10), null, S, new Float64Array(S), 1)).toThrow(/texels/);
+    expect(() => unshiftMap(new Float32Array(S * S), null, S, new Float64Array(S / 2), 1)).toThrow(/columns/);
+    expect(() => unshiftMap(new Float32Array(S * S), null, S, new Float64Array(S), Number.NaN)).toThrow(/finite/);
+  });
+});
+
+describe('resampleProfile', () => {
+  it('averages the columns a coarser map covers and rescales the shift to its texels', () => {
+    const p = Float64Array.from({ length: 128 }, (_, u) => (u === 40 ? 2 : u === 41 ? 1 : 0));
+    const q = resampleProfile(p, 128, 64);
+    expect(q).toHaveLength(64);
+    expect(q[20]).toBeCloseTo(0.75, 10); // (2 + 1) / 2 columns, halved texels
+    expect(q.reduce((a, x) => a + Math.abs(x), 0)).toBeCloseTo(0.75, 10);
+    expect(Array.from(resampleProfile(q, 64, 64))).toEqual(Array.from(q));
+    expect(() => resampleProfile(p, 64, 32)).toThrow(/columns/);
+    expect(() => resampleProfile(p, 128, 48)).toThrow(/divide/);
   });
 });

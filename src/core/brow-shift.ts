@@ -208,3 +208,50 @@ export function browShiftField(profile: ArrayLike<number>, size: number, uvs: Ar
   }
   return out;
 }
+
+/**
+ * A shift profile read on a map of `from` texels, as it stands on a map of `to` texels: each
+ * column of the new map takes the mean of the old columns it covers, and the shifts are rescaled
+ * to the new map's texels (the lids are read at 128 texels; the detail is 64 texels).
+ */
+export function resampleProfile(profile: ArrayLike<number>, from: number, to: number): Float64Array {
+  if (profile.length !== from) throw new Error(`resampleProfile: a profile of ${from} columns expected, got ${profile.length}`);
+  if (!(from > 0 && to > 0 && (from % to === 0 || to % from === 0))) throw new Error(`resampleProfile: map sizes ${from} and ${to} must divide one another`);
+  const out = new Float64Array(to);
+  for (let u = 0; u < to; u++) {
+    const a = Math.floor((u * from) / to), b = Math.max(a + 1, Math.floor(((u + 1) * from) / to));
+    let sum = 0;
+    for (let k = a; k < b; k++) sum += profile[k]!;
+    out[u] = (sum / (b - a)) * (to / from);
+  }
+  return out;
+}
+
+/**
+ * Re-registers one face's texture map (size x size, row-major, v down) to a mesh that moves the
+ * band by `amount` x the profile: the texture a tracked mesh unwrapped, which shows the band moved
+ * by s where the mesh stayed (N(v - s)), is read at v + s so that it shows the band where the
+ * moved mesh puts it. s at a texel is amount x profile[u] x browBandWeight(v) (the weight the mesh
+ * move has there). In place; a texel is left as it was when it, or a texel it would read from, is
+ * not covered (cover[t] === 0). Columns whose profile is 0 are untouched.
+ */
+export function unshiftMap(map: Float32Array, cover: Uint8Array | null, size: number, profile: ArrayLike<number>, amount: number, band: ShiftBand = BROW_BAND): void {
+  if (map.length !== size * size || (cover && cover.length !== size * size)) throw new Error(`unshiftMap: maps of ${size * size} texels expected`);
+  if (profile.length !== size) throw new Error(`unshiftMap: a profile of ${size} columns expected`);
+  if (!Number.isFinite(amount)) throw new Error('unshiftMap: the amount must be a finite number');
+  const column = new Float32Array(size);
+  const covered = (v: number, u: number) => !cover || cover[v * size + u] !== 0;
+  for (let u = 0; u < size; u++) {
+    const s = profile[u]! * amount;
+    if (s === 0) continue;
+    for (let v = 0; v < size; v++) column[v] = map[v * size + u]!;
+    for (let v = 0; v < size; v++) {
+      const w = browBandWeight((v + 0.5) / size, band);
+      if (w === 0 || !covered(v, u)) continue;
+      const y = Math.max(0, Math.min(size - 1, v + s * w));
+      const a = Math.min(size - 2, Math.floor(y)), f = y - a;
+      if ((f < 1 && !covered(a, u)) || (f > 0 && !covered(a + 1, u))) continue;
+      map[v * size + u] = column[a]! * (1 - f) + column[a + 1]! * f;
+    }
+  }
+}

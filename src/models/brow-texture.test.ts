@@ -3,7 +3,9 @@ import { EMOTIONS } from '../core/emotions.ts';
 import { createRng } from '../core/rng.ts';
 import { LANDMARK_COUNT } from '../core/topology.ts';
 import { TEXTURE_STEP, UV_SIZE } from '../render/uv-texture.ts';
-import { browFromTexture, lidsFromTexture } from './brow-texture.ts';
+import { browFromTexture, lidsFromTexture, registeredShiftsOf, registeredShiftsRecord, registerTextureShifts, textureShiftsOf } from './brow-texture.ts';
+import { detailSetOf } from './detail-data.ts';
+import { ModelError } from './manifest.ts';
 import { type FaceSet, PART_FIT } from './expression-data.ts';
 import { GAN_EMOTIONS } from './expression-gan.ts';
 
@@ -89,5 +91,63 @@ describe('lidsFromTexture', () => {
     const { faces, intensity } = facesWithLids(0);
     const lids = lidsFromTexture(faces, intensity, learned);
     expect(Math.max(...Array.from(lids.profiles[surprised]!, Math.abs))).toBeLessThan(0.15);
+  });
+});
+
+describe('registerTextureShifts (train detail --register-shifts)', () => {
+  const angry = GAN_EMOTIONS.indexOf('angry');
+  const learned = GAN_EMOTIONS.map((e) => e === 'angry');
+  const middle = 22;
+  /** Mean angry map minus mean neutral map down the middle column of the image-left brow, rows 10 to 21 of the 64-texel map: largest absolute value. */
+  const bandGap = (set: ReturnType<typeof detailSetOf>) => {
+    const S = set.size, texels = S * S, mean = (e: string) => {
+      const out = new Float64Array(S);
+      let n = 0;
+      for (let i = 0; i < set.n; i++) if (EMOTIONS[set.emotion[i]!] === e) { n++; for (let v = 0; v < S; v++) out[v] = out[v]! + set.shading[i * texels + v * S + middle]!; }
+      return out.map((x) => x / n);
+    };
+    const a = mean('angry'), n = mean('neutral');
+    let gap = 0;
+    for (let v = 10; v <= 21; v++) gap = Math.max(gap, Math.abs(a[v]! - n[v]!));
+    return gap;
+  };
+
+  it('reads the angry faces\' textures where the expression model\'s move puts their brows: the band they showed moved lines up with the neutral one', () => {
+    const { faces, intensity } = facesWithBrows(2);
+    const brow = browFromTexture(faces, intensity, learned);
+    const shifts = textureShiftsOf({ architecture: { shape: { browFromTexture: { shifts: { angry: Array.from(brow.profiles[angry]!) } } } } });
+    expect(shifts).toHaveLength(1);
+    const set = detailSetOf(faces);
+    const neutralBefore = Float32Array.from(set.shading.subarray(0, 40 * set.size * set.size));
+    const before = bandGap(set);
+    const moved = registerTextureShifts(set, intensity, shifts);
+    expect(moved).toEqual({ angry: 40 });
+    expect(before).toBeGreaterThan(0.1);
+    expect(bandGap(set)).toBeLessThan(0.25 * before);
+    // The neutral faces (the first 40) are untouched.
+    expect(Array.from(set.shading.subarray(0, neutralBefore.length))).toEqual(Array.from(neutralBefore));
+  });
+
+  it('moves nothing for a face of intensity 0', () => {
+    const { faces, intensity } = facesWithBrows(2);
+    const set = detailSetOf(faces), copy = Float32Array.from(set.shading);
+    const shifts = textureShiftsOf({ architecture: { shape: { browFromTexture: { shifts: { angry: Array.from({ length: 64 }, () => 1) } } } } });
+    expect(registerTextureShifts(set, new Float32Array(intensity.length), shifts)).toEqual({ angry: 0 });
+    expect(Array.from(set.shading)).toEqual(Array.from(copy));
+  });
+
+  it('reads the moves from an expression manifest, keeps them in the detail manifest\'s record, and refuses malformed ones', () => {
+    const brows = Array.from({ length: 64 }, (_, u) => (u === 20 ? 1.2 : 0)), lids = Array.from({ length: 128 }, (_, u) => (u === 40 ? -1.5 : 0));
+    const manifest = { architecture: { shape: { browFromTexture: { emotions: ['sad'], shifts: { sad: brows } }, lidsFromTexture: { shifts: { surprised: lids } } } } };
+    const shifts = textureShiftsOf(manifest);
+    expect(shifts.map((x) => [x.emotion, x.what, x.size])).toEqual([['sad', 'brows', 64], ['surprised', 'lids', 128]]);
+    const back = registeredShiftsOf({ architecture: { registeredShifts: registeredShiftsRecord(shifts) } });
+    expect(back.map((x) => [x.emotion, x.what, x.size, x.profile[20], x.profile[40]])).toEqual([['sad', 'brows', 64, 1.2, 0], ['surprised', 'lids', 128, 0, -1.5]]);
+    expect(textureShiftsOf({ architecture: {} })).toEqual([]);
+    expect(registeredShiftsOf({ architecture: {} })).toEqual([]);
+    expect(() => textureShiftsOf({ architecture: { shape: { browFromTexture: { shifts: { sad: brows.slice(1) } } } } })).toThrow(ModelError);
+    expect(() => textureShiftsOf({ architecture: { shape: { browFromTexture: { shifts: { sad: [...brows.slice(1), Number.NaN] } } } } })).toThrow(/finite/);
+    expect(() => textureShiftsOf({ architecture: { shape: { lidsFromTexture: { shifts: { neutral: lids } } } } })).toThrow(/does not have/);
+    expect(() => textureShiftsOf({ architecture: { shape: { lidsFromTexture: {} } } })).toThrow(/no shifts/);
   });
 });

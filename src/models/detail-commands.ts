@@ -30,6 +30,7 @@ import { defaultOpeningFeather, defaultOutlineFeather, faceDetailMask } from '..
 import { argmax, type Classifier, recallByClass, trainClassifier } from './expression-classifier.ts';
 import { loadFaceSets, PART_DEV, PART_FIT, PART_VAL } from './expression-data.ts';
 import { readExpressionModel } from './expression-files.ts';
+import { registeredShiftsOf, registeredShiftsRecord, registerTextureShifts, textureShiftsOf, type TextureShift } from './brow-texture.ts';
 import { intensityLabels, readAllCodes } from './expression-pipeline.ts';
 import { type ExpressionModel, GAN_EMOTIONS, KEEP_WHEN_NEUTRALISING, generatorForward, generatorTensors, type GeneratorWeights } from './expression-gan.ts';
 import { frechetOfRows } from './expression-metrics.ts';
@@ -40,7 +41,7 @@ import { DETAIL_SIZE, type DetailSet, detailRow, detailSetOf, emotionLines, emot
 import { parseEmotionList } from './expression-commands.ts';
 import { readDetailModel, DEFAULT_DETAIL_MODEL_DIR } from './detail-files.ts';
 import { createDetailAmountReader, createDetailModel, decodeDetail, DETAIL_MODEL_NAME, DETAIL_MODEL_VERSION, detailCoefficients, type DetailModel, detailNoise } from './detail-model.ts';
-import { encodeModel } from './manifest.ts';
+import { encodeModel, ModelError } from './manifest.ts';
 import { writeModelDir } from './files.ts';
 
 /** Run-time spread of the expression noise (fixed before measuring, as the expression model's). */
@@ -96,6 +97,9 @@ Options
                        the model's mask, which the generator's detail takes, keeps --opening-feather's)
   --eye-feather-for <emotions>  the emotions whose baseline takes --eye-feather (comma-separated,
                        or all; default all)
+  --register-shifts    read each face's texture where the expression model (--expressions) moves
+                       the brows and upper lids beyond the tracked mesh (its --brow-from-texture and
+                       --lids-from-texture), so the detail does not draw that move again as shading
   --quiet              no progress on stderr`;
 
 export const EVAL_HELP = `emotebot eval detail: measure the learned detail on held-out real faces beside the mean baseline
@@ -360,7 +364,7 @@ export async function runTrainDetail(args: string[], io: Io): Promise<number> {
     options: {
       data: { type: 'string', multiple: true }, out: { type: 'string', default: path.join('models', 'expression-detail') },
       report: { type: 'string', default: path.join('reports', 'expression-detail') }, seed: { type: 'string' }, steps: { type: 'string' },
-      components: { type: 'string' }, 'nuisance-dim': { type: 'string' }, 'noise-dim': { type: 'string' }, 'mean-match': { type: 'string' }, lr: { type: 'string' }, expressions: { type: 'string' }, baseline: { type: 'string', default: 'intensity-1' }, 'outline-feather': { type: 'string' }, 'opening-feather': { type: 'string' }, 'eye-feather': { type: 'string' }, 'eye-feather-for': { type: 'string' }, quiet: { type: 'boolean', default: false },
+      components: { type: 'string' }, 'nuisance-dim': { type: 'string' }, 'noise-dim': { type: 'string' }, 'mean-match': { type: 'string' }, lr: { type: 'string' }, expressions: { type: 'string' }, baseline: { type: 'string', default: 'intensity-1' }, 'outline-feather': { type: 'string' }, 'opening-feather': { type: 'string' }, 'eye-feather': { type: 'string' }, 'eye-feather-for': { type: 'string' }, 'register-shifts': { type: 'boolean', default: false }, quiet: { type: 'boolean', default: false },
     },
   });
   if (positionals.length > 0) throw new EmoteBotError('bad-argument', `unexpected argument "${positionals[0]}" (see emotebot train detail --help)`);
@@ -392,14 +396,20 @@ export async function runTrainDetail(args: string[], io: Io): Promise<number> {
     const set = detailSetOf(faces);
     faces.texture = undefined;
     for (const s of faces.sources) log(io, quiet, `emotebot: ${s.file}: ${s.used} of ${s.faces} faces used`);
-    const mask = faceDetailMask(DETAIL_SIZE, openingFeather, outlineFeather);
-    const neutral = neutralMeans(set, [PART_FIT]);
-    const { means: classMean, counts } = emotionMeans(set, neutral, mask, [PART_FIT]);
     // Each face's intensity from its expression code (the expression model's labels), for the
-    // baseline at intensity 1: the other candidate, chosen between on the dev part below.
+    // baseline at intensity 1 (the other candidate, chosen between on the dev part below) and
+    // for --register-shifts.
     const expressionModel = await readExpressionModel(values.expressions);
     const { codes } = readAllCodes(faces, expressionModel.space);
     const { intensity: faceIntensity } = intensityLabels(faces, codes, expressionModel.space);
+    const shifts = values['register-shifts'] ? expressionShifts(expressionModel) : [];
+    if (values['register-shifts']) {
+      const moved = registerTextureShifts(set, faceIntensity, shifts);
+      log(io, quiet, `emotebot: textures re-registered to the expression model's moves: ${shifts.map((x) => `${x.emotion} ${x.what}`).join(', ')} (${Object.entries(moved).map(([e, n]) => `${e} ${n} faces`).join(', ')})`);
+    }
+    const mask = faceDetailMask(DETAIL_SIZE, openingFeather, outlineFeather);
+    const neutral = neutralMeans(set, [PART_FIT]);
+    const { means: classMean, counts } = emotionMeans(set, neutral, mask, [PART_FIT]);
     const lineBaseline = emotionLines(set, neutral, mask, faceIntensity, [PART_FIT]);
     const learned = counts.map((c) => c >= MIN_DETAIL_FACES);
     const neutralFit = indices(set, PART_FIT).filter((i) => set.emotion[i] === EMOTIONS.indexOf('neutral')).length;
@@ -474,6 +484,7 @@ export async function runTrainDetail(args: string[], io: Io): Promise<number> {
       baselineEyeFeather: eyeFeather === openingFeather
         ? `the baseline takes the mask as it is`
         : `the baseline of ${eyeSlots.map((s) => GAN_EMOTIONS[s]).join(', ')} fades in over ${+eyeFeather.toFixed(3)} texels from the eye openings (faceDetailMask's eyeFeather; --eye-feather, --eye-feather-for), the others' over the mask's ${+openingFeather.toFixed(3)}`,
+      ...(shifts.length ? { registeredShifts: registeredShiftsRecord(shifts) } : {}),
       restGain: 'rest.gain: per emotion, the share (0..1) of the amounts read from a photo\'s own code (its code above the mean neutral code, as createPhotoExpression reads it, against the expression model\'s reference codes) that the layer subtracts at rest; least squares of the fit faces\' detail rows on gain x amount x baseline',
     };
     const provisionalWith = (b: Float32Array) => createDetailModel({ manifest: { format: 'emotebot-model', formatVersion: 1, name: DETAIL_MODEL_NAME, version: DETAIL_MODEL_VERSION, created: '', architecture: arch, tensors: [], weights: { file: '', bytes: 0, sha256: '' }, training: { command, seed, seconds: 0, data: {} }, metrics: { basisKept: pca.kept } }, size: DETAIL_SIZE, mask, basis: pca.basis, baseline: b, generator: result.generator, learned, noiseScale: DETAIL_NOISE_SCALE });
@@ -563,6 +574,19 @@ export async function runTrainDetail(args: string[], io: Io): Promise<number> {
   }
 }
 
+/** `--register-shifts`: the brow and lid moves the expression model plays; a clear error when it plays none or records them badly. */
+function expressionShifts(model: ExpressionModel): TextureShift[] {
+  let shifts: TextureShift[];
+  try {
+    shifts = textureShiftsOf(model.manifest);
+  } catch (e) {
+    if (e instanceof ModelError) throw new EmoteBotError('model-invalid', `--register-shifts cannot read the expression model's moves: ${e.message}`);
+    throw e;
+  }
+  if (shifts.length === 0) throw new EmoteBotError('bad-argument', '--register-shifts: the expression model moves no brows or lids beyond its meshes (it was trained without --brow-from-texture and --lids-from-texture)');
+  return shifts;
+}
+
 export async function runEvalDetail(args: string[], io: Io): Promise<number> {
   if (args.includes('--help') || args.includes('-h')) { io.out(EVAL_HELP); return 0; }
   const { values, positionals } = parseArgs({
@@ -577,12 +601,22 @@ export async function runEvalDetail(args: string[], io: Io): Promise<number> {
   const faces = await Progress.phase('reading the faces and their textures', loadFaceSets(values.data, { seed, texture: true }), values.quiet);
   const set = detailSetOf(faces, model.size);
   faces.texture = undefined;
+  // The rest gains on held-out faces, read against the expression model (the shipped one unless --expressions).
+  const expressionModel = await readExpressionModel(values.expressions);
+  const { codes } = readAllCodes(faces, expressionModel.space);
+  // Faces read as the model's were, when its textures were re-registered to the expression model's moves.
+  let shifts: TextureShift[];
+  try {
+    shifts = registeredShiftsOf(model.manifest);
+  } catch (e) {
+    if (e instanceof ModelError) throw new EmoteBotError('model-invalid', `the expression detail cannot be measured: ${e.message}`);
+    throw e;
+  }
+  if (shifts.length) registerTextureShifts(set, intensityLabels(faces, codes, expressionModel.space).intensity, shifts);
   const neutral = neutralMeans(set, [PART_FIT]);
   const coded = codeAll(set, neutral, model.mask, model.basis, model.components);
   const figures = await Progress.phase('measuring', measure(tf, model, coded, neutral, seed), values.quiet);
-  // The rest gains on held-out faces, read against the expression model (the shipped one unless --expressions).
-  const expressionModel = await readExpressionModel(values.expressions);
-  const restStatistics = restStatsOf(set, readAllCodes(faces, expressionModel.space).codes, expressionModel, model.learned, neutral, model.mask, model.baseline);
+  const restStatistics = restStatsOf(set, codes, expressionModel, model.learned, neutral, model.mask, model.baseline);
   const rest = { gains: Object.fromEntries(GAN_EMOTIONS.map((e, s) => [e, model.restGain[s]])), val: restFigures(restStatistics, set, faces.sources, model.restGain, PART_VAL) };
   if (values.json) io.out(JSON.stringify({ ...figures, rest }, null, 1));
   else {
