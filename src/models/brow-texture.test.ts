@@ -149,5 +149,7 @@ describe('registerTextureShifts (train detail --register-shifts)', () => {
     expect(() => textureShiftsOf({ architecture: { shape: { browFromTexture: { shifts: { sad: [...brows.slice(1), Number.NaN] } } } } })).toThrow(/finite/);
     expect(() => textureShiftsOf({ architecture: { shape: { lidsFromTexture: { shifts: { neutral: lids } } } } })).toThrow(/does not have/);
     expect(() => textureShiftsOf({ architecture: { shape: { lidsFromTexture: {} } } })).toThrow(/no shifts/);
+    expect(() => registeredShiftsOf({ architecture: { registeredShifts: { browFromTexture: { shifts: { sad: [1] } } } } })).toThrow(/the detail model's registeredShifts\.browFromTexture shifts for sad must be 64/);
+    expect(() => registeredShiftsOf({ architecture: { registeredShifts: 'all' } })).toThrow(/must be an object/);
   });
 });

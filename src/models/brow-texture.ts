@@ -91,9 +91,10 @@ export interface TextureShift {
 /**
  * The brow and lid moves an expression model's manifest records (`architecture.shape.browFromTexture`,
  * read on the 64-texel detail map, and `lidsFromTexture`, on the 128-texel texture): what its learned
- * shape moves beyond the tracked meshes. None when it records neither. A malformed record is a ModelError.
+ * shape moves beyond the tracked meshes. None when it records neither. A malformed record is a
+ * ModelError that names the record as `whose` does.
  */
-export function textureShiftsOf(manifest: { architecture?: unknown }): TextureShift[] {
+export function textureShiftsOf(manifest: { architecture?: unknown }, whose = 'the expression model\'s '): TextureShift[] {
   const shape = (manifest.architecture as { shape?: Record<string, unknown> } | undefined)?.shape;
   const out: TextureShift[] = [];
   const kinds = [['browFromTexture', 'brows', BROW_BAND, DETAIL_SIZE], ['lidsFromTexture', 'lids', UPPER_LID_BAND, UV_SIZE]] as const;
@@ -101,12 +102,12 @@ export function textureShiftsOf(manifest: { architecture?: unknown }): TextureSh
     const record = shape?.[key];
     if (record === undefined) continue;
     const shifts = (record as { shifts?: unknown } | null)?.shifts;
-    if (!shifts || typeof shifts !== 'object') throw new ModelError(`the expression model's ${key} has no shifts`);
+    if (!shifts || typeof shifts !== 'object') throw new ModelError(`${whose}${key} has no shifts`);
     for (const [emotion, profile] of Object.entries(shifts)) {
       const slot = GAN_EMOTIONS.indexOf(emotion as (typeof GAN_EMOTIONS)[number]);
-      if (slot < 0) throw new ModelError(`the expression model's ${key} names an emotion it does not have ("${emotion}")`);
+      if (slot < 0) throw new ModelError(`${whose}${key} names an emotion it does not have ("${emotion}")`);
       if (!Array.isArray(profile) || profile.length !== size || !profile.every((x) => typeof x === 'number' && Number.isFinite(x))) {
-        throw new ModelError(`the expression model's ${key} shifts for ${emotion} must be ${size} finite numbers`);
+        throw new ModelError(`${whose}${key} shifts for ${emotion} must be ${size} finite numbers`);
       }
       out.push({ emotion: GAN_EMOTIONS[slot]!, what, band, size, profile: Float64Array.from(profile as number[]) });
     }
@@ -159,5 +160,5 @@ export function registeredShiftsOf(detailManifest: { architecture?: unknown }): 
   const record = (detailManifest.architecture as { registeredShifts?: unknown } | undefined)?.registeredShifts;
   if (record === undefined) return [];
   if (!record || typeof record !== 'object') throw new ModelError('the detail model\'s registeredShifts must be an object');
-  return textureShiftsOf({ architecture: { shape: record } });
+  return textureShiftsOf({ architecture: { shape: record } }, 'the detail model\'s registeredShifts.');
 }
