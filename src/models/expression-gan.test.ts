@@ -404,20 +404,22 @@ describe.runIf(existsSync(path.join(DEFAULT_EXPRESSION_MODEL_DIR, 'manifest.json
     }
   });
 
-  it('plays the hand-set code its manifest records for fearful (architecture.codeFor), times the gain, inside the envelope', async () => {
+  it('plays the hand-set codes its manifest records for fearful and disgusted (architecture.codeFor), times the gain, inside the envelope, without noise', async () => {
     const model = await readExpressionModel();
     const arch = model.manifest.architecture as { codeFor?: Record<string, Record<string, number>>; meanFor?: string[]; apex?: { gains?: Record<string, number> } };
-    expect(Object.keys(arch.codeFor ?? {})).toEqual(['fearful']);
-    expect(arch.meanFor).toContain('fearful');
-    const given = arch.codeFor!.fearful!, gain = arch.apex!.gains!.fearful!;
-    const ref = model.referenceCode('fearful');
-    const code = model.code({ fearful: 1 }, 1, Array.from({ length: model.generator.noiseDim }, () => 0));
-    const other = model.code({ fearful: 1 }, 1, Array.from({ length: model.generator.noiseDim }, (_, j) => j - 1));
-    ACTION_UNITS.forEach((u, a) => {
-      const inEnvelope = (v: number) => Math.min(Math.max(v, Math.min(model.envelope.lo[a]!, 0)), Math.max(model.envelope.hi[a]!, 0));
-      expect(ref[a]!).toBeCloseTo(inEnvelope(given[u] ?? 0), 6); // the code before the gain
-      expect(code[a]!).toBeCloseTo(inEnvelope(gain * (given[u] ?? 0)), 5);
-      expect(other[a]!).toBe(code[a]!); // no noise
-    });
+    expect(Object.keys(arch.codeFor ?? {}).sort()).toEqual(['disgusted', 'fearful']);
+    for (const e of ['fearful', 'disgusted'] as const) {
+      expect(arch.meanFor).toContain(e);
+      const given = arch.codeFor![e]!, gain = arch.apex!.gains![e]!;
+      const ref = model.referenceCode(e);
+      const code = model.code({ [e]: 1 }, 1, Array.from({ length: model.generator.noiseDim }, () => 0));
+      const other = model.code({ [e]: 1 }, 1, Array.from({ length: model.generator.noiseDim }, (_, j) => j - 1));
+      ACTION_UNITS.forEach((u, a) => {
+        const inEnvelope = (v: number) => Math.min(Math.max(v, Math.min(model.envelope.lo[a]!, 0)), Math.max(model.envelope.hi[a]!, 0));
+        expect(ref[a]!).toBeCloseTo(inEnvelope(given[u] ?? 0), 6); // the code before the gain
+        expect(code[a]!).toBeCloseTo(inEnvelope(gain * (given[u] ?? 0)), 5);
+        expect(other[a]!).toBe(code[a]!); // no noise
+      });
+    }
   });
 });
