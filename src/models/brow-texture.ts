@@ -25,6 +25,12 @@ import { ModelError } from './manifest.ts';
 
 const MESH_DIM = LANDMARK_COUNT * 3;
 
+/** Where each move is read, and on which map: the brows on the detail map, the lids on the full texture. The readers below and textureShiftsOf share it. */
+const MOVES = {
+  brows: { key: 'browFromTexture', band: BROW_BAND, size: DETAIL_SIZE },
+  lids: { key: 'lidsFromTexture', band: UPPER_LID_BAND, size: UV_SIZE },
+} as const;
+
 /** What `browFromTexture` and `lidsFromTexture` read. */
 export interface BrowFromTexture {
   /** Per GAN_EMOTIONS slot: the shift per column of the map read (`size` texels; + down the face); zeros for emotions not learned. */
@@ -45,12 +51,12 @@ export interface BrowFromTexture {
  * (render/detail.ts faceDetailMask at DETAIL_SIZE), so the detail read is the detail model's own.
  */
 export function browFromTexture(faces: FaceSet, intensity: ArrayLike<number>, learned: readonly boolean[]): BrowFromTexture {
-  return shiftFromTexture(faces, intensity, learned, BROW_BAND, DETAIL_SIZE, faceDetailMask(DETAIL_SIZE));
+  return shiftFromTexture(faces, intensity, learned, MOVES.brows.band, MOVES.brows.size, faceDetailMask(MOVES.brows.size));
 }
 
 /** The same for the upper lids: read on the full-resolution texture (UV_SIZE), unmasked. */
 export function lidsFromTexture(faces: FaceSet, intensity: ArrayLike<number>, learned: readonly boolean[]): BrowFromTexture {
-  return shiftFromTexture(faces, intensity, learned, UPPER_LID_BAND, UV_SIZE, new Float32Array(UV_SIZE * UV_SIZE).fill(1));
+  return shiftFromTexture(faces, intensity, learned, MOVES.lids.band, MOVES.lids.size, new Float32Array(MOVES.lids.size * MOVES.lids.size).fill(1));
 }
 
 function shiftFromTexture(faces: FaceSet, intensity: ArrayLike<number>, learned: readonly boolean[], band: ShiftBand, size: number, mask: Float32Array): BrowFromTexture {
@@ -97,8 +103,8 @@ export interface TextureShift {
 export function textureShiftsOf(manifest: { architecture?: unknown }, whose = 'the expression model\'s '): TextureShift[] {
   const shape = (manifest.architecture as { shape?: Record<string, unknown> } | undefined)?.shape;
   const out: TextureShift[] = [];
-  const kinds = [['browFromTexture', 'brows', BROW_BAND, DETAIL_SIZE], ['lidsFromTexture', 'lids', UPPER_LID_BAND, UV_SIZE]] as const;
-  for (const [key, what, band, size] of kinds) {
+  for (const what of ['brows', 'lids'] as const) {
+    const { key, band, size } = MOVES[what];
     const record = shape?.[key];
     if (record === undefined) continue;
     const shifts = (record as { shifts?: unknown } | null)?.shifts;
@@ -150,8 +156,8 @@ export function registeredShiftsRecord(shifts: readonly TextureShift[]): Record<
   const brows = of('brows'), lids = of('lids');
   return {
     meaning: 'each face\'s texture read where the expression model moves its brows (browFromTexture: texels of a 64-texel map) and upper lids (lidsFromTexture: of the 128-texel texture), by the face\'s intensity (core/brow-shift.ts unshiftMap), before anything was learned from it',
-    ...(Object.keys(brows).length ? { browFromTexture: { shifts: brows } } : {}),
-    ...(Object.keys(lids).length ? { lidsFromTexture: { shifts: lids } } : {}),
+    ...(Object.keys(brows).length ? { [MOVES.brows.key]: { shifts: brows } } : {}),
+    ...(Object.keys(lids).length ? { [MOVES.lids.key]: { shifts: lids } } : {}),
   };
 }
 
