@@ -66,6 +66,11 @@ Options
                         the apex gain; units left out are 0; times the intensity and the gain, no
                         noise), played as --mean-for plays the data's mean: a hand-set code chosen
                         on dev faces; the manifest records it (architecture.codeFor); repeatable
+  --plain-for <list>    learned emotions the generator plays without its seeded variety (its
+                        expression noise held at 0): the same code every time, along the generator's
+                        own path through the intensities, through its reference code at intensity 1
+                        (comma-separated, e.g. angry); the weights are unchanged, the manifest
+                        names them (architecture.plainFor)
   --hold-units <emotions>:<units>  these emotions' codes hold these action units at the face's
                         neutral (e.g. angry,disgusted:AU6,AU12L,AU12R,AU14L,AU14R: the smile's units,
                         which FACS's anger and disgust do not have but the data's AU reading of open
@@ -134,7 +139,7 @@ export async function runTrainExpressions(args: string[], io: Io): Promise<numbe
     options: {
       data: { type: 'string', multiple: true }, videos: { type: 'string' }, out: { type: 'string', default: path.join('models', 'expression-gan') },
       report: { type: 'string', default: path.join('reports', 'expression-gan') }, seed: { type: 'string' }, steps: { type: 'string' },
-      'ablation-steps': { type: 'string' }, identity: { type: 'string' }, 'identity-from': { type: 'string' }, 'rig-for': { type: 'string' }, 'apex-percentile': { type: 'string' }, 'mean-for': { type: 'string' }, 'removal-floor': { type: 'string', default: 'mean' }, 'brow-from-texture': { type: 'string' }, 'lids-from-texture': { type: 'string' }, 'hold-units': { type: 'string', multiple: true }, 'code-for': { type: 'string', multiple: true }, shape: { type: 'string', default: 'auto' }, quiet: { type: 'boolean', default: false },
+      'ablation-steps': { type: 'string' }, identity: { type: 'string' }, 'identity-from': { type: 'string' }, 'rig-for': { type: 'string' }, 'apex-percentile': { type: 'string' }, 'mean-for': { type: 'string' }, 'removal-floor': { type: 'string', default: 'mean' }, 'brow-from-texture': { type: 'string' }, 'lids-from-texture': { type: 'string' }, 'hold-units': { type: 'string', multiple: true }, 'code-for': { type: 'string', multiple: true }, 'plain-for': { type: 'string' }, shape: { type: 'string', default: 'auto' }, quiet: { type: 'boolean', default: false },
     },
   });
   if (positionals.length > 0) throw new EmoteBotError('bad-argument', `unexpected argument "${positionals[0]}" (see emotebot train expressions --help)`);
@@ -157,6 +162,12 @@ export async function runTrainExpressions(args: string[], io: Io): Promise<numbe
   const codeFor = parseCodeFor(values['code-for'] ?? []);
   for (const e of Object.keys(codeFor)) {
     if (rigFor.includes(e) || meanFor.includes(e)) throw new EmoteBotError('bad-argument', `--code-for ${e}: ${rigFor.includes(e) ? '--rig-for' : '--mean-for'} also names it`);
+  }
+  const plainFor = (values['plain-for'] ?? '').split(',').map((x) => x.trim()).filter(Boolean);
+  for (const e of plainFor) {
+    if (!GAN_EMOTIONS.includes(e as (typeof GAN_EMOTIONS)[number])) throw new EmoteBotError('bad-argument', `--plain-for: "${e}" is not one of ${GAN_EMOTIONS.join(', ')}`);
+    const other = rigFor.includes(e) ? '--rig-for' : meanFor.includes(e) ? '--mean-for' : Object.hasOwn(codeFor, e) ? '--code-for' : null;
+    if (other) throw new EmoteBotError('bad-argument', `--plain-for ${e}: ${other} also names it`);
   }
   const brows = parseEmotionList(values['brow-from-texture'], 'brow-from-texture');
   const lids = parseEmotionList(values['lids-from-texture'], 'lids-from-texture');
@@ -189,6 +200,9 @@ export async function runTrainExpressions(args: string[], io: Io): Promise<numbe
     const { intensity, model: intensityModel } = intensityLabels(faces, codes, space);
     const prepared: Prepared = { faces, clips, codes, rms, intensity };
     const learned = learnedEmotions(faces);
+    for (const e of plainFor) {
+      if (!learned[GAN_EMOTIONS.indexOf(e as (typeof GAN_EMOTIONS)[number])]) throw new EmoteBotError('bad-argument', `--plain-for ${e}: the data has too few ${e} faces for the generator to learn it (it plays the rig's prototype)`);
+    }
     const envelope = codeEnvelope(faces, codes, space);
     const removal = removalFloorFigures(faces, codes, space, KEEP_WHEN_NEUTRALISING, removalKind);
     const learnedFloor = removal.learned;
@@ -301,7 +315,7 @@ export async function runTrainExpressions(args: string[], io: Io): Promise<numbe
     const { manifest, weights } = await encodeModel({
       name: EXPRESSION_MODEL_NAME, version: expressionModelVersionFor(shippedSpace), created: new Date().toISOString(),
       architecture: {
-        ...architectureOf(base, space, learned, choice, built.directions, rigFor, meanFor, codeFor), identitySource: built.identitySource, runtimeNoiseScale: RUNTIME_NOISE_SCALE,
+        ...architectureOf(base, space, learned, choice, built.directions, rigFor, meanFor, codeFor, plainFor), identitySource: built.identitySource, runtimeNoiseScale: RUNTIME_NOISE_SCALE,
         ...(Object.keys(heldUnits).length
           ? {
             heldUnits,
@@ -312,7 +326,7 @@ export async function runTrainExpressions(args: string[], io: Io): Promise<numbe
           tensor: 'shape.residual',
           meaning: 'per emotion (conditions order), canonical cm, from the fit part: r is a face\'s departure from the mean neutral face (identity projected out) minus the rig fields at its own code minus the neutral faces\' mean of the same; the candidates are the residual at intensity 1 of a line through neutral, sum t r / sum t^2 (t the intensity labels), and the class mean of r; zero for emotions not learned',
           shipped: shapeKind === 'classMean' ? 'class mean' : 'line at intensity 1',
-          choice: { part: 'dev', measure: 'balanced recall of run-time codes at intensity 1 (as shipped: --rig-for and --code-for emotions on the rig prototypes; --hold-units emotions holding their units; fields plus the shape; --mean-for emotions on the generator, before the gains) on dev neutral faces, landmark classifier trained on the fit part alone', ...shapeDev, ...(shapeOption === 'auto' ? {} : { forced: `--shape ${shapeOption}` }) },
+          choice: { part: 'dev', measure: 'balanced recall of run-time codes at intensity 1 (as shipped: --rig-for and --code-for emotions on the rig prototypes; --hold-units emotions holding their units; fields plus the shape; --mean-for emotions on the generator, --plain-for ones with its noise, before the gains) on dev neutral faces, landmark classifier trained on the fit part alone', ...shapeDev, ...(shapeOption === 'auto' ? {} : { forced: `--shape ${shapeOption}` }) },
           runtime: 'the rig adds sum_e a_e(code) shape_e, a_e >= 0 read by NNLS against this model\'s reference code for each emotion (intensity 1, no noise, before the apex gain), at most 2; photos lose the shape of the expression neutralisation takes out',
           figures: shape.figures,
           browFromTexture: brow ? textureMoveRecord(brow, '--brow-from-texture', `added to the shipped shape: per emotion, the vertical shift of the brow band (texels of a ${DETAIL_SIZE}-texel map, + down the face) that best explains its detail at intensity 1 (each face's texture minus its dataset's neutral mean, line through neutral, the detail model's mask) as the fit part's neutral mean texture moved, per column across the brows, smoothed and mirrored; moved into the mesh over the brow band at ${brow.read.cmPerV.toFixed(2)} cm per unit of v (src/core/brow-shift.ts)`) : 'off (the meshes\' brows only)',
@@ -475,7 +489,7 @@ function placeholderManifest(): ExpressionModel['manifest'] {
   return { format: 'emotebot-model', formatVersion: 1, name: EXPRESSION_MODEL_NAME, version: EXPRESSION_MODEL_VERSION, created: '', architecture: {}, tensors: [], weights: { file: '', bytes: 0, sha256: '' }, training: { command: '', seed: 0, seconds: 0, data: {} }, metrics: {} };
 }
 
-function architectureOf(c: GanConfig, space: ExpressionSpace, learned: boolean[], choice: SpaceChoice, directions: Directions, rigFor: readonly string[] = [], dataMeanFor: readonly string[] = [], codeFor: Readonly<Record<string, Float32Array>> = {}): Record<string, unknown> {
+function architectureOf(c: GanConfig, space: ExpressionSpace, learned: boolean[], choice: SpaceChoice, directions: Directions, rigFor: readonly string[] = [], dataMeanFor: readonly string[] = [], codeFor: Readonly<Record<string, Float32Array>> = {}, plainFor: readonly string[] = []): Record<string, unknown> {
   // The runtime plays both the data's means and the given codes from code.clearMean (meanFor).
   const meanFor = [...dataMeanFor, ...Object.keys(codeFor)];
   const runtime = learned.map((l, k) => l && !rigFor.includes(GAN_EMOTIONS[k]!) && !meanFor.includes(GAN_EMOTIONS[k]!));
@@ -493,6 +507,12 @@ function architectureOf(c: GanConfig, space: ExpressionSpace, learned: boolean[]
       ? {
         codeFor: Object.fromEntries(Object.entries(codeFor).map(([e, code]) => [e, Object.fromEntries(ACTION_UNITS.map((u, a) => [u, Number(code[a]!.toPrecision(6))] as const).filter(([, v]) => v !== 0))])),
         codeForMeaning: '--code-for: per emotion, the hand-set code (before the apex gain) its code.clearMean row holds and meanFor plays at run time, chosen on dev faces with the dev judge; units not named are 0',
+      }
+      : {}),
+    ...(plainFor.length
+      ? {
+        plainFor: [...plainFor],
+        plainForMeaning: '--plain-for: learned emotions the generator plays with its expression noise held at 0, whatever noise a call passes: the same code every time, g_e (G(e, t, 0) - G(e, 0, 0)), its reference code times the gain at intensity 1; without the seeded variety, whose codes read partly as other emotions to what reads amounts (learned shape, detail, mouth); the weights and metrics.evaluation are the generator\'s own, with its noise',
       }
       : {}),
     fallback: Object.fromEntries(GAN_EMOTIONS.filter((_, k) => !runtime[k]).map((e) => [e, Object.hasOwn(codeFor, e)

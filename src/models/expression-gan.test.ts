@@ -329,6 +329,43 @@ describe('emotions played from the data\'s mean (meanFor)', () => {
   });
 });
 
+describe('learned emotions played without their seeded variety (plainFor)', () => {
+  const withPlain = async (plainFor: unknown, learned: string[] = GAN_EMOTIONS.filter((e) => e !== 'contempt')) => {
+    const p = await packed(randomGenerator(5), 3, learned as never, envelope, toyShape, toyGains);
+    return loadExpressionModel({ ...p.manifest, architecture: { ...p.manifest.architecture, plainFor } }, p.weights);
+  };
+
+  it('holds that emotion\'s expression noise at 0 at every intensity and in blends, and leaves the others\' noise', async () => {
+    const p = await packed(randomGenerator(5), 3, undefined, envelope, toyShape, toyGains);
+    const noisy = await loadExpressionModel(p.manifest, p.weights);
+    const plain = await withPlain(['angry']);
+    expect(plain.plain).toEqual(GAN_EMOTIONS.map((e) => e === 'angry'));
+    expect(noisy.plain.every((x) => !x)).toBe(true);
+    const zero = [0, 0, 0, 0], z = [1.5, -0.5, 0.2, 1];
+    for (const t of [0.25, 0.8, 1]) {
+      // The generator's own code at noise 0, whatever noise is passed; the noisy model differs there (so the check can fail).
+      expect(Array.from(plain.code({ angry: 1 }, t, z))).toEqual(Array.from(noisy.code({ angry: 1 }, t, zero)));
+      expect(Array.from(noisy.code({ angry: 1 }, t, z))).not.toEqual(Array.from(noisy.code({ angry: 1 }, t, zero)));
+      // Happy keeps its noise, bit for bit as before.
+      expect(Array.from(plain.code({ happy: 1 }, t, z))).toEqual(Array.from(noisy.code({ happy: 1 }, t, z)));
+    }
+    // In a blend, angry's share is plain and happy's noisy: the blend is the mix of the two shares.
+    const blend = plain.code({ happy: 0.5, angry: 0.5 }, 1, z);
+    const happyShare = noisy.code({ happy: 1 }, 1, z), angryShare = noisy.code({ angry: 1 }, 1, zero);
+    for (let u = 0; u < AU_COUNT; u++) expect(blend[u]!).toBeCloseTo(0.5 * happyShare[u]! + 0.5 * angryShare[u]!, 9);
+    // The reference code (noise 0 already) is unchanged, so what reads amounts against it is too.
+    expect(Array.from(plain.referenceCode('angry'))).toEqual(Array.from(noisy.referenceCode('angry')));
+  });
+
+  it('refuses an unknown emotion in plainFor, one the generator does not play, and a plain slot without the generator', async () => {
+    await expect(withPlain(['grumpy'])).rejects.toThrow(/plainFor must list emotions/);
+    await expect(withPlain('angry')).rejects.toThrow(/plainFor must list emotions/);
+    await expect(withPlain(['contempt'])).rejects.toThrow(/plays contempt from the generator without noise \(plainFor\), but does not list it as learned/);
+    const model = await toyModel();
+    expect(() => createExpressionModel({ ...model, learned: GAN_EMOTIONS.map((e) => e === 'happy'), plain: GAN_EMOTIONS.map((e) => e === 'angry') })).toThrow(/plays angry from the generator without noise \(plainFor\), but the generator does not play it/);
+  });
+});
+
 describe('action units an emotion holds at neutral (heldUnits)', () => {
   const smile = ['AU6', 'AU12L', 'AU12R', 'AU14L', 'AU14R'];
   const withHeld = async (heldUnits: unknown, meanFor: string[] = []) => {
@@ -421,5 +458,33 @@ describe.runIf(existsSync(path.join(DEFAULT_EXPRESSION_MODEL_DIR, 'manifest.json
         expect(other[a]!).toBe(code[a]!); // no noise
       });
     }
+  });
+
+  it('plays angry from the generator without its seeded variety (architecture.plainFor), happy with it', async () => {
+    const model = await readExpressionModel();
+    const arch = model.manifest.architecture as { plainFor?: string[]; learned?: string[] };
+    expect(arch.plainFor).toEqual(['angry']);
+    expect(arch.learned).toEqual(['happy', 'angry']);
+    expect(model.plain).toEqual(GAN_EMOTIONS.map((e) => e === 'angry'));
+    const rng = createRng(5);
+    const zero = Array.from({ length: model.generator.noiseDim }, () => 0);
+    const noise = Array.from({ length: model.generator.noiseDim }, () => gaussian(rng));
+    const gain = model.apexGain[GAN_EMOTIONS.indexOf('angry')]!;
+    const ref = model.referenceCode('angry');
+    for (const t of [0.3, 0.8, 1]) {
+      const a = model.code({ angry: 1 }, t, noise), b = model.code({ angry: 1 }, t, zero);
+      expect(Array.from(a)).toEqual(Array.from(b));
+    }
+    // At intensity 1: the reference code times the gain (inside the envelope).
+    const apex = model.code({ angry: 1 }, 1, noise);
+    ACTION_UNITS.forEach((u, a) => {
+      const inEnvelope = (v: number) => Math.min(Math.max(v, Math.min(model.envelope.lo[a]!, 0)), Math.max(model.envelope.hi[a]!, 0));
+      expect(apex[a]!, u).toBeCloseTo(inEnvelope(gain * ref[a]!), 9);
+    });
+    // Happy still varies with the noise.
+    const h0 = model.code({ happy: 1 }, 1, zero), h1 = model.code({ happy: 1 }, 1, noise);
+    expect(Math.hypot(...Array.from(h1, (v, a) => v - h0[a]!))).toBeGreaterThan(0.05);
+    // Angry's held units stay held.
+    for (const u of ['AU6', 'AU12L', 'AU12R', 'AU14L', 'AU14R'] as const) expect(apex[ACTION_UNITS.indexOf(u)]!).toBe(0);
   });
 });

@@ -152,6 +152,12 @@ export interface ExpressionModel {
   readonly generator: GeneratorWeights;
   /** Per GAN_EMOTIONS slot: learned from data (true) or the rig's prototype (false). */
   readonly learned: readonly boolean[];
+  /**
+   * Per GAN_EMOTIONS slot: a learned emotion the generator plays without its seeded variety (its
+   * expression noise held at 0, whatever noise a call passes), so every call gives its reference
+   * code's path through the intensities (`architecture.plainFor`, `train expressions --plain-for`).
+   */
+  readonly plain: readonly boolean[];
   /** Per action unit: the range of real codes relative to neutral (0.5th and 99.5th percentiles). */
   readonly envelope: { lo: Float64Array; hi: Float64Array };
   /**
@@ -209,8 +215,14 @@ export function createExpressionModel(parts: {
   meanCodes?: readonly (ArrayLike<number> | null)[] | null;
   /** Per GAN_EMOTIONS slot, the action units (indices into ACTION_UNITS) its share of a code holds at neutral (absent: none). */
   heldUnits?: readonly (readonly number[])[] | null;
+  /** Per GAN_EMOTIONS slot, whether the generator plays it with its expression noise at 0 (absent: none). */
+  plain?: readonly boolean[] | null;
 }): ExpressionModel {
   const { generator } = parts;
+  const plain = GAN_EMOTIONS.map((_, k) => parts.plain?.[k] === true);
+  plain.forEach((p, k) => {
+    if (p && !parts.learned[k]) throw new ModelError(`the expression model plays ${GAN_EMOTIONS[k]} from the generator without noise (plainFor), but the generator does not play it`);
+  });
   const apexGain = Float64Array.from(parts.apexGain ?? GAN_EMOTIONS.map(() => 1));
   if (apexGain.length !== GAN_EMOTIONS.length || !apexGain.every((g) => Number.isFinite(g) && g > 0)) throw new ModelError(`the expression model's apex gains need ${GAN_EMOTIONS.length} positive numbers`);
   const unit = new Float64Array(GAN_EMOTIONS.length).fill(1);
@@ -253,9 +265,10 @@ export function createExpressionModel(parts: {
         for (let a = 0; a < AU_COUNT; a++) out[a] = out[a]! + w * t * p[a]! * keep[slot * AU_COUNT + a]!;
         return;
       }
-      // z holds ze only (zn defaults to 0: the typical face).
-      raw(e, t, ze, hi);
-      raw(e, 0, ze, lo);
+      // z holds ze only (zn defaults to 0: the typical face); a plain slot holds ze at 0.
+      const zs = plain[slot] ? typical : ze;
+      raw(e, t, zs, hi);
+      raw(e, 0, zs, lo);
       for (let a = 0; a < AU_COUNT; a++) out[a] = out[a]! + w * (hi[a]! - lo[a]!) * keep[slot * AU_COUNT + a]!;
     });
     // Never beyond what real faces showed (about 2% of random blends touch the range by a few hundredths).
@@ -266,6 +279,7 @@ export function createExpressionModel(parts: {
   const typical = new Float64Array(generator.noiseDim);
   const model: ExpressionModel = {
     ...parts,
+    plain,
     noiseScale: parts.noiseScale ?? 1,
     apexGain,
     meanCodes,
@@ -445,7 +459,7 @@ function rigBasis(): Float64Array {
 
 /** Builds the runtime model from a decoded model (checks the architecture it declares). */
 export function expressionModelFromLoaded(m: LoadedModel): ExpressionModel {
-  const arch = m.manifest.architecture as { noiseDim?: unknown; nuisanceDim?: unknown; expressionLayers?: unknown; nuisanceLayers?: unknown; learned?: unknown; conditions?: unknown; runtimeNoiseScale?: unknown; meanFor?: unknown; heldUnits?: unknown };
+  const arch = m.manifest.architecture as { noiseDim?: unknown; nuisanceDim?: unknown; expressionLayers?: unknown; nuisanceLayers?: unknown; learned?: unknown; conditions?: unknown; runtimeNoiseScale?: unknown; meanFor?: unknown; heldUnits?: unknown; plainFor?: unknown };
   const noiseScale = typeof arch.runtimeNoiseScale === 'number' && arch.runtimeNoiseScale >= 0 ? arch.runtimeNoiseScale : 1;
   const learnedList = arch.learned;
   if (!Array.isArray(learnedList)) throw new ModelError('the expression model manifest does not say which emotions it learned (learned)');
@@ -480,6 +494,9 @@ export function expressionModelFromLoaded(m: LoadedModel): ExpressionModel {
   if (!Array.isArray(meanFor) || !meanFor.every((e) => GAN_EMOTIONS.includes(e as GanEmotion))) throw new ModelError('the expression model\'s meanFor must list emotions of its conditions');
   if (meanFor.length && !clearMean) throw new ModelError('the expression model plays emotions from the data\'s means (meanFor) but holds none (code.clearMean)');
   const heldUnits = heldUnitsOf(arch.heldUnits);
+  const plainFor = arch.plainFor ?? [];
+  if (!Array.isArray(plainFor) || !plainFor.every((e) => GAN_EMOTIONS.includes(e as GanEmotion))) throw new ModelError('the expression model\'s plainFor must list emotions of its conditions');
+  for (const e of plainFor) if (!learnedList.includes(e)) throw new ModelError(`the expression model plays ${String(e)} from the generator without noise (plainFor), but does not list it as learned`);
   return createExpressionModel({
     manifest: m.manifest,
     space: { mean, identity, identityCount, identityVariance, neutralCode: f64('space.neutralCode'), ...(removalFloor ? { removalFloor } : {}), basis: rigBasis() },
@@ -491,6 +508,7 @@ export function expressionModelFromLoaded(m: LoadedModel): ExpressionModel {
     apexGain,
     meanCodes: GAN_EMOTIONS.map((e, k) => (meanFor.includes(e) && clearMean ? clearMean.subarray(k * AU_COUNT, (k + 1) * AU_COUNT) : null)),
     heldUnits,
+    plain: GAN_EMOTIONS.map((e) => plainFor.includes(e)),
   });
 }
 

@@ -154,6 +154,20 @@ describe('emotebot train expressions: --hold-units', () => {
   });
 });
 
+describe('emotebot train expressions: --plain-for', () => {
+  it('refuses an unknown emotion, or one another option already plays, before reading any data', async () => {
+    const { runTrainExpressions } = await import('./expression-commands.ts');
+    const io = { out: () => {}, err: () => {} };
+    const run = (v: string, ...more: string[]) => runTrainExpressions(['--data', '/nonexistent/x.ebds', '--plain-for', v, ...more, '--quiet'], io);
+    await expect(run('angry,scared')).rejects.toThrow(/--plain-for: "scared" is not one of happy/);
+    await expect(run('angry', '--rig-for', 'sad,angry')).rejects.toThrow(/--plain-for angry: --rig-for also names it/);
+    await expect(run('surprised', '--mean-for', 'surprised')).rejects.toThrow(/--plain-for surprised: --mean-for also names it/);
+    await expect(run('fearful', '--code-for', 'fearful:AU1=1')).rejects.toThrow(/--plain-for fearful: --code-for also names it/);
+    // A good list gets as far as the data (missing here).
+    await expect(run('happy, angry')).rejects.toThrow(/x\.ebds/);
+  });
+});
+
 describe('emotebot train expressions: --code-for', () => {
   it('reads <emotion>:<unit>=<value>,... into a full code in the rig\'s unit order, units not named 0', async () => {
     const { parseCodeFor } = await import('./expression-commands.ts');
