@@ -43,6 +43,12 @@
  * emotion's share of every code (generator, mean or prototype alike, noise kept) and of its
  * reference code, so what reads amounts against it (learned shape, detail, mouth) follows.
  * The weights are unchanged by it.
+ *
+ * And it may name learned emotions the generator plays without their seeded variety
+ * (`architecture.plainFor`, `train expressions --plain-for`): their share of a code takes ze = 0
+ * whatever noise the call passes, code(e, t, 0), the reference code's path through the
+ * intensities; the seeded codes' variety reads partly as other emotions to the amounts. The
+ * weights are unchanged by it too.
  */
 import { type Emotion, type EmotionWeights } from '../core/emotions.ts';
 import { createCodeReader, type ExpressionSpace, neutraliseFace, removalFloorOf } from '../core/expression-space.ts';
