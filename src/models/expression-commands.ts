@@ -163,9 +163,8 @@ export async function runTrainExpressions(args: string[], io: Io): Promise<numbe
   for (const e of Object.keys(codeFor)) {
     if (rigFor.includes(e) || meanFor.includes(e)) throw new EmoteBotError('bad-argument', `--code-for ${e}: ${rigFor.includes(e) ? '--rig-for' : '--mean-for'} also names it`);
   }
-  const plainFor = (values['plain-for'] ?? '').split(',').map((x) => x.trim()).filter(Boolean);
+  const plainFor = parseEmotionList(values['plain-for'], 'plain-for').list;
   for (const e of plainFor) {
-    if (!GAN_EMOTIONS.includes(e as (typeof GAN_EMOTIONS)[number])) throw new EmoteBotError('bad-argument', `--plain-for: "${e}" is not one of ${GAN_EMOTIONS.join(', ')}`);
     const other = rigFor.includes(e) ? '--rig-for' : meanFor.includes(e) ? '--mean-for' : Object.hasOwn(codeFor, e) ? '--code-for' : null;
     if (other) throw new EmoteBotError('bad-argument', `--plain-for ${e}: ${other} also names it`);
   }

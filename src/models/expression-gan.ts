@@ -502,7 +502,6 @@ export function expressionModelFromLoaded(m: LoadedModel): ExpressionModel {
   const heldUnits = heldUnitsOf(arch.heldUnits);
   const plainFor = arch.plainFor ?? [];
   if (!Array.isArray(plainFor) || !plainFor.every((e) => GAN_EMOTIONS.includes(e as GanEmotion))) throw new ModelError('the expression model\'s plainFor must list emotions of its conditions');
-  for (const e of plainFor) if (!learnedList.includes(e)) throw new ModelError(`the expression model plays ${String(e)} from the generator without noise (plainFor), but does not list it as learned`);
   return createExpressionModel({
     manifest: m.manifest,
     space: { mean, identity, identityCount, identityVariance, neutralCode: f64('space.neutralCode'), ...(removalFloor ? { removalFloor } : {}), basis: rigBasis() },
