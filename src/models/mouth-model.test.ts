@@ -180,6 +180,63 @@ describe('the per-emotion tables', () => {
     const k = r.conditioned.conditions.indexOf('surprised');
     expect(conditionTable(all.table, all.conditioned, all.conditioned.conditions.indexOf('surprised')).rgb).toEqual(conditionTable(r.table, r.conditioned, k).rgb);
   });
+  it('--borrow nearest: an emotion without a table of its own draws with the table nearest its real mouths, chosen outside val and measured on val', () => {
+    // Fearful mouths (too few in set 0 for a table: every 40th face) are dark like surprised
+    // ones; most come from faces read only to choose (chooseOnly). Disgusted ones are bright like
+    // happy ones but mid-grey below: nearest the all-faces table, which mixes the two.
+    const o = { ...opts, minConditionFaces: 20 };
+    const dark = (f: MouthFace, l: number) => Float32Array.from(f.samples, (_, i) => l * f.skin[i % 3]!);
+    const base = faces.filter((f) => f.emotion !== 'contempt');
+    const fewFearful = syntheticFaces(15, cols, rows).map((f, k) => ({ ...f, identity: `fearful-${k}`, emotion: 'fearful' as const, samples: dark(f, 0.18) }));
+    const chooseOnly = syntheticFaces(200, cols, rows).map((f, k) => ({ ...f, identity: `borrow-0/${k}`, emotion: 'fearful' as const, samples: dark(f, 0.17), chooseOnly: true }));
+    const all = [...base, ...fewFearful, ...chooseOnly];
+    const none = trainMouth(all, o), r = trainMouth(all, { ...o, borrow: 'nearest' });
+    // Off: no borrowing, and the faces read only to choose change nothing.
+    expect(none.borrowed).toEqual([]);
+    expect(none.conditioned.conditions).toEqual(['happy', 'surprised']);
+    const plain = trainMouth([...base, ...fewFearful], o);
+    expect(Buffer.from(none.table.rgb.buffer).equals(Buffer.from(plain.table.rgb.buffer))).toBe(true);
+    expect(none.metrics).toEqual(plain.metrics);
+    expect(none.conditionMetrics).toEqual(plain.conditionMetrics);
+    // On: fearful borrows surprised's table, a copy appended after the kept tables; the rest unchanged.
+    expect(r.conditioned.conditions).toEqual(['happy', 'surprised', 'fearful']);
+    const fear = r.borrowed.find((b) => b.emotion === 'fearful')!;
+    expect(fear.from).toBe('surprised');
+    expect(fear.errors.map((e) => e.table)).toEqual(['all', 'happy', 'surprised']);
+    expect(fear.errors[2]!.mae).toBeLessThan(fear.errors[0]!.mae);
+    expect(fear.faces + fear.val.faces).toBe(fewFearful.length + chooseOnly.length);
+    expect(fear.val.faces).toBeGreaterThan(5);
+    expect(fear.val.mae).toBeLessThan(fear.val.allMae);
+    const k = (e: string) => r.conditioned.conditions.indexOf(e as never);
+    expect(conditionTable(r.table, r.conditioned, k('fearful')).rgb).toEqual(conditionTable(r.table, r.conditioned, k('surprised')).rgb);
+    expect(r.conditioned.own[k('fearful')]!.every((x) => !x)).toBe(true);
+    expect(Buffer.from(r.table.rgb.buffer).equals(Buffer.from(none.table.rgb.buffer))).toBe(true);
+    expect(conditionTable(r.table, r.conditioned, k('happy')).rgb).toEqual(conditionTable(none.table, none.conditioned, 0).rgb);
+    // Contempt (every 25th face of the labelled set, left out here) has no mouths: the all-faces table, said why.
+    const contempt = r.borrowed.find((b) => b.emotion === 'contempt')!;
+    expect(contempt.from).toBe('all');
+    expect(contempt.reason).toMatch(/0 mouths outside val, fewer than 10/);
+    // Deterministic.
+    const again = trainMouth(all, { ...o, borrow: 'nearest' });
+    expect(Buffer.from(again.conditioned.rgb.buffer).equals(Buffer.from(r.conditioned.rgb.buffer))).toBe(true);
+    expect(again.borrowed).toEqual(r.borrowed);
+  });
+  it('--borrow nearest keeps the all-faces table for an emotion whose mouths it is nearest, and for one with too few', () => {
+    const o = { ...opts, minConditionFaces: 20, borrow: 'nearest' as const };
+    // Half teeth (happy's), half cavity (surprised's) per face: the all-faces table's mix.
+    const mixed = syntheticFaces(120, cols, rows).map((f, k) => ({
+      ...f, identity: `borrow-0/${k}`, emotion: 'disgusted' as const, chooseOnly: true,
+      samples: Float32Array.from(f.samples, (_, i) => (Math.floor(i / 3) % cols < cols / 2 ? 1.2 : 0.15) * f.skin[i % 3]!),
+    }));
+    const r = trainMouth([...faces, ...mixed], o);
+    const disgusted = r.borrowed.find((b) => b.emotion === 'disgusted')!;
+    expect(disgusted.from).toBe('all');
+    expect(disgusted.errors[0]!.mae).toBeLessThanOrEqual(Math.min(...disgusted.errors.map((e) => e.mae)));
+    expect(r.conditioned.conditions).not.toContain('disgusted');
+    const few = trainMouth([...faces, ...mixed.slice(0, 8)], o).borrowed.find((b) => b.emotion === 'disgusted')!;
+    expect(few.from).toBe('all');
+    expect(few.errors).toEqual([]);
+  });
   it('an emotion with fewer faces than the minimum in a bin takes the all-faces bin there', () => {
     const strict = trainMouth(faces, { ...opts, minConditionFaces: 100000 });
     expect(strict.conditioned.conditions).toEqual([]);

@@ -40,6 +40,12 @@ export interface MouthFace {
    * Held-out faces of every set are measured.
    */
   source?: number;
+  /**
+   * Read only to choose which table an emotion without one of its own borrows (`borrow`,
+   * `emotebot train mouth --borrow-data`): in no table and in none of the held-out figures but
+   * the borrowing's own.
+   */
+  chooseOnly?: boolean;
 }
 
 export interface MouthTrainOptions {
@@ -87,10 +93,19 @@ export interface MouthTrainOptions {
    * every emotion with a bin of its own keeps it; the dev verdict is still measured and reported.
    */
   ownTables: 'dev' | 'all';
+  /**
+   * What an emotion without a table of its own draws with. 'none' (the default): the all-faces
+   * table, whose medoids are mostly smiles where happy mouths are most of the data. 'nearest': the
+   * table nearest its own real mouths among the all-faces table and the kept emotions' tables
+   * (the lowest mean error over its labelled mouths outside the val part, from every data set and
+   * the chooseOnly faces; none of them made another emotion's table), when it has at least
+   * minDevFaces of them; else the all-faces table. Its val mouths measure the choice.
+   */
+  borrow: 'none' | 'nearest';
 }
 
 export const DEFAULT_MOUTH_TRAIN: Omit<MouthTrainOptions, 'seed'> = {
-  cols: 32, rows: 16, edges: [0.08, 0.15, 0.25, 0.35, 1.0], valShare: 0.1, devShare: 0.1, minDevFaces: 10, minColourFaces: 40, table: 'exemplar', exemplarPool: 600, exemplarContrast: 'medoid', ownTables: 'dev',
+  cols: 32, rows: 16, edges: [0.08, 0.15, 0.25, 0.35, 1.0], valShare: 0.1, devShare: 0.1, minDevFaces: 10, minColourFaces: 40, table: 'exemplar', exemplarPool: 600, exemplarContrast: 'medoid', ownTables: 'dev', borrow: 'none',
   conditions: ['neutral', 'happy', 'sad', 'surprised', 'angry', 'fearful', 'disgusted', 'contempt'], minConditionFaces: 25,
 };
 
@@ -118,6 +133,20 @@ export function conditionTable(base: MouthTable, c: ConditionedTables, k: number
 /** An emotion's table on the dev part: kept when it beats the all-faces table there. */
 export interface ConditionAcceptance { emotion: Emotion; devFaces: number; allMae: number; ownMae: number; kept: boolean; reason: string }
 
+/**
+ * An emotion without a table of its own (o.borrow 'nearest'): the mean error of each candidate
+ * table on its mouths outside the val part, the one it draws with, and its val mouths' error with
+ * the all-faces table and with that one.
+ */
+export interface BorrowChoice {
+  emotion: Emotion;
+  faces: number;
+  errors: { table: Emotion | 'all'; mae: number }[];
+  from: Emotion | 'all';
+  reason: string;
+  val: { faces: number; allMae: number; mae: number };
+}
+
 /** Held-out faces of one emotion: the all-faces table against the emotion's own. */
 export interface ConditionMetrics { emotion: Emotion; valFaces: number; allMae: number; ownMae: number; contrast: { real: number; all: number; own: number } }
 
@@ -141,6 +170,12 @@ export interface MouthTraining {
   conditioned: ConditionedTables;
   /** Every emotion that took a bin of its own, and whether the dev part kept its table (empty when devShare is 0). */
   acceptance: ConditionAcceptance[];
+  /**
+   * With o.borrow 'nearest', each emotion of o.conditions without a table of its own, and which
+   * it draws with; one that borrows an emotion's table is appended to `conditioned` with a copy
+   * of it (its `own` all false, its `faces` its mouths outside val per bin).
+   */
+  borrowed: BorrowChoice[];
   /** Dev faces per bin (people held out to choose the emotions' tables; never trained on). */
   devFaces: number;
   /** Per emotion with held-out faces; and over every held-out face with a label, each read with its own emotion's table. */
@@ -209,6 +244,7 @@ export function trainMouth(faces: readonly MouthFace[], o: MouthTrainOptions): M
   // Fit faces of the other data sets, per bin: for per-emotion tables only.
   const extraByBin: MouthFace[][] = Array.from({ length: bins }, () => []);
   for (const f of faces) {
+    if (f.chooseOnly) continue;
     const b = binOf(edges, f.openness);
     if (b < 0) { outside++; continue; }
     const part = mouthPartOf(f.identity, o.seed, o.valShare, o.devShare);
@@ -274,11 +310,57 @@ export function trainMouth(faces: readonly MouthFace[], o: MouthTrainOptions): M
     exemplar: { cols, rows, bins: used.length, openness, rgb: Float32Array.from(rgbExemplar) },
   };
   const table: MouthTable = tables[o.table];
-  const { conditioned, acceptance } = acceptConditions(table, conditionedTables(table, fitByBin, extraByBin, used, o), dev, o);
+  const accepted = acceptConditions(table, conditionedTables(table, fitByBin, extraByBin, used, o), dev, o);
+  const { conditioned, borrowed } = o.borrow === 'nearest' ? borrowTables(table, accepted.conditioned, faces, o) : { conditioned: accepted.conditioned, borrowed: [] };
+  const acceptance = accepted.acceptance;
   const conditionMetrics = measureConditions(table, conditioned, val, o);
   const referenceSkin: [number, number, number] = skinN > 0 ? [skinRef[0]! / skinN, skinRef[1]! / skinN, skinRef[2]! / skinN] : [190, 150, 130];
   const measured = { mean: measure(tables.mean, val, edges, cols, rows), exemplar: measure(tables.exemplar, val, edges, cols, rows) };
-  return { table, tables, bins: counts, outside, referenceSkin, metrics: measured[o.table], measured, conditioned, conditionMetrics, acceptance, devFaces: dev.length };
+  return { table, tables, bins: counts, outside, referenceSkin, metrics: measured[o.table], measured, conditioned, conditionMetrics, acceptance, borrowed, devFaces: dev.length };
+}
+
+/**
+ * o.borrow 'nearest' (see MouthTrainOptions): each emotion of o.conditions without a table in
+ * `c` takes the candidate (the all-faces table first, then c's tables in order) with the lowest
+ * mean error on its mouths outside the val part; ties keep the earlier. Borrowed tables are
+ * appended to the conditions as copies.
+ */
+function borrowTables(base: MouthTable, c: ConditionedTables, faces: readonly MouthFace[], o: MouthTrainOptions): { conditioned: ConditionedTables; borrowed: BorrowChoice[] } {
+  const candidates: [Emotion | 'all', MouthTable][] = [['all', base], ...c.conditions.map((e, k): [Emotion, MouthTable] => [e, conditionTable(base, c, k)])];
+  const bins = base.bins, n = c.rgb.length / Math.max(1, c.conditions.length) || bins * base.rows * base.cols * 3;
+  const out: ConditionedTables = { conditions: [...c.conditions], rgb: c.rgb, faces: [...c.faces], own: [...c.own], from: [...c.from] };
+  const slabs: Float32Array[] = [c.rgb];
+  const borrowed: BorrowChoice[] = [];
+  for (const emotion of o.conditions) {
+    if (c.conditions.includes(emotion)) continue;
+    const mine = faces.filter((f) => f.emotion === emotion && binOf(o.edges, f.openness) >= 0);
+    const isVal = (f: MouthFace) => mouthPartOf(f.identity, o.seed, o.valShare, o.devShare) === 'val';
+    const choose = mine.filter((f) => !isVal(f)), val = mine.filter(isVal);
+    const mae = (t: MouthTable, fs: readonly MouthFace[]) => measure(t, fs, o.edges, o.cols, o.rows).learnedMae;
+    let pick = 0, errors: BorrowChoice['errors'] = [], reason: string;
+    if (choose.length < o.minDevFaces) {
+      reason = `${choose.length} mouths outside val, fewer than ${o.minDevFaces}: the all-faces table`;
+    } else {
+      errors = candidates.map(([table, t]) => ({ table, mae: mae(t, choose) }));
+      for (let i = 1; i < errors.length; i++) if (errors[i]!.mae < errors[pick]!.mae) pick = i;
+      reason = pick === 0 ? 'the all-faces table is the nearest its mouths' : `${candidates[pick]![0]}'s table is the nearest its mouths`;
+    }
+    const [from, table] = candidates[pick]!;
+    borrowed.push({ emotion, faces: choose.length, errors, from, reason, val: { faces: val.length, allMae: mae(base, val), mae: mae(table, val) } });
+    if (pick === 0) continue;
+    const perBin = Array.from({ length: bins }, () => 0);
+    for (const f of choose) { const b = binOf(o.edges, f.openness); if (b < bins) perBin[b]!++; }
+    out.conditions = [...out.conditions, emotion];
+    out.faces.push(perBin); out.own.push(perBin.map(() => false)); out.from.push(perBin.map(() => -1));
+    slabs.push(Float32Array.from(table.rgb));
+  }
+  if (slabs.length > 1) {
+    const rgb = new Float32Array(out.conditions.length * n);
+    let at = 0;
+    for (const s of slabs) { rgb.set(s, at); at += s.length; }
+    out.rgb = rgb;
+  }
+  return { conditioned: out, borrowed };
 }
 
 /**
