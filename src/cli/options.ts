@@ -1,4 +1,4 @@
-/** Numeric command-line options, checked the same way by every emotebot command. */
+/** Numeric and list command-line options, checked the same way by every emotebot command. */
 import { EmoteBotError } from '../core/errors.ts';
 
 /**
@@ -12,4 +12,17 @@ export function numberOption(name: string, raw: string | undefined, def: number,
   if (integer && !Number.isInteger(v)) throw new EmoteBotError('bad-argument', `--${name} must be a whole number, got "${raw}"`);
   if (v < lo || v > hi) throw new EmoteBotError('bad-argument', `--${name} must be between ${lo} and ${hi}, got ${raw}`);
   return v;
+}
+
+/**
+ * A comma-separated list of names from `allowed` (or "all": every one of them) given to
+ * `--option`; absent: an empty list. An empty value or a name not allowed is a 'bad-argument'.
+ */
+export function parseEmotionList(raw: string | undefined, option: string, allowed: readonly string[]): { list: string[]; all: boolean } {
+  if (raw === undefined) return { list: [], all: false };
+  const all = raw.trim() === 'all';
+  const list = all ? [...allowed] : raw.split(',').map((x) => x.trim()).filter(Boolean);
+  if (list.length === 0) throw new EmoteBotError('bad-argument', `--${option} needs emotions (comma-separated, e.g. sad,angry) or "all"`);
+  for (const e of list) if (!allowed.includes(e)) throw new EmoteBotError('bad-argument', `--${option}: "${e}" is not one of ${allowed.join(', ')} (or "all")`);
+  return { list, all };
 }

@@ -34,7 +34,7 @@ import { evalTable, ganLossPng, gridPng, reportFolder, spaceTable, validationPng
 import { useWasmBackend } from './expression-tf.ts';
 import { DEFAULT_GAN_CONFIG, type GanConfig, type TrainResult, trainGan } from './expression-train.ts';
 import { encodeModel } from './manifest.ts';
-import { numberOption } from '../cli/options.ts';
+import { numberOption, parseEmotionList as parseList } from '../cli/options.ts';
 
 export const TRAIN_HELP = `emotebot train expressions: learn what real faces do per emotion
 
@@ -429,12 +429,7 @@ function textureMoveRecord(m: TextureMove, option: string, meaning: string): Rec
  * GAN_EMOTIONS, or "all"; absent: none. Empty or unknown emotions are refused.
  */
 export function parseEmotionList(raw: string | undefined, option: string): { list: string[]; all: boolean } {
-  if (raw === undefined) return { list: [], all: false };
-  const all = raw.trim() === 'all';
-  const list = all ? [...GAN_EMOTIONS] : raw.split(',').map((x) => x.trim()).filter(Boolean);
-  if (list.length === 0) throw new EmoteBotError('bad-argument', `--${option} needs emotions (comma-separated, e.g. sad,angry) or "all"`);
-  for (const e of list) if (!GAN_EMOTIONS.includes(e as (typeof GAN_EMOTIONS)[number])) throw new EmoteBotError('bad-argument', `--${option}: "${e}" is not one of ${GAN_EMOTIONS.join(', ')} (or "all")`);
-  return { list, all };
+  return parseList(raw, option, GAN_EMOTIONS);
 }
 
 /**

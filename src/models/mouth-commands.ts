@@ -18,7 +18,8 @@ import { parseArgs } from 'node:util';
 import { createCanvas } from '@napi-rs/canvas';
 import { Progress } from '../cli/progress.ts';
 import type { Io } from '../cli/main.ts';
-import { numberOption } from '../cli/options.ts';
+import { numberOption, parseEmotionList } from '../cli/options.ts';
+import { EMOTIONS, type Emotion } from '../core/emotions.ts';
 import { EmoteBotError } from '../core/errors.ts';
 import { cacheKey, DetectionCache, sha256 } from '../data/cache.ts';
 import { enumerateInputs, type IdentityRule } from '../data/enumerate.ts';
@@ -57,10 +58,10 @@ Options
   --own-tables <rule>  dev (default): an emotion keeps its own table only where it is nearer its
                    dev mouths than the all-faces table; all: every emotion with a bin of its own
                    keeps it (the dev verdict is still reported)
-  --borrow <rule>  none (default): an emotion without a table of its own draws with the all-faces
-                   table (mostly smiles); nearest: with the table nearest its own real mouths
-                   outside the val part (the all-faces table or a kept emotion's), when it has at
-                   least 10 of them; its val mouths measure the choice
+  --borrow <emotions>  comma-separated, or all: each of these without a table of its own draws
+                   with the table nearest its own real mouths outside the val part (the
+                   all-faces table or a kept emotion's), when it has at least 10 of them; its val
+                   mouths measure the choice. Default none: the all-faces table (mostly smiles)
   --borrow-data <dir>  more labelled photos read only for --borrow's choice (never in a table),
                    every photo its own person (FER2013); repeat for more folders
   --borrow-cache <file>  its detection cache, one per --borrow-data, in the same order
@@ -79,7 +80,7 @@ export async function runTrainMouth(args: string[], io: Io): Promise<number> {
     args, allowPositionals: true,
     options: {
       data: { type: 'string', multiple: true }, cache: { type: 'string', multiple: true }, identity: { type: 'string', multiple: true }, out: { type: 'string', default: path.join('models', 'mouth-interior') },
-      report: { type: 'string', default: path.join('reports', 'mouth-interior') }, seed: { type: 'string' }, limit: { type: 'string' }, table: { type: 'string', default: 'exemplar' }, contrast: { type: 'string', default: 'medoid' }, 'own-tables': { type: 'string', default: 'dev' }, borrow: { type: 'string', default: 'none' }, 'borrow-data': { type: 'string', multiple: true }, 'borrow-cache': { type: 'string', multiple: true }, quiet: { type: 'boolean', default: false },
+      report: { type: 'string', default: path.join('reports', 'mouth-interior') }, seed: { type: 'string' }, limit: { type: 'string' }, table: { type: 'string', default: 'exemplar' }, contrast: { type: 'string', default: 'medoid' }, 'own-tables': { type: 'string', default: 'dev' }, borrow: { type: 'string' }, 'borrow-data': { type: 'string', multiple: true }, 'borrow-cache': { type: 'string', multiple: true }, quiet: { type: 'boolean', default: false },
     },
   });
   if (positionals.length > 0) throw new EmoteBotError('bad-argument', `unexpected argument "${positionals[0]}" (see emotebot train mouth --help)`);
@@ -100,11 +101,10 @@ export async function runTrainMouth(args: string[], io: Io): Promise<number> {
   if (contrast !== 'medoid' && contrast !== 'median') throw new EmoteBotError('bad-argument', `--contrast must be "medoid" or "median", got "${contrast}"`);
   const ownTables = values['own-tables'];
   if (ownTables !== 'dev' && ownTables !== 'all') throw new EmoteBotError('bad-argument', `--own-tables must be "dev" or "all", got "${ownTables}"`);
-  const borrow = values.borrow;
-  if (borrow !== 'none' && borrow !== 'nearest') throw new EmoteBotError('bad-argument', `--borrow must be "none" or "nearest", got "${borrow}"`);
+  const borrow = parseEmotionList(values.borrow, 'borrow', EMOTIONS).list as Emotion[];
   const borrowFolders = values['borrow-data'] ?? [], borrowCaches = values['borrow-cache'] ?? [];
   if (borrowCaches.length !== borrowFolders.length) throw new EmoteBotError('bad-argument', `train mouth needs one --borrow-cache per --borrow-data, in the same order (${borrowFolders.length} --borrow-data, ${borrowCaches.length} --borrow-cache)`);
-  if (borrowFolders.length > 0 && borrow !== 'nearest') throw new EmoteBotError('bad-argument', '--borrow-data is read only to choose what --borrow nearest borrows: give --borrow nearest');
+  if (borrowFolders.length > 0 && borrow.length === 0) throw new EmoteBotError('bad-argument', '--borrow-data is read only to choose the tables --borrow <emotions> borrow: give --borrow');
   const o: MouthTrainOptions = { ...DEFAULT_MOUTH_TRAIN, seed, table, exemplarContrast: contrast, ownTables, borrow };
   const lo = o.edges[0]!, hi = o.edges[o.edges.length - 1]!;
 
@@ -143,8 +143,8 @@ export async function runTrainMouth(args: string[], io: Io): Promise<number> {
       `dev part (${result.devFaces} mouths of people held out to choose; never trained on): each emotion's table kept only where it beats the all-faces table on that emotion's dev mouths (at least ${o.minDevFaces}); error all-faces / own`,
       ...result.acceptance.map((a) => `  ${a.emotion.padEnd(10)} ${String(a.devFaces).padStart(4)} faces  error ${a.allMae.toFixed(1)} / ${a.ownMae.toFixed(1)}  ${a.kept ? 'kept' : 'all-faces table'} (${a.reason})`),
     ] : []),
-    ...(o.borrow === 'nearest' ? [
-      `emotions without a table of their own (--borrow nearest): mean error on their mouths outside val, per candidate table; the nearest is borrowed. Val mouths: all-faces / borrowed`,
+    ...(o.borrow.length ? [
+      `emotions of --borrow without a table of their own: mean error on their mouths outside val, per candidate table; the nearest is borrowed. Val mouths: all-faces / borrowed`,
       ...result.borrowed.map((b) => `  ${b.emotion.padEnd(10)} ${String(b.faces).padStart(5)} mouths  ${b.errors.map((e) => `${e.table} ${e.mae.toFixed(1)}`).join('  ') || '-'}  -> ${b.from} (${b.reason}); val ${b.val.faces}: ${b.val.allMae.toFixed(1)} / ${b.val.mae.toFixed(1)}`),
     ] : []),
     `own tables (fit faces per bin; * = own luminance, from --data 1, or ** from a later --data): ${result.conditioned.conditions.map((e, k) => (result.conditioned.own[k]!.some(Boolean) ? `${e} ${result.conditioned.faces[k]!.map((n, b) => `${n}${result.conditioned.own[k]![b] ? (result.conditioned.from[k]![b]! > 0 ? '**' : '*') : ''}`).join('/')}` : '')).filter(Boolean).join(', ')}`,
@@ -165,10 +165,10 @@ export async function runTrainMouth(args: string[], io: Io): Promise<number> {
       minColourFaces: o.minColourFaces,
       conditions: [...result.conditioned.conditions],
       perEmotion: `emotionRgb: per emotion of conditions, per bin, the ${o.table === 'exemplar' ? 'medoid' : 'mean'} luminance of that emotion's fit mouths where it has at least ${o.minConditionFaces} of them there (own), else the all-faces bin; chroma from the all-faces table. The renderers blend them by the emotions the frame's expression shows (models/mouth-model.ts createMouthSource)`,
-      borrow: o.borrow,
-      ...(o.borrow === 'nearest' ? {
+      borrow: [...o.borrow],
+      ...(o.borrow.length ? {
         borrowed: Object.fromEntries(result.borrowed.filter((b) => b.from !== 'all').map((b) => [b.emotion, b.from])),
-        borrowRule: `an emotion without a table of its own draws with the table nearest its real mouths outside the val part (mean error per channel; the all-faces table or a kept emotion's), from every --data and --borrow-data, when it has at least ${o.minDevFaces} of them; a borrowed table is a copy in emotionRgb (its ownBins all false)`,
+        borrowRule: `an emotion of borrow without a table of its own draws with the table nearest its real mouths outside the val part (mean error per channel; the all-faces table or a kept emotion's), from every --data and --borrow-data, when it has at least ${o.minDevFaces} of them; a borrowed table is a copy in emotionRgb (its ownBins all false)`,
       } : {}),
       ownBins: Object.fromEntries(result.conditioned.conditions.map((e, k) => [e, result.conditioned.own[k]!])),
       ownFrom: Object.fromEntries(result.conditioned.conditions.map((e, k) => [e, result.conditioned.from[k]!.map((s) => (s < 0 ? null : sources[s]!.folder))])),
@@ -190,7 +190,7 @@ export async function runTrainMouth(args: string[], io: Io): Promise<number> {
         ...(borrowTallies.length ? { borrowSources: borrowTallies } : {}),
       },
     },
-    metrics: { heldOut: m, heldOutMean: me, heldOutExemplar: mx, heldOutByEmotion: result.conditionMetrics, devAcceptance: result.acceptance, ...(o.borrow === 'nearest' ? { borrowed: result.borrowed } : {}) },
+    metrics: { heldOut: m, heldOutMean: me, heldOutExemplar: mx, heldOutByEmotion: result.conditionMetrics, devAcceptance: result.acceptance, ...(o.borrow.length ? { borrowed: result.borrowed } : {}) },
   }, [
     { name: 'openness', shape: [result.table.bins], data: result.table.openness },
     { name: 'rgb', shape: [result.table.bins, o.rows, o.cols, 3], data: result.table.rgb },
@@ -205,7 +205,7 @@ export async function runTrainMouth(args: string[], io: Io): Promise<number> {
     '# Mouth interior: training report', '', `Command: \`${command}\``, `Seconds: ${seconds.toFixed(0)}`, '',
     `Photos: ${tally.photos}; open mouths used: ${tally.used}. What shipped: the ${o.table} table (no generator).`, '',
     'Faces per openness bin:', '', '```', ...binLines, '```', '', '```', ...metricLines, '```', '',
-    'Pictures: mouth-interior.png (each bin\'s mean and exemplar interiors on the mouth grid, times the colour faces\' mean skin, beside the procedural interior at the bin\'s mean openness); mouth-interior-emotions.png (each emotion\'s table per bin; a grey frame marks a bin that took the all-faces table; "= emotion" under a name, a table borrowed whole by --borrow nearest).',
+    'Pictures: mouth-interior.png (each bin\'s mean and exemplar interiors on the mouth grid, times the colour faces\' mean skin, beside the procedural interior at the bin\'s mean openness); mouth-interior-emotions.png (each emotion\'s table per bin; a grey frame marks a bin that took the all-faces table; "= emotion" under a name, a table borrowed whole by --borrow).',
   ].join('\n') + '\n');
   if (!quiet) io.err(`emotebot: wrote ${values.out} (${weights.byteLength} bytes of weights) and ${path.join(values.report, 'mouth-interior.png')} in ${seconds.toFixed(0)} s`);
   return 0;

@@ -180,7 +180,7 @@ describe('the per-emotion tables', () => {
     const k = r.conditioned.conditions.indexOf('surprised');
     expect(conditionTable(all.table, all.conditioned, all.conditioned.conditions.indexOf('surprised')).rgb).toEqual(conditionTable(r.table, r.conditioned, k).rgb);
   });
-  it('--borrow nearest: an emotion without a table of its own draws with the table nearest its real mouths, chosen outside val and measured on val', () => {
+  it('--borrow: an emotion named without a table of its own draws with the table nearest its real mouths, chosen outside val and measured on val', () => {
     // Fearful mouths (too few in set 0 for a table: every 40th face) are dark like surprised
     // ones; most come from faces read only to choose (chooseOnly). Disgusted ones are bright like
     // happy ones but mid-grey below: nearest the all-faces table, which mixes the two.
@@ -190,7 +190,7 @@ describe('the per-emotion tables', () => {
     const fewFearful = syntheticFaces(15, cols, rows).map((f, k) => ({ ...f, identity: `fearful-${k}`, emotion: 'fearful' as const, samples: dark(f, 0.18) }));
     const chooseOnly = syntheticFaces(200, cols, rows).map((f, k) => ({ ...f, identity: `borrow-0/${k}`, emotion: 'fearful' as const, samples: dark(f, 0.17), chooseOnly: true }));
     const all = [...base, ...fewFearful, ...chooseOnly];
-    const none = trainMouth(all, o), r = trainMouth(all, { ...o, borrow: 'nearest' });
+    const none = trainMouth(all, o), r = trainMouth(all, { ...o, borrow: [...EMOTIONS] });
     // Off: no borrowing, and the faces read only to choose change nothing.
     expect(none.borrowed).toEqual([]);
     expect(none.conditioned.conditions).toEqual(['happy', 'surprised']);
@@ -217,12 +217,16 @@ describe('the per-emotion tables', () => {
     expect(contempt.from).toBe('all');
     expect(contempt.reason).toMatch(/0 mouths outside val, fewer than 10/);
     // Deterministic.
-    const again = trainMouth(all, { ...o, borrow: 'nearest' });
+    const again = trainMouth(all, { ...o, borrow: [...EMOTIONS] });
     expect(Buffer.from(again.conditioned.rgb.buffer).equals(Buffer.from(r.conditioned.rgb.buffer))).toBe(true);
     expect(again.borrowed).toEqual(r.borrowed);
+    // Only the emotions named borrow: contempt alone leaves fearful on the all-faces table.
+    const onlyContempt = trainMouth(all, { ...o, borrow: ['contempt'] });
+    expect(onlyContempt.borrowed.map((b) => b.emotion)).toEqual(['contempt']);
+    expect(onlyContempt.conditioned.conditions).toEqual(['happy', 'surprised']);
   });
-  it('--borrow nearest keeps the all-faces table for an emotion whose mouths it is nearest, and for one with too few', () => {
-    const o = { ...opts, minConditionFaces: 20, borrow: 'nearest' as const };
+  it('--borrow keeps the all-faces table for an emotion whose mouths it is nearest, and for one with too few', () => {
+    const o = { ...opts, minConditionFaces: 20, borrow: ['disgusted' as const] };
     // Half teeth (happy's), half cavity (surprised's) per face: the all-faces table's mix.
     const mixed = syntheticFaces(120, cols, rows).map((f, k) => ({
       ...f, identity: `borrow-0/${k}`, emotion: 'disgusted' as const, chooseOnly: true,

@@ -94,18 +94,19 @@ export interface MouthTrainOptions {
    */
   ownTables: 'dev' | 'all';
   /**
-   * What an emotion without a table of its own draws with. 'none' (the default): the all-faces
-   * table, whose medoids are mostly smiles where happy mouths are most of the data. 'nearest': the
-   * table nearest its own real mouths among the all-faces table and the kept emotions' tables
-   * (the lowest mean error over its labelled mouths outside the val part, from every data set and
-   * the chooseOnly faces; none of them made another emotion's table), when it has at least
-   * minDevFaces of them; else the all-faces table. Its val mouths measure the choice.
+   * The emotions that, without a table of their own, borrow one. Any other emotion without a
+   * table draws with the all-faces table, whose medoids are mostly smiles where happy mouths are
+   * most of the data. One named here takes the table nearest its own real mouths among the
+   * all-faces table and the kept emotions' tables (the lowest mean error over its labelled
+   * mouths outside the val part, from every data set and the chooseOnly faces; none of them made
+   * another emotion's table), when it has at least minDevFaces of them; else the all-faces
+   * table. Its val mouths measure the choice. Empty (the default): none borrows.
    */
-  borrow: 'none' | 'nearest';
+  borrow: readonly Emotion[];
 }
 
 export const DEFAULT_MOUTH_TRAIN: Omit<MouthTrainOptions, 'seed'> = {
-  cols: 32, rows: 16, edges: [0.08, 0.15, 0.25, 0.35, 1.0], valShare: 0.1, devShare: 0.1, minDevFaces: 10, minColourFaces: 40, table: 'exemplar', exemplarPool: 600, exemplarContrast: 'medoid', ownTables: 'dev', borrow: 'none',
+  cols: 32, rows: 16, edges: [0.08, 0.15, 0.25, 0.35, 1.0], valShare: 0.1, devShare: 0.1, minDevFaces: 10, minColourFaces: 40, table: 'exemplar', exemplarPool: 600, exemplarContrast: 'medoid', ownTables: 'dev', borrow: [],
   conditions: ['neutral', 'happy', 'sad', 'surprised', 'angry', 'fearful', 'disgusted', 'contempt'], minConditionFaces: 25,
 };
 
@@ -134,7 +135,7 @@ export function conditionTable(base: MouthTable, c: ConditionedTables, k: number
 export interface ConditionAcceptance { emotion: Emotion; devFaces: number; allMae: number; ownMae: number; kept: boolean; reason: string }
 
 /**
- * An emotion without a table of its own (o.borrow 'nearest'): the mean error of each candidate
+ * An emotion of o.borrow without a table of its own: the mean error of each candidate
  * table on its mouths outside the val part, the one it draws with, and its val mouths' error with
  * the all-faces table and with that one.
  */
@@ -171,8 +172,7 @@ export interface MouthTraining {
   /** Every emotion that took a bin of its own, and whether the dev part kept its table (empty when devShare is 0). */
   acceptance: ConditionAcceptance[];
   /**
-   * With o.borrow 'nearest', each emotion of o.conditions without a table of its own, and which
-   * it draws with; one that borrows an emotion's table is appended to `conditioned` with a copy
+   * Each emotion of o.borrow without a table of its own, and which it draws with; one that borrows an emotion's table is appended to `conditioned` with a copy
    * of it (its `own` all false, its `faces` its mouths outside val per bin).
    */
   borrowed: BorrowChoice[];
@@ -311,7 +311,7 @@ export function trainMouth(faces: readonly MouthFace[], o: MouthTrainOptions): M
   };
   const table: MouthTable = tables[o.table];
   const accepted = acceptConditions(table, conditionedTables(table, fitByBin, extraByBin, used, o), dev, o);
-  const { conditioned, borrowed } = o.borrow === 'nearest' ? borrowTables(table, accepted.conditioned, faces, o) : { conditioned: accepted.conditioned, borrowed: [] };
+  const { conditioned, borrowed } = borrowTables(table, accepted.conditioned, faces, o);
   const acceptance = accepted.acceptance;
   const conditionMetrics = measureConditions(table, conditioned, val, o);
   const referenceSkin: [number, number, number] = skinN > 0 ? [skinRef[0]! / skinN, skinRef[1]! / skinN, skinRef[2]! / skinN] : [190, 150, 130];
@@ -320,8 +320,8 @@ export function trainMouth(faces: readonly MouthFace[], o: MouthTrainOptions): M
 }
 
 /**
- * o.borrow 'nearest' (see MouthTrainOptions): each emotion of o.conditions without a table in
- * `c` takes the candidate (the all-faces table first, then c's tables in order) with the lowest
+ * o.borrow (see MouthTrainOptions): each emotion of o.borrow (in o.conditions' order) without a
+ * table in `c` takes the candidate (the all-faces table first, then c's tables in order) with the lowest
  * mean error on its mouths outside the val part; ties keep the earlier. Borrowed tables are
  * appended to the conditions as copies.
  */
@@ -332,7 +332,7 @@ function borrowTables(base: MouthTable, c: ConditionedTables, faces: readonly Mo
   const slabs: Float32Array[] = [c.rgb];
   const borrowed: BorrowChoice[] = [];
   for (const emotion of o.conditions) {
-    if (c.conditions.includes(emotion)) continue;
+    if (!o.borrow.includes(emotion) || c.conditions.includes(emotion)) continue;
     const mine = faces.filter((f) => f.emotion === emotion && binOf(o.edges, f.openness) >= 0);
     const isVal = (f: MouthFace) => mouthPartOf(f.identity, o.seed, o.valShare, o.devShare) === 'val';
     const choose = mine.filter((f) => !isVal(f)), val = mine.filter(isVal);
