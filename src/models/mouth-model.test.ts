@@ -376,5 +376,16 @@ describe('the mouth-interior model files', () => {
     const m = await readMouthModel();
     expect(m.table.bins).toBeGreaterThanOrEqual(2);
     expect(m.manifest.training.command).toMatch(/emotebot train mouth/);
+    // Sad and fearful draw with surprised's table (--borrow sad,fearful): nearer their real mouths,
+    // outside val and on val, than the all-faces table. Disgusted and contempt take the all-faces table.
+    expect((m.manifest.architecture as { borrowed?: unknown }).borrowed).toEqual({ sad: 'surprised', fearful: 'surprised' });
+    const surprised = m.byEmotion!.get('surprised')!.rgb;
+    expect(m.byEmotion!.get('sad')!.rgb).toEqual(surprised);
+    expect(m.byEmotion!.get('fearful')!.rgb).toEqual(surprised);
+    expect(m.byEmotion!.has('disgusted')).toBe(false);
+    expect(m.byEmotion!.has('contempt')).toBe(false);
+    const choices = (m.manifest.metrics as { borrowed: { emotion: string; from: string; val: { faces: number; allMae: number; mae: number } }[] }).borrowed;
+    expect(choices.map((c) => [c.emotion, c.from])).toEqual([['sad', 'surprised'], ['fearful', 'surprised']]);
+    for (const c of choices) { expect(c.val.faces).toBeGreaterThan(100); expect(c.val.mae).toBeLessThan(c.val.allMae); }
   });
 });
