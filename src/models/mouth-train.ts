@@ -172,8 +172,9 @@ export interface MouthTraining {
   /** Every emotion that took a bin of its own, and whether the dev part kept its table (empty when devShare is 0). */
   acceptance: ConditionAcceptance[];
   /**
-   * Each emotion of o.borrow without a table of its own, and which it draws with; one that borrows an emotion's table is appended to `conditioned` with a copy
-   * of it (its `own` all false, its `faces` its mouths outside val per bin).
+   * Each emotion of o.borrow without a table of its own, and which it draws with; one that
+   * borrows an emotion's table is appended to `conditioned` with a copy of it (its `own` all
+   * false, its `faces` its mouths outside val per bin).
    */
   borrowed: BorrowChoice[];
   /** Dev faces per bin (people held out to choose the emotions' tables; never trained on). */
@@ -321,9 +322,9 @@ export function trainMouth(faces: readonly MouthFace[], o: MouthTrainOptions): M
 
 /**
  * o.borrow (see MouthTrainOptions): each emotion of o.borrow (in o.conditions' order) without a
- * table in `c` takes the candidate (the all-faces table first, then c's tables in order) with the lowest
- * mean error on its mouths outside the val part; ties keep the earlier. Borrowed tables are
- * appended to the conditions as copies.
+ * table in `c` takes the candidate (the all-faces table first, then c's tables in order) with
+ * the lowest mean error on its mouths outside the val part; ties keep the earlier. Borrowed
+ * tables are appended to the conditions as copies.
  */
 function borrowTables(base: MouthTable, c: ConditionedTables, faces: readonly MouthFace[], o: MouthTrainOptions): { conditioned: ConditionedTables; borrowed: BorrowChoice[] } {
   const candidates: [Emotion | 'all', MouthTable][] = [['all', base], ...c.conditions.map((e, k): [Emotion, MouthTable] => [e, conditionTable(base, c, k)])];
