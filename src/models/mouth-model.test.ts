@@ -181,9 +181,8 @@ describe('the per-emotion tables', () => {
     expect(conditionTable(all.table, all.conditioned, all.conditioned.conditions.indexOf('surprised')).rgb).toEqual(conditionTable(r.table, r.conditioned, k).rgb);
   });
   it('--borrow: an emotion named without a table of its own draws with the table nearest its real mouths, chosen outside val and measured on val', () => {
-    // Fearful mouths (too few in set 0 for a table: every 40th face) are dark like surprised
-    // ones; most come from faces read only to choose (chooseOnly). Disgusted ones are bright like
-    // happy ones but mid-grey below: nearest the all-faces table, which mixes the two.
+    // Fearful mouths are dark like surprised ones: 15 in the training set (too few for a table of
+    // its own) and 200 more read only to choose (chooseOnly).
     const o = { ...opts, minConditionFaces: 20 };
     const dark = (f: MouthFace, l: number) => Float32Array.from(f.samples, (_, i) => l * f.skin[i % 3]!);
     const base = faces.filter((f) => f.emotion !== 'contempt');
