@@ -312,7 +312,7 @@ export function trainMouth(faces: readonly MouthFace[], o: MouthTrainOptions): M
   };
   const table: MouthTable = tables[o.table];
   const accepted = acceptConditions(table, conditionedTables(table, fitByBin, extraByBin, used, o), dev, o);
-  const { conditioned, borrowed } = borrowTables(table, accepted.conditioned, faces, o);
+  const { conditioned, borrowed } = borrowTables(table, accepted.conditioned, faces, used, o);
   const acceptance = accepted.acceptance;
   const conditionMetrics = measureConditions(table, conditioned, val, o);
   const referenceSkin: [number, number, number] = skinN > 0 ? [skinRef[0]! / skinN, skinRef[1]! / skinN, skinRef[2]! / skinN] : [190, 150, 130];
@@ -326,18 +326,17 @@ export function trainMouth(faces: readonly MouthFace[], o: MouthTrainOptions): M
  * the lowest mean error on its mouths outside the val part; ties keep the earlier. Borrowed
  * tables are appended to the conditions as copies.
  */
-function borrowTables(base: MouthTable, c: ConditionedTables, faces: readonly MouthFace[], o: MouthTrainOptions): { conditioned: ConditionedTables; borrowed: BorrowChoice[] } {
+function borrowTables(base: MouthTable, c: ConditionedTables, faces: readonly MouthFace[], used: readonly number[], o: MouthTrainOptions): { conditioned: ConditionedTables; borrowed: BorrowChoice[] } {
   const candidates: [Emotion | 'all', MouthTable][] = [['all', base], ...c.conditions.map((e, k): [Emotion, MouthTable] => [e, conditionTable(base, c, k)])];
-  const bins = base.bins, n = c.rgb.length / Math.max(1, c.conditions.length) || bins * base.rows * base.cols * 3;
+  const isVal = (f: MouthFace) => mouthPartOf(f.identity, o.seed, o.valShare, o.devShare) === 'val';
+  const mae = (t: MouthTable, fs: readonly MouthFace[]) => measure(t, fs, o.edges, o.cols, o.rows).learnedMae;
   const out: ConditionedTables = { conditions: [...c.conditions], rgb: c.rgb, faces: [...c.faces], own: [...c.own], from: [...c.from] };
   const slabs: Float32Array[] = [c.rgb];
   const borrowed: BorrowChoice[] = [];
   for (const emotion of o.conditions) {
     if (!o.borrow.includes(emotion) || c.conditions.includes(emotion)) continue;
     const mine = faces.filter((f) => f.emotion === emotion && binOf(o.edges, f.openness) >= 0);
-    const isVal = (f: MouthFace) => mouthPartOf(f.identity, o.seed, o.valShare, o.devShare) === 'val';
     const choose = mine.filter((f) => !isVal(f)), val = mine.filter(isVal);
-    const mae = (t: MouthTable, fs: readonly MouthFace[]) => measure(t, fs, o.edges, o.cols, o.rows).learnedMae;
     let pick = 0, errors: BorrowChoice['errors'] = [], reason: string;
     if (choose.length < o.minDevFaces) {
       reason = `${choose.length} mouths outside val, fewer than ${o.minDevFaces}: the all-faces table`;
@@ -349,14 +348,15 @@ function borrowTables(base: MouthTable, c: ConditionedTables, faces: readonly Mo
     const [from, table] = candidates[pick]!;
     borrowed.push({ emotion, faces: choose.length, errors, from, reason, val: { faces: val.length, allMae: mae(base, val), mae: mae(table, val) } });
     if (pick === 0) continue;
-    const perBin = Array.from({ length: bins }, () => 0);
-    for (const f of choose) { const b = binOf(o.edges, f.openness); if (b < bins) perBin[b]!++; }
+    // Its mouths per bin of the table (used: the edge bins that have faces).
+    const perBin = used.map(() => 0);
+    for (const f of choose) { const bi = used.indexOf(binOf(o.edges, f.openness)); if (bi >= 0) perBin[bi]!++; }
     out.conditions = [...out.conditions, emotion];
     out.faces.push(perBin); out.own.push(perBin.map(() => false)); out.from.push(perBin.map(() => -1));
     slabs.push(Float32Array.from(table.rgb));
   }
   if (slabs.length > 1) {
-    const rgb = new Float32Array(out.conditions.length * n);
+    const rgb = new Float32Array(slabs.reduce((n, s) => n + s.length, 0));
     let at = 0;
     for (const s of slabs) { rgb.set(s, at); at += s.length; }
     out.rgb = rgb;
