@@ -26,3 +26,18 @@ export function parseEmotionList(raw: string | undefined, option: string, allowe
   for (const e of list) if (!allowed.includes(e)) throw new EmoteBotError('bad-argument', `--${option}: "${e}" is not one of ${allowed.join(', ')} (or "all")`);
   return { list, all };
 }
+
+/**
+ * A comma-separated list of numbers given to `--option`, strictly increasing, each within
+ * [lo, hi], at least `min` of them; `def` when absent. Anything else is a 'bad-argument'.
+ */
+export function numberListOption(option: string, raw: string | undefined, def: readonly number[], lo: number, hi: number, min: number): number[] {
+  if (raw === undefined) return [...def];
+  const parts = raw.split(',').map((x) => x.trim());
+  const list = parts.map(Number);
+  if (parts.some((x) => x === '') || list.some((v) => !Number.isFinite(v))) throw new EmoteBotError('bad-argument', `--${option} must be comma-separated numbers, got "${raw}"`);
+  if (list.length < min) throw new EmoteBotError('bad-argument', `--${option} needs at least ${min} numbers, got "${raw}"`);
+  for (const v of list) if (v < lo || v > hi) throw new EmoteBotError('bad-argument', `--${option}: every number must be between ${lo} and ${hi}, got ${v}`);
+  for (let k = 1; k < list.length; k++) if (!(list[k]! > list[k - 1]!)) throw new EmoteBotError('bad-argument', `--${option} must increase strictly, got "${raw}"`);
+  return list;
+}

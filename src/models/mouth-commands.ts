@@ -18,7 +18,7 @@ import { parseArgs } from 'node:util';
 import { createCanvas } from '@napi-rs/canvas';
 import { Progress } from '../cli/progress.ts';
 import type { Io } from '../cli/main.ts';
-import { numberOption, parseEmotionList } from '../cli/options.ts';
+import { numberListOption, numberOption, parseEmotionList } from '../cli/options.ts';
 import { EMOTIONS, type Emotion } from '../core/emotions.ts';
 import { EmoteBotError } from '../core/errors.ts';
 import { cacheKey, DetectionCache, sha256 } from '../data/cache.ts';
@@ -65,6 +65,9 @@ Options
   --borrow-data <dir>  more labelled photos read only for --borrow's choice (never in a table),
                    every photo its own person (FER2013); repeat for more folders
   --borrow-cache <file>  its detection cache, one per --borrow-data, in the same order
+  --edges <list>   the openness bins' edges (lip gap over mouth width), comma-separated and
+                   increasing (default 0.08,0.15,0.25,0.35,1): mouths outside them are not read;
+                   a render opened less than the first bin's mean draws with the first bin
   --limit <n>      read at most n photos (a quick look; default all)
   --quiet          no progress on stderr`;
 
@@ -80,7 +83,7 @@ export async function runTrainMouth(args: string[], io: Io): Promise<number> {
     args, allowPositionals: true,
     options: {
       data: { type: 'string', multiple: true }, cache: { type: 'string', multiple: true }, identity: { type: 'string', multiple: true }, out: { type: 'string', default: path.join('models', 'mouth-interior') },
-      report: { type: 'string', default: path.join('reports', 'mouth-interior') }, seed: { type: 'string' }, limit: { type: 'string' }, table: { type: 'string', default: 'exemplar' }, contrast: { type: 'string', default: 'medoid' }, 'own-tables': { type: 'string', default: 'dev' }, borrow: { type: 'string' }, 'borrow-data': { type: 'string', multiple: true }, 'borrow-cache': { type: 'string', multiple: true }, quiet: { type: 'boolean', default: false },
+      report: { type: 'string', default: path.join('reports', 'mouth-interior') }, seed: { type: 'string' }, limit: { type: 'string' }, table: { type: 'string', default: 'exemplar' }, contrast: { type: 'string', default: 'medoid' }, 'own-tables': { type: 'string', default: 'dev' }, borrow: { type: 'string' }, 'borrow-data': { type: 'string', multiple: true }, 'borrow-cache': { type: 'string', multiple: true }, edges: { type: 'string' }, quiet: { type: 'boolean', default: false },
     },
   });
   if (positionals.length > 0) throw new EmoteBotError('bad-argument', `unexpected argument "${positionals[0]}" (see emotebot train mouth --help)`);
@@ -105,7 +108,8 @@ export async function runTrainMouth(args: string[], io: Io): Promise<number> {
   const borrowFolders = values['borrow-data'] ?? [], borrowCaches = values['borrow-cache'] ?? [];
   if (borrowCaches.length !== borrowFolders.length) throw new EmoteBotError('bad-argument', `train mouth needs one --borrow-cache per --borrow-data, in the same order (${borrowFolders.length} --borrow-data, ${borrowCaches.length} --borrow-cache)`);
   if (borrowFolders.length > 0 && borrow.length === 0) throw new EmoteBotError('bad-argument', '--borrow-data is read only to choose the tables --borrow <emotions> borrow: give --borrow');
-  const o: MouthTrainOptions = { ...DEFAULT_MOUTH_TRAIN, seed, table, exemplarContrast: contrast, ownTables, borrow };
+  const edges = numberListOption('edges', values.edges, DEFAULT_MOUTH_TRAIN.edges, 0, 2, 2);
+  const o: MouthTrainOptions = { ...DEFAULT_MOUTH_TRAIN, seed, table, exemplarContrast: contrast, ownTables, borrow, edges };
   const lo = o.edges[0]!, hi = o.edges[o.edges.length - 1]!;
 
   const faces: MouthFace[] = [];
