@@ -185,6 +185,7 @@ describe('emotebot render with bad input', () => {
       [['train', 'mouth', '--data', dir, '--cache', path.join(dir, 'none.cache'), '--borrow-data', dir, '--borrow-cache', path.join(dir, 'none.cache')], /--borrow-data is read only to choose the tables --borrow <emotions> borrow: give --borrow/],
       [['train', 'mouth', '--data', dir, '--cache', path.join(dir, 'none.cache'), '--edges', '0.08,0.05,0.2'], /--edges must increase strictly, got "0.08,0.05,0.2"/],
       [['train', 'mouth', '--data', dir, '--cache', path.join(dir, 'none.cache'), '--edges', '0.08'], /--edges needs at least 2 numbers/],
+      [['train', 'mouth', '--data', dir, '--cache', path.join(dir, 'none.cache'), '--chroma', 'hue'], /--chroma must be "cell" or "luminance", got "hue"/],
       [['train', 'mouth', '--data', dir, '--cache', path.join(dir, 'none.cache'), '--edges', '0.03,,0.08'], /--edges must be comma-separated numbers/],
       [['train', 'mouth', '--data', dir, '--cache', path.join(dir, 'none.cache'), '--edges=-0.1,0.08'], /--edges: every number must be between 0 and 2, got -0.1/],
       [['train', 'expressions', '--data', path.join(dir, 'none.ebds'), '--removal-floor', 'median'], /--removal-floor must be "learned" or "mean", got "median"/],

@@ -65,6 +65,10 @@ Options
   --borrow-data <dir>  more labelled photos read only for --borrow's choice (never in a table),
                    every photo its own person (FER2013); repeat for more folders
   --borrow-cache <file>  its detection cache, one per --borrow-data, in the same order
+  --chroma <kind>  cell (default): a cell's colour is the colour faces' mean there (per bin, or
+                   pooled over bins); luminance: a curve of colour against luminance learned from
+                   every pixel of the colour faces, read at the cell's own luminance (a dark
+                   cavity red, bright teeth paler). Grey photos draw the same either way
   --edges <list>   the openness bins' edges (lip gap over mouth width), comma-separated and
                    increasing (default 0.08,0.15,0.25,0.35,1): mouths outside them are not read;
                    a render opened less than the first bin's mean draws with the first bin
@@ -83,7 +87,7 @@ export async function runTrainMouth(args: string[], io: Io): Promise<number> {
     args, allowPositionals: true,
     options: {
       data: { type: 'string', multiple: true }, cache: { type: 'string', multiple: true }, identity: { type: 'string', multiple: true }, out: { type: 'string', default: path.join('models', 'mouth-interior') },
-      report: { type: 'string', default: path.join('reports', 'mouth-interior') }, seed: { type: 'string' }, limit: { type: 'string' }, table: { type: 'string', default: 'exemplar' }, contrast: { type: 'string', default: 'medoid' }, 'own-tables': { type: 'string', default: 'dev' }, borrow: { type: 'string' }, 'borrow-data': { type: 'string', multiple: true }, 'borrow-cache': { type: 'string', multiple: true }, edges: { type: 'string' }, quiet: { type: 'boolean', default: false },
+      report: { type: 'string', default: path.join('reports', 'mouth-interior') }, seed: { type: 'string' }, limit: { type: 'string' }, table: { type: 'string', default: 'exemplar' }, contrast: { type: 'string', default: 'medoid' }, 'own-tables': { type: 'string', default: 'dev' }, borrow: { type: 'string' }, 'borrow-data': { type: 'string', multiple: true }, 'borrow-cache': { type: 'string', multiple: true }, edges: { type: 'string' }, chroma: { type: 'string', default: 'cell' }, quiet: { type: 'boolean', default: false },
     },
   });
   if (positionals.length > 0) throw new EmoteBotError('bad-argument', `unexpected argument "${positionals[0]}" (see emotebot train mouth --help)`);
@@ -109,7 +113,9 @@ export async function runTrainMouth(args: string[], io: Io): Promise<number> {
   if (borrowCaches.length !== borrowFolders.length) throw new EmoteBotError('bad-argument', `train mouth needs one --borrow-cache per --borrow-data, in the same order (${borrowFolders.length} --borrow-data, ${borrowCaches.length} --borrow-cache)`);
   if (borrowFolders.length > 0 && borrow.length === 0) throw new EmoteBotError('bad-argument', '--borrow-data is read only to choose the tables --borrow <emotions> borrow: give --borrow');
   const edges = numberListOption('edges', values.edges, DEFAULT_MOUTH_TRAIN.edges, 0, 2, 2);
-  const o: MouthTrainOptions = { ...DEFAULT_MOUTH_TRAIN, seed, table, exemplarContrast: contrast, ownTables, borrow, edges };
+  const chroma = values.chroma;
+  if (chroma !== 'cell' && chroma !== 'luminance') throw new EmoteBotError('bad-argument', `--chroma must be "cell" or "luminance", got "${chroma}"`);
+  const o: MouthTrainOptions = { ...DEFAULT_MOUTH_TRAIN, seed, table, exemplarContrast: contrast, ownTables, borrow, edges, chroma };
   const lo = o.edges[0]!, hi = o.edges[o.edges.length - 1]!;
 
   const faces: MouthFace[] = [];
@@ -139,6 +145,8 @@ export async function runTrainMouth(args: string[], io: Io): Promise<number> {
     `held-out people: ${m.valFaces} faces. Mean absolute error per channel (0..255), mean / exemplar / procedural; contrast (spread of ln luminance over the cells, median), real / mean / exemplar / procedural:`,
     `  all    error ${me.learnedMae.toFixed(1)} / ${mx.learnedMae.toFixed(1)} / ${m.proceduralMae.toFixed(1)}   contrast ${me.contrast.real.toFixed(2)} / ${me.contrast.learned.toFixed(2)} / ${mx.contrast.learned.toFixed(2)} / ${m.contrast.procedural.toFixed(2)}`,
     ...me.perBin.map((r, i) => { const x = mx.perBin[i]!; return `  bin ${r.bin}  ${String(r.faces).padStart(4)} faces  error ${r.learnedMae.toFixed(1)} / ${x.learnedMae.toFixed(1)} / ${r.proceduralMae.toFixed(1)}   contrast ${r.contrast.real.toFixed(2)} / ${r.contrast.learned.toFixed(2)} / ${c3(x.contrast, x.contrast.learned).split(' / ').slice(1).join(' / ')}`; }),
+    `  colour photos among them: ${me.colour.valFaces} faces  error ${me.colour.learnedMae.toFixed(1)} / ${mx.colour.learnedMae.toFixed(1)} / ${m.colour.proceduralMae.toFixed(1)}`,
+    `chroma: ${o.chroma === 'luminance' ? 'against luminance' : 'per cell'}; the colour faces' chroma against luminance (luminance ratio: R, G, B ratios to the skin over it): ${result.chromaCurve.lum.map((l, k) => `${l.toFixed(2)}: ${result.chromaCurve.rgb.slice(k * 3, k * 3 + 3).map((v) => v.toFixed(2)).join(' ')}`).join('; ') || 'none (no colour faces)'}`,
     `shipped: the ${o.table} table`,
     `per emotion (its own table where its bin has >= ${o.minConditionFaces} fit faces, else the all-faces bin): held-out error all-faces table / own table; contrast real / all / own`,
     ...result.conditionMetrics.perEmotion.map((c) => `  ${c.emotion.padEnd(10)} ${String(c.valFaces).padStart(4)} faces  error ${c.allMae.toFixed(1)} / ${c.ownMae.toFixed(1)}   contrast ${c.contrast.real.toFixed(2)} / ${c.contrast.all.toFixed(2)} / ${c.contrast.own.toFixed(2)}`),
@@ -164,11 +172,16 @@ export async function runTrainMouth(args: string[], io: Io): Promise<number> {
       table: o.table, exemplarPool: o.exemplarPool, exemplarContrast: o.exemplarContrast, ownTables: o.ownTables,
       cols: o.cols, rows: o.rows, bins: result.table.bins, edges: [...o.edges],
       grid: 'u along the mouth from landmark 78 (image left) to 308, each inner-lip point at its canonical x; v from the upper inner lip (0) to the lower (1)',
-      colour: 'per channel, relative to the face\'s skin (cheek discs, middle half by luminance): luminance ratio (mean: of every face; exemplar: of the bin\'s medoid among exemplarPool seeded fit faces, by distance of ln luminance ratios) x chroma ratio (colour photos only; pooled over bins when a bin has fewer than minColourFaces)',
+      colour: `per channel, relative to the face's skin (cheek discs, middle half by luminance): luminance ratio (mean: of every face; exemplar: of the bin's medoid among exemplarPool seeded fit faces, by distance of ln luminance ratios) x chroma ratio (colour photos only; ${o.chroma === 'luminance' ? 'chromaCurve at the cell\'s luminance ratio' : 'pooled over bins when a bin has fewer than minColourFaces'})`,
       openness: 'lip gap 13-14 over mouth width 78-308; bins interpolated linearly between their centres (the mean openness of their faces), clamped outside',
       minColourFaces: o.minColourFaces,
+      chroma: o.chroma,
+      ...(o.chroma === 'luminance' ? {
+        chromaRule: 'each cell\'s chroma (R, G, B ratios to the skin over the luminance ratio, scaled to luminance 1) read at the cell\'s own luminance ratio from chromaCurve, linear between its points, clamped outside; the same for the emotions\' tables',
+        chromaCurve: { lum: result.chromaCurve.lum.map((v) => Math.round(v * 1000) / 1000), rgb: result.chromaCurve.rgb.map((v) => Math.round(v * 1000) / 1000), pixels: result.chromaCurve.pixels },
+      } : {}),
       conditions: [...result.conditioned.conditions],
-      perEmotion: `emotionRgb: per emotion of conditions, per bin, the ${o.table === 'exemplar' ? 'medoid' : 'mean'} luminance of that emotion's fit mouths where it has at least ${o.minConditionFaces} of them there (own), else the all-faces bin; chroma from the all-faces table. The renderers blend them by the emotions the frame's expression shows (models/mouth-model.ts createMouthSource)`,
+      perEmotion: `emotionRgb: per emotion of conditions, per bin, the ${o.table === 'exemplar' ? 'medoid' : 'mean'} luminance of that emotion's fit mouths where it has at least ${o.minConditionFaces} of them there (own), else the all-faces bin; chroma ${o.chroma === 'luminance' ? 'from chromaCurve at the cell\'s own luminance' : 'from the all-faces table'}. The renderers blend them by the emotions the frame's expression shows (models/mouth-model.ts createMouthSource)`,
       borrow: [...o.borrow],
       ...(o.borrow.length ? {
         borrowed: Object.fromEntries(result.borrowed.filter((b) => b.from !== 'all').map((b) => [b.emotion, b.from])),

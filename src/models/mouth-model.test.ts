@@ -10,7 +10,7 @@ import { writeModelDir } from './files.ts';
 import { encodeModel, ModelError } from './manifest.ts';
 import { chooseMouth, readMouthModel } from './mouth-files.ts';
 import { createMouthSource, loadMouthModel, MOUTH_MODEL_NAME, MOUTH_MODEL_VERSION, type MouthModel } from './mouth-model.ts';
-import { conditionTable, DEFAULT_MOUTH_TRAIN, interiorContrast, medoid, type MouthFace, mouthPartOf, trainMouth, withContrast } from './mouth-train.ts';
+import { chromaAt, conditionTable, DEFAULT_MOUTH_TRAIN, interiorContrast, medoid, type MouthFace, mouthPartOf, trainMouth, withContrast } from './mouth-train.ts';
 
 /** Seeded synthetic open mouths: upper third bright (teeth), the rest dark, brighter with openness. */
 function syntheticFaces(n: number, cols: number, rows: number): MouthFace[] {
@@ -64,6 +64,65 @@ describe('training the mouth interior', () => {
     expect(bottom[1]).toBeLessThan(0.4);
     expect(r.metrics.valFaces).toBeGreaterThan(10);
     expect(r.metrics.learnedMae).toBeLessThan(r.metrics.proceduralMae);
+  });
+});
+
+describe('the table\'s colour (--chroma)', () => {
+  // Colour mouths with pale teeth (225, 220, 215) on one row that moves from face to face, over a
+  // dark red cavity; every third face grey (its skin and mouth without hue).
+  const faces: MouthFace[] = syntheticFaces(600, cols, rows).map((f, k) => {
+    const grey = k % 3 === 0;
+    const skin: [number, number, number] = grey ? [140, 140, 140] : f.skin;
+    const samples = new Float32Array(cols * rows * 3);
+    for (let j = 0; j < rows; j++) for (let i = 0; i < cols; i++) {
+      const teeth = j === k % rows;
+      const rgb = teeth ? [225, 220, 215] : [0.45 * skin[0], 0.12 * skin[1], 0.1 * skin[2]];
+      const g = 0.299 * rgb[0]! + 0.587 * rgb[1]! + 0.114 * rgb[2]!;
+      for (let c = 0; c < 3; c++) samples[(j * cols + i) * 3 + c] = grey ? g : rgb[c]!;
+    }
+    return { ...f, skin, samples, colour: !grey, emotion: k % 2 ? 'surprised' as const : 'happy' as const };
+  });
+  const luma3 = (t: Float32Array, i: number) => 0.299 * t[i * 3]! + 0.587 * t[i * 3 + 1]! + 0.114 * t[i * 3 + 2]!;
+  const cell = trainMouth(faces, opts), lum = trainMouth(faces, { ...opts, chroma: 'luminance' });
+
+  it('learns the colour faces\' chroma against luminance: a dark cavity red, bright teeth paler than the skin', () => {
+    const c = lum.chromaCurve, at = (l: number) => chromaAt(c, l, [0, 0, 0]);
+    expect(c.lum.length).toBeGreaterThan(1);
+    const dark = at(0.2), bright = at(1.6);
+    expect(dark[0]).toBeGreaterThan(1.5 * dark[1]);
+    expect(bright[2]).toBeGreaterThan(bright[0]);
+    // Scaled to luminance 1 at every point.
+    for (let k = 0; k < c.lum.length; k++) expect(0.299 * c.rgb[k * 3]! + 0.587 * c.rgb[k * 3 + 1]! + 0.114 * c.rgb[k * 3 + 2]!).toBeCloseTo(1, 9);
+    // Clamped outside its points.
+    expect(at(-1)).toEqual(at(c.lum[0]!));
+    expect(at(99)).toEqual(at(c.lum.at(-1)!));
+  });
+  it('colours each cell by its own luminance, leaving every cell\'s luminance as the per-cell chroma has it', () => {
+    const n = cell.table.rgb.length / 3;
+    let brightest = 0;
+    for (let i = 0; i < n; i++) {
+      expect(luma3(lum.table.rgb, i)).toBeCloseTo(luma3(cell.table.rgb, i), 1);
+      if (luma3(lum.table.rgb, i) > luma3(lum.table.rgb, brightest)) brightest = i;
+    }
+    // The brightest cell (teeth): per cell it takes the mix of teeth and cavity there (reddish);
+    // against luminance the teeth's own paler colour.
+    const ratio = (t: Float32Array) => t[brightest * 3 + 2]! / t[brightest * 3]!;
+    expect(ratio(lum.table.rgb)).toBeGreaterThan(ratio(cell.table.rgb) + 0.2);
+    // And the emotions' tables the same way.
+    expect(lum.conditioned.conditions).toEqual(cell.conditioned.conditions);
+    for (let i = 0; i < n; i++) expect(0.299 * lum.conditioned.rgb[i * 3]! + 0.587 * lum.conditioned.rgb[i * 3 + 1]! + 0.114 * lum.conditioned.rgb[i * 3 + 2]!).toBeCloseTo(0.299 * cell.conditioned.rgb[i * 3]! + 0.587 * cell.conditioned.rgb[i * 3 + 1]! + 0.114 * cell.conditioned.rgb[i * 3 + 2]!, 1);
+  });
+  it('is nearer the held-out colour mouths, the grey ones as near as before, and counts them', () => {
+    expect(lum.metrics.colour.valFaces).toBeGreaterThan(10);
+    expect(lum.metrics.colour.valFaces).toBe(cell.metrics.colour.valFaces);
+    expect(lum.metrics.colour.learnedMae).toBeLessThan(cell.metrics.colour.learnedMae);
+    const greyMae = (m: typeof lum.metrics) => (m.learnedMae * m.valFaces - m.colour.learnedMae * m.colour.valFaces) / (m.valFaces - m.colour.valFaces);
+    expect(greyMae(lum.metrics)).toBeCloseTo(greyMae(cell.metrics), 0);
+  });
+  it('is grey without colour faces', () => {
+    const grey = trainMouth(faces.filter((f) => !f.colour), { ...opts, chroma: 'luminance' });
+    expect(grey.chromaCurve.lum).toEqual([]);
+    for (let i = 0; i < grey.table.rgb.length; i += 3) { expect(grey.table.rgb[i]).toBe(grey.table.rgb[i + 1]); expect(grey.table.rgb[i + 1]).toBe(grey.table.rgb[i + 2]); }
   });
 });
 

@@ -103,10 +103,47 @@ export interface MouthTrainOptions {
    * table. Its val mouths measure the choice. Empty (the default): none borrows.
    */
   borrow: readonly Emotion[];
+  /**
+   * Where a cell's colour (its chroma: the channels' ratios to the skin's over the luminance
+   * ratio) comes from: 'cell', the mean chroma of the colour fit faces at that cell (per bin, or
+   * pooled over bins where a bin has fewer than minColourFaces of them); or 'luminance', a curve
+   * of chroma against the luminance ratio, learned from every pixel of every colour fit face and
+   * read at the cell's own luminance, so a dark cell takes the cavity's red and a bright one the
+   * teeth's paler colour whatever the cell. Either way the chroma does not change a cell's
+   * luminance (grey photos are unaffected).
+   */
+  chroma: 'cell' | 'luminance';
+}
+
+/**
+ * Chroma against luminance (MouthTrainOptions.chroma 'luminance'): at each luminance ratio
+ * `lum[k]` (increasing; the mean of its pixels) the channels' ratios to the skin over the
+ * luminance ratio, `rgb[3k..3k+2]`, scaled so their luminance is 1; linear between, clamped
+ * outside. Empty: no colour face, grey.
+ */
+export interface ChromaCurve { lum: number[]; rgb: number[]; pixels: number[] }
+
+/** Luminance-ratio bins of the chroma curve: [k/10, (k+1)/10) up to 2, then [2, MAX_RATIO]. */
+const CURVE_STEP = 0.1, CURVE_BINS = 21;
+/** Fewest pixels for a bin of the chroma curve. */
+const MIN_CURVE_PIXELS = 200;
+
+/** The chroma curve's value at luminance ratio `l` (grey when it is empty). */
+export function chromaAt(curve: ChromaCurve, l: number, out: [number, number, number]): [number, number, number] {
+  const n = curve.lum.length;
+  if (n === 0) { out[0] = 1; out[1] = 1; out[2] = 1; return out; }
+  let k = 0, f = 0;
+  if (!(l > curve.lum[0]!)) { k = 0; f = 0; } else if (l >= curve.lum[n - 1]!) { k = n - 1; f = 0; } else {
+    while (k < n - 2 && l >= curve.lum[k + 1]!) k++;
+    f = (l - curve.lum[k]!) / (curve.lum[k + 1]! - curve.lum[k]!);
+  }
+  const k1 = Math.min(k + 1, n - 1);
+  for (let c = 0; c < 3; c++) out[c] = curve.rgb[k * 3 + c]! + (curve.rgb[k1 * 3 + c]! - curve.rgb[k * 3 + c]!) * f;
+  return out;
 }
 
 export const DEFAULT_MOUTH_TRAIN: Omit<MouthTrainOptions, 'seed'> = {
-  cols: 32, rows: 16, edges: [0.08, 0.15, 0.25, 0.35, 1.0], valShare: 0.1, devShare: 0.1, minDevFaces: 10, minColourFaces: 40, table: 'exemplar', exemplarPool: 600, exemplarContrast: 'medoid', ownTables: 'dev', borrow: [],
+  cols: 32, rows: 16, edges: [0.08, 0.15, 0.25, 0.35, 1.0], valShare: 0.1, devShare: 0.1, minDevFaces: 10, minColourFaces: 40, table: 'exemplar', exemplarPool: 600, exemplarContrast: 'medoid', ownTables: 'dev', borrow: [], chroma: 'cell',
   conditions: ['neutral', 'happy', 'sad', 'surprised', 'angry', 'fearful', 'disgusted', 'contempt'], minConditionFaces: 25,
 };
 
@@ -151,7 +188,7 @@ export interface BorrowChoice {
 /** Held-out faces of one emotion: the all-faces table against the emotion's own. */
 export interface ConditionMetrics { emotion: Emotion; valFaces: number; allMae: number; ownMae: number; contrast: { real: number; all: number; own: number } }
 
-export interface BinCounts { faces: number; colourFaces: number; val: number; valColour: number; chroma: 'own' | 'pooled' }
+export interface BinCounts { faces: number; colourFaces: number; val: number; valColour: number; chroma: 'own' | 'pooled' | 'luminance' }
 
 export interface MouthTraining {
   /** The table that ships (options.table). */
@@ -163,6 +200,8 @@ export interface MouthTraining {
   outside: number;
   /** Mean skin colour of the fit part's colour faces (for pictures). */
   referenceSkin: [number, number, number];
+  /** Chroma against luminance, from the colour fit faces (used by the tables when o.chroma is 'luminance'). */
+  chromaCurve: ChromaCurve;
   /** The shipped table's held-out figures. */
   metrics: MouthMetrics;
   /** Both tables' held-out figures. */
@@ -197,6 +236,8 @@ export interface MouthMetrics {
   contrast: { real: number; learned: number; procedural: number };
   /** The same per openness bin. */
   perBin: { bin: number; faces: number; learnedMae: number; proceduralMae: number; contrast: { real: number; learned: number; procedural: number } }[];
+  /** The colour photos among the held-out faces (where the chroma shows): how many, and the errors over them. */
+  colour: { valFaces: number; learnedMae: number; proceduralMae: number };
 }
 
 const luma = (r: number, g: number, b: number) => 0.299 * r + 0.587 * g + 0.114 * b;
@@ -240,6 +281,7 @@ export function trainMouth(faces: readonly MouthFace[], o: MouthTrainOptions): M
   const counts: BinCounts[] = Array.from({ length: bins }, () => ({ faces: 0, colourFaces: 0, val: 0, valColour: 0, chroma: 'own' as const }));
   const skinRef = [0, 0, 0];
   let skinN = 0, outside = 0;
+  const curveNum = new Float64Array(CURVE_BINS * 3), curveDen = new Float64Array(CURVE_BINS), curveLum = new Float64Array(CURVE_BINS), curveN = new Float64Array(CURVE_BINS);
   const val: MouthFace[] = [], dev: MouthFace[] = [];
   const fitByBin: MouthFace[][] = Array.from({ length: bins }, () => []);
   // Fit faces of the other data sets, per bin: for per-emotion tables only.
@@ -273,9 +315,17 @@ export function trainMouth(faces: readonly MouthFace[], o: MouthTrainOptions): M
         cn[i * 3 + 1] = cn[i * 3 + 1]! + Math.min(g / sg, MAX_RATIO);
         cn[i * 3 + 2] = cn[i * 3 + 2]! + Math.min(bl / sb, MAX_RATIO);
         cd[i] = cd[i]! + Math.min(luma(r, g, bl) / sl, MAX_RATIO);
+        const l = Math.min(luma(r, g, bl) / sl, MAX_RATIO), k = Math.min(CURVE_BINS - 1, Math.floor(l / CURVE_STEP));
+        curveNum[k * 3] = curveNum[k * 3]! + Math.min(r / sr, MAX_RATIO);
+        curveNum[k * 3 + 1] = curveNum[k * 3 + 1]! + Math.min(g / sg, MAX_RATIO);
+        curveNum[k * 3 + 2] = curveNum[k * 3 + 2]! + Math.min(bl / sb, MAX_RATIO);
+        curveDen[k] = curveDen[k]! + l; curveLum[k] = curveLum[k]! + l; curveN[k] = curveN[k]! + 1;
       }
     }
   }
+  const chromaCurve = buildCurve(curveNum, curveDen, curveLum, curveN);
+  const lumChroma = o.chroma === 'luminance';
+  const cc: [number, number, number] = [0, 0, 0], ce: [number, number, number] = [0, 0, 0];
   // Pooled chroma over every bin, for bins with few colour faces.
   const poolNum = new Float64Array(cells * 3), poolDen = new Float64Array(cells);
   for (let b = 0; b < bins; b++) for (let i = 0; i < cells; i++) {
@@ -290,11 +340,17 @@ export function trainMouth(faces: readonly MouthFace[], o: MouthTrainOptions): M
     used.push(b);
     centres.push(openSum[b]! / c.faces);
     const own = c.colourFaces >= o.minColourFaces;
-    c.chroma = own ? 'own' : 'pooled';
+    c.chroma = lumChroma ? 'luminance' : own ? 'own' : 'pooled';
     const num = own ? chromaNum[b]! : poolNum, den = own ? chromaDen[b]! : poolDen;
     const exemplar = exemplarLum(fitByBin[b]!, cells, subSeed(o.seed, `mouth-exemplar-${b}`), o);
     for (let i = 0; i < cells; i++) {
       const lum = lumSum[b]![i]! / c.faces;
+      if (lumChroma) {
+        chromaAt(chromaCurve, lum, cc);
+        chromaAt(chromaCurve, exemplar[i]!, ce);
+        for (let ch = 0; ch < 3; ch++) { rgb.push(lum * cc[ch]!); rgbExemplar.push(exemplar[i]! * ce[ch]!); }
+        continue;
+      }
       for (let ch = 0; ch < 3; ch++) {
         // No colour face at all: grey relative to the skin (the skin's own hue).
         const chroma = den[i]! > 1e-9 ? num[i * 3 + ch]! / den[i]! : 1;
@@ -311,13 +367,13 @@ export function trainMouth(faces: readonly MouthFace[], o: MouthTrainOptions): M
     exemplar: { cols, rows, bins: used.length, openness, rgb: Float32Array.from(rgbExemplar) },
   };
   const table: MouthTable = tables[o.table];
-  const accepted = acceptConditions(table, conditionedTables(table, fitByBin, extraByBin, used, o), dev, o);
+  const accepted = acceptConditions(table, conditionedTables(table, fitByBin, extraByBin, used, o, lumChroma ? chromaCurve : undefined), dev, o);
   const { conditioned, borrowed } = borrowTables(table, accepted.conditioned, faces, used, o);
   const acceptance = accepted.acceptance;
   const conditionMetrics = measureConditions(table, conditioned, val, o);
   const referenceSkin: [number, number, number] = skinN > 0 ? [skinRef[0]! / skinN, skinRef[1]! / skinN, skinRef[2]! / skinN] : [190, 150, 130];
   const measured = { mean: measure(tables.mean, val, edges, cols, rows), exemplar: measure(tables.exemplar, val, edges, cols, rows) };
-  return { table, tables, bins: counts, outside, referenceSkin, metrics: measured[o.table], measured, conditioned, conditionMetrics, acceptance, borrowed, devFaces: dev.length };
+  return { table, tables, bins: counts, outside, referenceSkin, chromaCurve, metrics: measured[o.table], measured, conditioned, conditionMetrics, acceptance, borrowed, devFaces: dev.length };
 }
 
 /**
@@ -397,7 +453,8 @@ function keepConditions(c: ConditionedTables, keep: (k: number) => boolean): Con
  * medoid or the mean, as o.table) when it has at least o.minConditionFaces of them, times the
  * all-faces table's chroma there; else the all-faces table's bin.
  */
-function conditionedTables(base: MouthTable, fitByBin: readonly MouthFace[][], extraByBin: readonly MouthFace[][], used: readonly number[], o: MouthTrainOptions): ConditionedTables {
+function conditionedTables(base: MouthTable, fitByBin: readonly MouthFace[][], extraByBin: readonly MouthFace[][], used: readonly number[], o: MouthTrainOptions, curve?: ChromaCurve): ConditionedTables {
+  const cc: [number, number, number] = [0, 0, 0];
   const cells = base.rows * base.cols, slab = cells * 3, n = base.bins * slab;
   const rgb = new Float32Array(o.conditions.length * n);
   const faces: number[][] = [], own: boolean[][] = [], from: number[][] = [];
@@ -424,6 +481,11 @@ function conditionedTables(base: MouthTable, fitByBin: readonly MouthFace[][], e
       } else {
         lum = new Float64Array(cells);
         for (const f of mine) { const l = lumRatios(f, cells); for (let i = 0; i < cells; i++) lum[i] = lum[i]! + l[i]! / mine.length; }
+      }
+      if (curve) {
+        // The chroma of the emotion's own luminance at the cell.
+        for (let i = 0; i < cells; i++) { chromaAt(curve, lum[i]!, cc); for (let c = 0; c < 3; c++) rgb[at + i * 3 + c] = lum[i]! * cc[c]!; }
+        return;
       }
       for (let i = 0; i < cells; i++) {
         // The base cell is lum_base x chroma; keep its chroma, swap its luminance.
@@ -483,6 +545,25 @@ function lumRatios(f: MouthFace, cells: number): Float64Array {
 }
 
 /**
+ * The chroma curve from its bins' sums (per bin: channel ratios, luminance ratios, and the count
+ * of pixels): bins with at least MIN_CURVE_PIXELS, each at its pixels' mean luminance ratio,
+ * chroma = channel sum / luminance sum, scaled to luminance 1.
+ */
+function buildCurve(num: Float64Array, den: Float64Array, lumSum: Float64Array, n: Float64Array): ChromaCurve {
+  const curve: ChromaCurve = { lum: [], rgb: [], pixels: [] };
+  for (let k = 0; k < n.length; k++) {
+    if (n[k]! < MIN_CURVE_PIXELS || !(den[k]! > 1e-9)) continue;
+    const r = num[k * 3]! / den[k]!, g = num[k * 3 + 1]! / den[k]!, b = num[k * 3 + 2]! / den[k]!;
+    const y = luma(r, g, b);
+    if (!(y > 1e-9)) continue;
+    curve.lum.push(lumSum[k]! / n[k]!);
+    curve.rgb.push(r / y, g / y, b / y);
+    curve.pixels.push(n[k]!);
+  }
+  return curve;
+}
+
+/**
  * The medoid of a bin's faces by their ln luminance ratios: the face with the least summed
  * distance to the others, among at most `pool` faces drawn with the seed (the order of faces
  * given does not matter beyond the draw).
@@ -525,7 +606,7 @@ export function measure(table: MouthTable, val: readonly MouthFace[], edges: rea
   const bins = edges.length - 1;
   const perBin = Array.from({ length: bins }, (_, bin) => ({ bin, faces: 0, learnedMae: 0, proceduralMae: 0, contrast: { real: NaN, learned: NaN, procedural: NaN } }));
   const contrasts = Array.from({ length: bins }, () => ({ real: [] as number[], learned: [] as number[], procedural: [] as number[] }));
-  let l = 0, p = 0, n = 0;
+  let l = 0, p = 0, n = 0, cl = 0, cp = 0, cn = 0;
   const a: [number, number, number] = [0, 0, 0], q: [number, number, number] = [0, 0, 0];
   const cells = cols * rows;
   const lumReal = new Float64Array(cells), lumLearned = new Float64Array(cells), lumProc = new Float64Array(cells);
@@ -553,6 +634,7 @@ export function measure(table: MouthTable, val: readonly MouthFace[], edges: rea
     const k = cells * 3;
     perBin[b]!.faces++; perBin[b]!.learnedMae += fl / k; perBin[b]!.proceduralMae += fp / k;
     l += fl / k; p += fp / k; n++;
+    if (f.colour) { cl += fl / k; cp += fp / k; cn++; }
   }
   const median = (xs: number[]) => { const s = [...xs].sort((x, y) => x - y); return s.length ? s[Math.floor(s.length / 2)]! : NaN; };
   for (const r of perBin) {
@@ -561,5 +643,5 @@ export function measure(table: MouthTable, val: readonly MouthFace[], edges: rea
     r.contrast = { real: median(c.real), learned: median(c.learned), procedural: median(c.procedural) };
   }
   const all = (k: 'real' | 'learned' | 'procedural') => median(contrasts.flatMap((c) => c[k]));
-  return { valFaces: n, learnedMae: n ? l / n : NaN, proceduralMae: n ? p / n : NaN, contrast: { real: all('real'), learned: all('learned'), procedural: all('procedural') }, perBin };
+  return { valFaces: n, learnedMae: n ? l / n : NaN, proceduralMae: n ? p / n : NaN, contrast: { real: all('real'), learned: all('learned'), procedural: all('procedural') }, perBin, colour: { valFaces: cn, learnedMae: cn ? cl / cn : NaN, proceduralMae: cn ? cp / cn : NaN } };
 }
