@@ -445,5 +445,13 @@ describe('the mouth-interior model files', () => {
     const choices = (m.manifest.metrics as { borrowed: { emotion: string; from: string; val: { faces: number; allMae: number; mae: number } }[] }).borrowed;
     expect(choices.map((c) => [c.emotion, c.from])).toEqual([['sad', 'surprised'], ['fearful', 'surprised']]);
     for (const c of choices) { expect(c.val.faces).toBeGreaterThan(100); expect(c.val.mae).toBeLessThan(c.val.allMae); }
+    // Colour against luminance (--chroma luminance): the darkest tenth of the all-faces table's
+    // cells (cavity) is redder than the brightest tenth (teeth).
+    expect((m.manifest.architecture as { chroma?: string }).chroma).toBe('luminance');
+    const t = m.table.rgb, order = Array.from({ length: t.length / 3 }, (_, i) => i);
+    order.sort((a, b) => (0.299 * t[a * 3]! + 0.587 * t[a * 3 + 1]! + 0.114 * t[a * 3 + 2]!) - (0.299 * t[b * 3]! + 0.587 * t[b * 3 + 1]! + 0.114 * t[b * 3 + 2]!));
+    const redness = (cells: number[]) => cells.reduce((sum, i) => sum + t[i * 3]! / t[i * 3 + 1]!, 0) / cells.length;
+    const tenth = Math.floor(order.length / 10);
+    expect(redness(order.slice(0, tenth))).toBeGreaterThan(redness(order.slice(-tenth)) + 0.3);
   });
 });
