@@ -72,7 +72,7 @@ describe('the table\'s colour (--chroma)', () => {
   // dark red cavity; every third face grey (its skin and mouth without hue).
   const faces: MouthFace[] = syntheticFaces(600, cols, rows).map((f, k) => {
     const grey = k % 3 === 0;
-    const skin: [number, number, number] = grey ? [140, 140, 140] : f.skin;
+    const skin: readonly [number, number, number] = grey ? [140, 140, 140] : f.skin;
     const samples = new Float32Array(cols * rows * 3);
     for (let j = 0; j < rows; j++) for (let i = 0; i < cols; i++) {
       const teeth = j === k % rows;
