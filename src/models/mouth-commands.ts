@@ -68,7 +68,7 @@ Options
   --chroma <kind>  cell (default): a cell's colour is the colour faces' mean there (per bin, or
                    pooled over bins); luminance: a curve of colour against luminance learned from
                    every pixel of the colour faces, read at the cell's own luminance (a dark
-                   cavity red, bright teeth paler). Grey photos draw the same either way
+                   cavity red, bright teeth paler). Grey photos draw nearly the same either way
   --edges <list>   the openness bins' edges (lip gap over mouth width), comma-separated and
                    increasing (default 0.08,0.15,0.25,0.35,1): mouths outside them are not read;
                    a render opened less than the first bin's mean draws with the first bin

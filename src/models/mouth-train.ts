@@ -109,8 +109,9 @@ export interface MouthTrainOptions {
    * pooled over bins where a bin has fewer than minColourFaces of them); or 'luminance', a curve
    * of chroma against the luminance ratio, learned from every pixel of every colour fit face and
    * read at the cell's own luminance, so a dark cell takes the cavity's red and a bright one the
-   * teeth's paler colour whatever the cell. Either way the chroma does not change a cell's
-   * luminance (grey photos are unaffected).
+   * teeth's paler colour whatever the cell. The curve is scaled to luminance 1, so it leaves a
+   * cell's luminance (all a grey photo shows) exactly as measured; a cell's mean chroma comes
+   * within a few percent of that.
    */
   chroma: 'cell' | 'luminance';
 }
@@ -281,7 +282,8 @@ export function trainMouth(faces: readonly MouthFace[], o: MouthTrainOptions): M
   const counts: BinCounts[] = Array.from({ length: bins }, () => ({ faces: 0, colourFaces: 0, val: 0, valColour: 0, chroma: 'own' as const }));
   const skinRef = [0, 0, 0];
   let skinN = 0, outside = 0;
-  const curveNum = new Float64Array(CURVE_BINS * 3), curveDen = new Float64Array(CURVE_BINS), curveLum = new Float64Array(CURVE_BINS), curveN = new Float64Array(CURVE_BINS);
+  // The chroma curve's sums per luminance bin: channel ratios, luminance ratios, pixels.
+  const curveNum = new Float64Array(CURVE_BINS * 3), curveDen = new Float64Array(CURVE_BINS), curveN = new Float64Array(CURVE_BINS);
   const val: MouthFace[] = [], dev: MouthFace[] = [];
   const fitByBin: MouthFace[][] = Array.from({ length: bins }, () => []);
   // Fit faces of the other data sets, per bin: for per-emotion tables only.
@@ -314,16 +316,16 @@ export function trainMouth(faces: readonly MouthFace[], o: MouthTrainOptions): M
         cn[i * 3] = cn[i * 3]! + Math.min(r / sr, MAX_RATIO);
         cn[i * 3 + 1] = cn[i * 3 + 1]! + Math.min(g / sg, MAX_RATIO);
         cn[i * 3 + 2] = cn[i * 3 + 2]! + Math.min(bl / sb, MAX_RATIO);
-        cd[i] = cd[i]! + Math.min(luma(r, g, bl) / sl, MAX_RATIO);
         const l = Math.min(luma(r, g, bl) / sl, MAX_RATIO), k = Math.min(CURVE_BINS - 1, Math.floor(l / CURVE_STEP));
+        cd[i] = cd[i]! + l;
         curveNum[k * 3] = curveNum[k * 3]! + Math.min(r / sr, MAX_RATIO);
         curveNum[k * 3 + 1] = curveNum[k * 3 + 1]! + Math.min(g / sg, MAX_RATIO);
         curveNum[k * 3 + 2] = curveNum[k * 3 + 2]! + Math.min(bl / sb, MAX_RATIO);
-        curveDen[k] = curveDen[k]! + l; curveLum[k] = curveLum[k]! + l; curveN[k] = curveN[k]! + 1;
+        curveDen[k] = curveDen[k]! + l; curveN[k] = curveN[k]! + 1;
       }
     }
   }
-  const chromaCurve = buildCurve(curveNum, curveDen, curveLum, curveN);
+  const chromaCurve = buildCurve(curveNum, curveDen, curveN);
   const lumChroma = o.chroma === 'luminance';
   const cc: [number, number, number] = [0, 0, 0], ce: [number, number, number] = [0, 0, 0];
   // Pooled chroma over every bin, for bins with few colour faces.
@@ -451,7 +453,8 @@ function keepConditions(c: ConditionedTables, keep: (k: number) => boolean): Con
 /**
  * Each condition's table: per used bin, the luminance of the emotion's own fit faces there (the
  * medoid or the mean, as o.table) when it has at least o.minConditionFaces of them, times the
- * all-faces table's chroma there; else the all-faces table's bin.
+ * all-faces table's chroma there (with `curve`, o.chroma 'luminance': the curve's chroma at that
+ * luminance); else the all-faces table's bin.
  */
 function conditionedTables(base: MouthTable, fitByBin: readonly MouthFace[][], extraByBin: readonly MouthFace[][], used: readonly number[], o: MouthTrainOptions, curve?: ChromaCurve): ConditionedTables {
   const cc: [number, number, number] = [0, 0, 0];
@@ -549,14 +552,14 @@ function lumRatios(f: MouthFace, cells: number): Float64Array {
  * of pixels): bins with at least MIN_CURVE_PIXELS, each at its pixels' mean luminance ratio,
  * chroma = channel sum / luminance sum, scaled to luminance 1.
  */
-function buildCurve(num: Float64Array, den: Float64Array, lumSum: Float64Array, n: Float64Array): ChromaCurve {
+function buildCurve(num: Float64Array, den: Float64Array, n: Float64Array): ChromaCurve {
   const curve: ChromaCurve = { lum: [], rgb: [], pixels: [] };
   for (let k = 0; k < n.length; k++) {
     if (n[k]! < MIN_CURVE_PIXELS || !(den[k]! > 1e-9)) continue;
     const r = num[k * 3]! / den[k]!, g = num[k * 3 + 1]! / den[k]!, b = num[k * 3 + 2]! / den[k]!;
     const y = luma(r, g, b);
     if (!(y > 1e-9)) continue;
-    curve.lum.push(lumSum[k]! / n[k]!);
+    curve.lum.push(den[k]! / n[k]!);
     curve.rgb.push(r / y, g / y, b / y);
     curve.pixels.push(n[k]!);
   }
