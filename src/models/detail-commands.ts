@@ -20,7 +20,7 @@ import { parseArgs } from 'node:util';
 import type * as TF from '@tensorflow/tfjs';
 import { Progress } from '../cli/progress.ts';
 import type { Io } from '../cli/main.ts';
-import { numberOption } from '../cli/options.ts';
+import { numberOption, parseEmotionList } from '../cli/options.ts';
 import { EMOTIONS } from '../core/emotions.ts';
 import { EmoteBotError } from '../core/errors.ts';
 import { removedCode } from '../core/expression-space.ts';
@@ -38,7 +38,6 @@ import { ganLossPng, gridPng, reportFolder, validationPng } from './expression-r
 import { useWasmBackend } from './expression-tf.ts';
 import { DEFAULT_GAN_CONFIG, type GanConfig, trainConditionalGan } from './expression-train.ts';
 import { DETAIL_SIZE, type DetailSet, detailRow, detailSetOf, emotionLines, emotionMeans, fitRestGains, keptShare, neutralMeans, principalDirections, project, remaskRows, restError, type RestStats, restStats, slotOf } from './detail-data.ts';
-import { parseEmotionList } from './expression-commands.ts';
 import { readDetailModel, DEFAULT_DETAIL_MODEL_DIR } from './detail-files.ts';
 import { createDetailAmountReader, createDetailModel, decodeDetail, DETAIL_MODEL_NAME, DETAIL_MODEL_VERSION, detailCoefficients, type DetailModel, detailNoise } from './detail-model.ts';
 import { encodeModel, ModelError } from './manifest.ts';
@@ -381,7 +380,7 @@ export async function runTrainDetail(args: string[], io: Io): Promise<number> {
   // The eyes' fade can only widen the mask's (a baseline is re-masked inside the mask it was fitted under).
   const eyeFeather = numberOption('eye-feather', values['eye-feather'], openingFeather, openingFeather, DETAIL_SIZE / 4);
   if (values['eye-feather-for'] !== undefined && values['eye-feather'] === undefined) throw new EmoteBotError('bad-argument', '--eye-feather-for needs --eye-feather <texels> (how far from the eyes their baseline fades in)');
-  const eyeFeatherFor = parseEmotionList(values['eye-feather-for'] ?? 'all', 'eye-feather-for').list;
+  const eyeFeatherFor = parseEmotionList(values['eye-feather-for'] ?? 'all', 'eye-feather-for', GAN_EMOTIONS).list;
   const baselineOption = values.baseline;
   if (baselineOption !== 'class-mean' && baselineOption !== 'intensity-1') throw new EmoteBotError('bad-argument', `--baseline must be "class-mean" or "intensity-1", got "${baselineOption}"`);
   const quiet = values.quiet;

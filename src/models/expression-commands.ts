@@ -34,7 +34,7 @@ import { evalTable, ganLossPng, gridPng, reportFolder, spaceTable, validationPng
 import { useWasmBackend } from './expression-tf.ts';
 import { DEFAULT_GAN_CONFIG, type GanConfig, type TrainResult, trainGan } from './expression-train.ts';
 import { encodeModel } from './manifest.ts';
-import { numberOption, parseEmotionList as parseList } from '../cli/options.ts';
+import { numberOption, parseEmotionList } from '../cli/options.ts';
 
 export const TRAIN_HELP = `emotebot train expressions: learn what real faces do per emotion
 
@@ -163,13 +163,13 @@ export async function runTrainExpressions(args: string[], io: Io): Promise<numbe
   for (const e of Object.keys(codeFor)) {
     if (rigFor.includes(e) || meanFor.includes(e)) throw new EmoteBotError('bad-argument', `--code-for ${e}: ${rigFor.includes(e) ? '--rig-for' : '--mean-for'} also names it`);
   }
-  const plainFor = parseEmotionList(values['plain-for'], 'plain-for').list;
+  const plainFor = parseEmotionList(values['plain-for'], 'plain-for', GAN_EMOTIONS).list;
   for (const e of plainFor) {
     const other = rigFor.includes(e) ? '--rig-for' : meanFor.includes(e) ? '--mean-for' : Object.hasOwn(codeFor, e) ? '--code-for' : null;
     if (other) throw new EmoteBotError('bad-argument', `--plain-for ${e}: ${other} also names it`);
   }
-  const brows = parseEmotionList(values['brow-from-texture'], 'brow-from-texture');
-  const lids = parseEmotionList(values['lids-from-texture'], 'lids-from-texture');
+  const brows = parseEmotionList(values['brow-from-texture'], 'brow-from-texture', GAN_EMOTIONS);
+  const lids = parseEmotionList(values['lids-from-texture'], 'lids-from-texture', GAN_EMOTIONS);
   const heldUnits = parseHeldUnits(values['hold-units'] ?? []);
 
   const removalKind = values['removal-floor'];
@@ -422,14 +422,6 @@ function textureMoveRecord(m: TextureMove, option: string, meaning: string): Rec
     shifts: Object.fromEntries(m.moved.map((e) => [e, Array.from(m.read.profiles[GAN_EMOTIONS.indexOf(e)]!, (x) => Math.round(x * 1000) / 1000)])),
     largestMoveCm: Object.fromEntries(m.moved.map((e) => [e, Math.round(m.read.maxMoveCm[GAN_EMOTIONS.indexOf(e)]! * 1000) / 1000])),
   };
-}
-
-/**
- * An emotion-list option (`--brow-from-texture`, `--lids-from-texture`): comma-separated
- * GAN_EMOTIONS, or "all"; absent: none. Empty or unknown emotions are refused.
- */
-export function parseEmotionList(raw: string | undefined, option: string): { list: string[]; all: boolean } {
-  return parseList(raw, option, GAN_EMOTIONS);
 }
 
 /**

@@ -121,14 +121,16 @@ describe('emotebot train expressions: --brow-from-texture', () => {
 
 describe('emotebot train expressions: --lids-from-texture', () => {
   it('refuses an empty list or an unknown emotion before reading any data, and takes known ones and "all"', async () => {
-    const { runTrainExpressions, parseEmotionList } = await import('./expression-commands.ts');
+    const { runTrainExpressions } = await import('./expression-commands.ts');
+    const { parseEmotionList } = await import('../cli/options.ts');
+    const { GAN_EMOTIONS } = await import('./expression-gan.ts');
     const io = { out: () => {}, err: () => {} };
     await expect(runTrainExpressions(['--data', '/nonexistent/x.ebds', '--lids-from-texture', 'surprised,amazed', '--quiet'], io)).rejects.toThrow(/--lids-from-texture: "amazed" is not one of happy, sad/);
     await expect(runTrainExpressions(['--data', '/nonexistent/x.ebds', '--lids-from-texture', '', '--quiet'], io)).rejects.toThrow(/--lids-from-texture needs emotions/);
     await expect(runTrainExpressions(['--data', '/nonexistent/x.ebds', '--lids-from-texture', 'surprised', '--quiet'], io)).rejects.toThrow(/x\.ebds/);
-    expect(parseEmotionList(' surprised , fearful', 'lids-from-texture')).toEqual({ list: ['surprised', 'fearful'], all: false });
-    expect(parseEmotionList('all', 'lids-from-texture').all).toBe(true);
-    expect(parseEmotionList(undefined, 'lids-from-texture')).toEqual({ list: [], all: false });
+    expect(parseEmotionList(' surprised , fearful', 'lids-from-texture', GAN_EMOTIONS)).toEqual({ list: ['surprised', 'fearful'], all: false });
+    expect(parseEmotionList('all', 'lids-from-texture', GAN_EMOTIONS).all).toBe(true);
+    expect(parseEmotionList(undefined, 'lids-from-texture', GAN_EMOTIONS)).toEqual({ list: [], all: false });
   });
 });
 
