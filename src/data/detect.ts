@@ -8,7 +8,7 @@ import { EmoteBotError } from '../core/errors.ts';
 import { decodeImage } from '../face/image.ts';
 import type { FaceDetector, RasterImage } from '../face/types.ts';
 import type { Detection } from './judge.ts';
-import { boxToSource, type DetectionRule, detectionGeometry, meshToSource } from './preprocess.ts';
+import { type DetectionRule, detectionGeometry, faceToSource } from './preprocess.ts';
 
 /** Decodes an image file's bytes and detects faces in it; an undecodable file is a result, not an error. */
 export async function detectInImageBytes(detector: FaceDetector, bytes: Uint8Array, rule: DetectionRule, name = 'image'): Promise<Detection> {
@@ -43,6 +43,6 @@ export async function detectInRaster(detector: FaceDetector, raster: RasterImage
     status: 'ok',
     width: raster.width,
     height: raster.height,
-    faces: faces.map((f) => ({ box: boxToSource(f.box, g), score: f.score, mesh: meshToSource(f.mesh, g), ...(f.descriptor ? { descriptor: f.descriptor } : {}) })),
+    faces: faces.map((f) => faceToSource(f, g)),
   };
 }

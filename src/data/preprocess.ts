@@ -8,7 +8,12 @@
  *      `maxSide` (1280 px); k = 1 when the image is already in that range;
  *   2. add a mid-grey border of `border` (0.25) times the scaled longer side on every side.
  * A 48x48 FER2013 crop becomes a 192x192 face in a 288x288 image.
+ *
+ * Photos to animate are detected by the same rule (face/photo.ts, the page's analysis worker), so
+ * their meshes are found as the training faces' were, and a tightly framed headshot is found.
  */
+import type { DetectedFace } from '../face/types.ts';
+
 export interface DetectionRule {
   /** Images whose shorter side is below this are scaled up to it (0: never scale up). */
   minSide: number;
@@ -62,6 +67,11 @@ export function meshToSource(mesh: ArrayLike<number>, g: DetectionGeometry, out 
     out[i + 2] = mesh[i + 2]! * kz;
   }
   return out;
+}
+
+/** A face found in the detection image, back in source pixels (score and descriptor as found). */
+export function faceToSource(face: DetectedFace, g: DetectionGeometry): DetectedFace {
+  return { box: boxToSource(face.box, g), score: face.score, mesh: meshToSource(face.mesh, g), ...(face.descriptor ? { descriptor: face.descriptor } : {}) };
 }
 
 /** A box found in the detection image, back in source pixels. */

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { CROP_FACTOR, cropSquare, MIN_CROP_FACTOR } from './crop.ts';
+import { chooseFace, CROP_FACTOR, cropSquare, fillsFrame, MIN_CROP_FACTOR } from './crop.ts';
 
 describe('cropSquare', () => {
   it('is CROP_FACTOR times the face when the photo has room, centred a little above the box centre', () => {
@@ -30,5 +30,25 @@ describe('cropSquare', () => {
     expect(sq.left).toBe(0);
     expect(sq.pad).toEqual({ left: 0, top: 0, right: 0, bottom: 0 });
     expect(sq.top + sq.side).toBeGreaterThanOrEqual(110);
+  });
+});
+
+describe('fillsFrame and chooseFace', () => {
+  const face = (x: number, y: number, width: number, height: number) => ({ box: { x, y, width, height }, score: 1, mesh: new Float32Array(468 * 3) });
+
+  it('counts a face as filling the frame when its box comes within 5% of its size of an edge', () => {
+    expect(fillsFrame({ x: 100, y: 100, width: 200, height: 200 }, 600, 600)).toBe(false);
+    // A box ending one pixel inside the right edge (as the detector gives for a face cut by it).
+    expect(fillsFrame({ x: 90, y: 15, width: 259, height: 292 }, 350, 350)).toBe(true);
+    expect(fillsFrame({ x: 100, y: 9, width: 200, height: 200 }, 600, 600)).toBe(true);
+    expect(fillsFrame({ x: 100, y: 11, width: 200, height: 200 }, 600, 600)).toBe(false);
+    expect(fillsFrame({ x: -40, y: 100, width: 200, height: 200 }, 600, 600)).toBe(true);
+  });
+
+  it('clips a box that reaches past the photo to the photo, and leaves others as found', () => {
+    expect(chooseFace([face(-45, -64, 483, 501)], 1, 350, 350).box).toEqual({ x: 0, y: 0, width: 350, height: 350 });
+    expect(chooseFace([face(100, 50, 200, 220)], 0.5, 800, 800).box).toEqual({ x: 200, y: 100, width: 400, height: 440 });
+    expect(() => chooseFace([], 1, 350, 350)).toThrow(/no face found/);
+    expect(() => chooseFace([face(0, 0, 30, 30)], 1, 350, 350)).toThrow(/too small/);
   });
 });

@@ -54,15 +54,39 @@ export function cropSquare(box: FaceBox, width: number, height: number): CropSqu
   };
 }
 
+/** A box found on the photo scaled by `scale`, in the photo's pixels. */
+export function boxInPhoto(box: FaceBox, scale: number): FaceBox {
+  return { x: box.x / scale, y: box.y / scale, width: box.width / scale, height: box.height / scale };
+}
+
+/** How near an edge (a share of the box's larger side) a face's box comes when it fills the frame. */
+export const FILLS_FRAME_MARGIN = 0.05;
+
+/**
+ * True when a face's box (photo pixels) comes within FILLS_FRAME_MARGIN of an edge of a width x
+ * height photo: a face that fills the frame, cut by it. The detector misses or misplaces such a
+ * face (its box then ends at or just inside the edge) unless the photo is set on a border (the
+ * training data's rule, data/preprocess.ts DEFAULT_RULE).
+ */
+export function fillsFrame(box: FaceBox, width: number, height: number): boolean {
+  const m = FILLS_FRAME_MARGIN * Math.max(box.width, box.height);
+  return box.x <= m || box.y <= m || box.x + box.width >= width - m || box.y + box.height >= height - m;
+}
+
 /**
  * Picks the face to animate from a detection on the photo scaled by `scale`, and returns its
- * box in photo pixels. Throws EmoteBotError 'no-face' or 'face-too-small' with a message for
- * the user.
+ * box in the pixels of the width x height photo, clipped to it (a face found on a border reaches
+ * past the photo's edges; the crop is made from what the photo shows). Throws EmoteBotError
+ * 'no-face' or 'face-too-small' with a message for the user.
  */
-export function chooseFace(faces: readonly DetectedFace[], scale: number): { face: DetectedFace; box: FaceBox } {
+export function chooseFace(faces: readonly DetectedFace[], scale: number, width: number, height: number): { face: DetectedFace; box: FaceBox } {
   const face = faces[0];
   if (!face) throw new EmoteBotError('no-face', 'no face found in the photo (try a clearer, front-facing portrait)');
-  const box = { x: face.box.x / scale, y: face.box.y / scale, width: face.box.width / scale, height: face.box.height / scale };
+  let box = boxInPhoto(face.box, scale);
+  if (fillsFrame(box, width, height)) {
+    const x0 = Math.max(0, box.x), y0 = Math.max(0, box.y);
+    box = { x: x0, y: y0, width: Math.max(0, Math.min(width, box.x + box.width) - x0), height: Math.max(0, Math.min(height, box.y + box.height) - y0) };
+  }
   if (Math.min(box.width, box.height) < MIN_FACE_PIXELS) {
     throw new EmoteBotError('face-too-small', `the face is too small (${Math.round(Math.min(box.width, box.height))} px across; at least ${MIN_FACE_PIXELS} px needed)`);
   }

@@ -1,10 +1,17 @@
 /**
  * A photo made ready to animate: the largest face found, the photo cropped to a square around
  * it at the output size, and the face's mesh in that square's pixels.
+ *
+ * A face that fills the frame (no face found, or a box within 5% of the photo's edge: crop.ts
+ * fillsFrame) is found again as the training faces were (data/preprocess.ts DEFAULT_RULE: on a
+ * mid-grey border), on the photo and on the crop: the detector misses or misplaces such faces
+ * without the border. Every other photo is detected as it is.
  */
 import sharp from 'sharp';
+import { detectInRaster } from '../data/detect.ts';
+import { DEFAULT_RULE } from '../data/preprocess.ts';
 import type { RgbaImage } from '../render/cpu-warp.ts';
-import { chooseFace, cropSquare, detectScale, meshIntoCrop, refineMesh } from './crop.ts';
+import { boxInPhoto, chooseFace, cropSquare, detectScale, fillsFrame, meshIntoCrop, refineMesh } from './crop.ts';
 import type { DetectedFace, FaceDetector, RasterImage } from './types.ts';
 
 export interface PreparedPhoto {
@@ -22,6 +29,12 @@ export interface PreparedPhoto {
 
 export { MIN_FACE_PIXELS } from './crop.ts';
 
+/** The faces in a raster, found by the training data's detection rule, in the raster's pixels. */
+async function detectAsData(detector: FaceDetector, raster: RasterImage): Promise<DetectedFace[]> {
+  const d = await detectInRaster(detector, raster, DEFAULT_RULE);
+  return d.status === 'ok' ? d.faces : [];
+}
+
 export async function preparePhoto(raster: RasterImage, detector: FaceDetector, size: number): Promise<PreparedPhoto> {
   const { width, height } = raster;
   const scale = detectScale(width, height);
@@ -31,8 +44,19 @@ export async function preparePhoto(raster: RasterImage, detector: FaceDetector, 
     const data = await sharp(raster.data, { raw: { width, height, channels: raster.channels } }).resize(w, h).raw().toBuffer();
     detectInput = { data: new Uint8Array(data.buffer, data.byteOffset, data.byteLength), width: w, height: h, channels: raster.channels };
   }
-  const faces = await detector.detect(detectInput);
-  const { face, box } = chooseFace(faces, scale);
+  let faces = await detector.detect(detectInput);
+  let found = scale;
+  let redetect = (r: RasterImage): Promise<DetectedFace[]> => detector.detect(r);
+  const first = faces[0];
+  if (!first || fillsFrame(boxInPhoto(first.box, scale), width, height)) {
+    const bordered = await detectAsData(detector, raster);
+    if (bordered.length > 0) {
+      faces = bordered;
+      found = 1;
+      redetect = (r) => detectAsData(detector, r);
+    }
+  }
+  const { face, box } = chooseFace(faces, found, width, height);
   // Square crop around the face, padded by mirroring where it leaves the photo.
   const sq = cropSquare(box, width, height);
   const { side, left, top } = sq;
@@ -51,8 +75,8 @@ export async function preparePhoto(raster: RasterImage, detector: FaceDetector, 
     .ensureAlpha()
     .raw()
     .toBuffer();
-  const estimate = meshIntoCrop(face.mesh, scale, sq, size);
+  const estimate = meshIntoCrop(face.mesh, found, sq, size);
   const data = new Uint8ClampedArray(crop.buffer, crop.byteOffset, crop.byteLength);
-  const mesh = refineMesh(estimate, await detector.detect({ data, width: size, height: size, channels: 4 }), size);
+  const mesh = refineMesh(estimate, await redetect({ data, width: size, height: size, channels: 4 }), size);
   return { image: { data, width: size, height: size }, mesh, faceCount: faces.length, score: face.score, box };
 }

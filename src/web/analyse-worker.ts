@@ -1,13 +1,16 @@
 /**
  * The page's photo analysis, off the main thread: Human finds the faces, the largest is
  * cropped to a square (face/crop.ts, the same rules as the command line) and measured again
- * on the crop. The photo stays in this browser: nothing is sent anywhere.
+ * on the crop; a face that fills the frame is found on a mid-grey border, as the command line
+ * and the training data do (face/photo.ts). The photo stays in this browser: nothing is sent
+ * anywhere.
  */
 /// <reference lib="webworker" />
 import { EmoteBotError } from '../core/errors.ts';
-import { chooseFace, cropSquare, detectScale, meshIntoCrop, refineMesh, type CropSquare } from '../face/crop.ts';
+import { DEFAULT_RULE, detectionGeometry, faceToSource } from '../data/preprocess.ts';
+import { boxInPhoto, chooseFace, cropSquare, detectScale, fillsFrame, meshIntoCrop, refineMesh, type CropSquare } from '../face/crop.ts';
 import { createBrowserHumanDetector } from '../face/human-browser.ts';
-import type { FaceDetector, RasterImage } from '../face/types.ts';
+import type { DetectedFace, FaceDetector, RasterImage } from '../face/types.ts';
 import { estimateSkin } from '../render/mouth-interior.ts';
 import type { AnalyseRequest, AnalyseResponse } from './analysis-protocol.ts';
 
@@ -51,6 +54,18 @@ function drawCrop(bitmap: ImageBitmap, sq: CropSquare, size: number): OffscreenC
   return canvas;
 }
 
+/** The faces in an image, found by the training data's detection rule, in the image's pixels. */
+async function detectAsData(det: FaceDetector, image: ImageBitmap | OffscreenCanvas): Promise<DetectedFace[]> {
+  const g = detectionGeometry(image.width, image.height, DEFAULT_RULE);
+  const { canvas, ctx } = readableCanvas(g.width, g.height);
+  ctx.fillStyle = 'rgb(128, 128, 128)';
+  ctx.fillRect(0, 0, g.width, g.height);
+  ctx.imageSmoothingEnabled = true;
+  ctx.imageSmoothingQuality = 'high';
+  ctx.drawImage(image, g.border, g.border, g.innerWidth, g.innerHeight);
+  return (await det.detect(raster(canvas))).map((f) => faceToSource(f, g));
+}
+
 async function analyse(req: AnalyseRequest): Promise<AnalyseResponse> {
   let loadMs = 0;
   if (!detector) {
@@ -70,14 +85,25 @@ async function analyse(req: AnalyseRequest): Promise<AnalyseResponse> {
   const scale = detectScale(bitmap.width, bitmap.height);
   const { canvas: small, ctx } = readableCanvas(Math.max(1, Math.round(bitmap.width * scale)), Math.max(1, Math.round(bitmap.height * scale)));
   ctx.drawImage(bitmap, 0, 0, small.width, small.height);
-  const faces = await det.detect(raster(small));
-  const { face, box } = chooseFace(faces, scale);
+  let faces = await det.detect(raster(small));
+  let found = scale;
+  let tight = false;
+  const first = faces[0];
+  if (!first || fillsFrame(boxInPhoto(first.box, scale), bitmap.width, bitmap.height)) {
+    const bordered = await detectAsData(det, bitmap);
+    if (bordered.length > 0) {
+      faces = bordered;
+      found = 1;
+      tight = true;
+    }
+  }
+  const { face, box } = chooseFace(faces, found, bitmap.width, bitmap.height);
   const sq = cropSquare(box, bitmap.width, bitmap.height);
   const crop = drawCrop(bitmap, sq, size);
   bitmap.close();
-  const estimate = meshIntoCrop(face.mesh, scale, sq, size);
+  const estimate = meshIntoCrop(face.mesh, found, sq, size);
   const pixels = raster(crop);
-  const mesh = refineMesh(estimate, await det.detect(pixels), size);
+  const mesh = refineMesh(estimate, tight ? await detectAsData(det, crop) : await det.detect(pixels), size);
   // The skin colour the learned mouth interior is drawn in (from the crop's cheeks).
   const skin = estimateSkin(pixels, mesh);
   const image = crop.transferToImageBitmap();
