@@ -66,4 +66,21 @@ describe('preparePhoto on a headshot that fills the frame', () => {
     expect(prepared.box.y + prepared.box.height).toBeLessThanOrEqual(350);
   });
 
+  it('stretches the photo\'s edge over the part of the square outside it (no mirrored eyes)', async () => {
+    const bytes = await sharp(MONA).extract({ left: 237, top: 235, width: 170, height: 170 }).resize(350, 350).jpeg({ quality: 92 }).toBuffer();
+    const photo = await decodeImage(bytes);
+    const prepared = await preparePhoto(photo, detector, SIZE);
+    const sq = cropSquare(prepared.box, photo.width, photo.height);
+    // The square leaves the photo above her brows; the rows there repeat the photo's top row.
+    const padRows = Math.floor((sq.pad.top * SIZE) / sq.side) - 4;
+    expect(padRows).toBeGreaterThan(40);
+    const px = prepared.image.data;
+    let worst = 0;
+    for (let y = 1; y < padRows; y++) {
+      for (let x = 0; x < SIZE; x++) {
+        for (let c = 0; c < 3; c++) worst = Math.max(worst, Math.abs(px[(y * SIZE + x) * 4 + c]! - px[x * 4 + c]!));
+      }
+    }
+    expect(worst).toBeLessThanOrEqual(2);
+  });
 });

@@ -57,15 +57,14 @@ export async function preparePhoto(raster: RasterImage, detector: FaceDetector, 
     }
   }
   const { face, box } = chooseFace(faces, found, width, height);
-  // Square crop around the face, padded by mirroring where it leaves the photo.
+  // Square crop around the face. Where it leaves the photo, the photo's edge pixels are stretched
+  // over it: a mirror there showed ghost copies of the eyes and glasses around a tight headshot.
   const sq = cropSquare(box, width, height);
   const { side, left, top } = sq;
   const { left: padL, top: padT, right: padR, bottom: padB } = sq.pad;
   let img = sharp(raster.data, { raw: { width, height, channels: raster.channels } });
   if (padL || padT || padR || padB) {
-    // Mirror padding needs the padding to be smaller than the image; fall back to copying edges.
-    const mirror = padL < width && padR < width && padT < height && padB < height;
-    img = sharp(await img.extend({ left: padL, top: padT, right: padR, bottom: padB, extendWith: mirror ? 'mirror' : 'copy' }).raw().toBuffer(), {
+    img = sharp(await img.extend({ left: padL, top: padT, right: padR, bottom: padB, extendWith: 'copy' }).raw().toBuffer(), {
       raw: { width: width + padL + padR, height: height + padT + padB, channels: raster.channels },
     });
   }

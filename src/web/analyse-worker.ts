@@ -33,24 +33,30 @@ function raster(canvas: OffscreenCanvas): RasterImage {
 }
 
 /**
- * Draws the crop square of `bitmap` into a size x size canvas. Where the square leaves the
- * photo it is filled with the photo mirrored at its edges (as the command line does).
+ * Draws the crop square of `bitmap` into a size x size canvas. Where the square leaves the photo,
+ * the photo's edge rows and columns are stretched over it (as the command line does): a mirror
+ * there showed ghost copies of the eyes and glasses around a headshot that fills the frame.
  */
 function drawCrop(bitmap: ImageBitmap, sq: CropSquare, size: number): OffscreenCanvas {
   const { canvas, ctx } = readableCanvas(size, size);
   ctx.imageSmoothingEnabled = true;
   ctx.imageSmoothingQuality = 'high';
   const k = size / sq.side, w = bitmap.width, h = bitmap.height;
-  const padded = sq.pad.left > 0 || sq.pad.top > 0 || sq.pad.right > 0 || sq.pad.bottom > 0;
-  const tiles = padded ? [-1, 0, 1] : [0];
-  for (const ty of tiles) {
-    for (const tx of tiles) {
-      const sx = tx === 0 ? 1 : -1, ox = tx === 1 ? 2 * w : 0;
-      const sy = ty === 0 ? 1 : -1, oy = ty === 1 ? 2 * h : 0;
-      ctx.setTransform(k * sx, 0, 0, k * sy, k * (ox - sq.left), k * (oy - sq.top));
-      ctx.drawImage(bitmap, 0, 0);
-    }
-  }
+  // Where the photo's edges land in the crop.
+  const left = -sq.left * k, top = -sq.top * k, right = (w - sq.left) * k, bottom = (h - sq.top) * k;
+  // [source x, y, width, height] of an edge or corner, stretched over [dest x, y, width, height].
+  const pads: [number, number, number, number, number, number, number, number][] = [
+    [0, 0, 1, h, 0, top, left, bottom - top],
+    [w - 1, 0, 1, h, right, top, size - right, bottom - top],
+    [0, 0, w, 1, left, 0, right - left, top],
+    [0, h - 1, w, 1, left, bottom, right - left, size - bottom],
+    [0, 0, 1, 1, 0, 0, left, top],
+    [w - 1, 0, 1, 1, right, 0, size - right, top],
+    [0, h - 1, 1, 1, 0, bottom, left, size - bottom],
+    [w - 1, h - 1, 1, 1, right, bottom, size - right, size - bottom],
+  ];
+  for (const [sx, sy, sw, sh, dx, dy, dw, dh] of pads) if (dw > 0 && dh > 0) ctx.drawImage(bitmap, sx, sy, sw, sh, dx, dy, dw, dh);
+  ctx.drawImage(bitmap, left, top, right - left, bottom - top);
   return canvas;
 }
 
