@@ -9,8 +9,8 @@
  *   2. add a mid-grey border of `border` (0.25) times the scaled longer side on every side.
  * A 48x48 FER2013 crop becomes a 192x192 face in a 288x288 image.
  *
- * Photos to animate are detected by the same rule (face/photo.ts, the page's analysis worker), so
- * their meshes are found as the training faces' were, and a tightly framed headshot is found.
+ * A photo to animate whose face fills the frame is detected again by this rule (face/photo.ts, the
+ * page's analysis worker; face/crop.ts needsBorder says when), so a tight headshot is found.
  */
 import type { DetectedFace } from '../face/types.ts';
 

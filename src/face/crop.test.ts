@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { chooseFace, CROP_FACTOR, cropSquare, fillsFrame, MIN_CROP_FACTOR } from './crop.ts';
+import { chooseFace, CROP_FACTOR, cropSquare, fillsFrame, MIN_CROP_FACTOR, needsBorder } from './crop.ts';
 
 describe('cropSquare', () => {
   it('is CROP_FACTOR times the face when the photo has room, centred a little above the box centre', () => {
@@ -43,6 +43,13 @@ describe('fillsFrame and chooseFace', () => {
     expect(fillsFrame({ x: 100, y: 9, width: 200, height: 200 }, 600, 600)).toBe(true);
     expect(fillsFrame({ x: 100, y: 11, width: 200, height: 200 }, 600, 600)).toBe(false);
     expect(fillsFrame({ x: -40, y: 100, width: 200, height: 200 }, 600, 600)).toBe(true);
+  });
+
+  it('asks for a border when the first detection found no face or one that fills the frame', () => {
+    expect(needsBorder([], 1, 350, 350)).toBe(true);
+    // Found on the photo scaled by 0.5: the box is 200..600 of an 800 px photo, or 0..400 when it starts at 0.
+    expect(needsBorder([face(100, 100, 200, 200)], 0.5, 800, 800)).toBe(false);
+    expect(needsBorder([face(0, 100, 200, 200)], 0.5, 800, 800)).toBe(true);
   });
 
   it('clips a box that reaches past the photo to the photo, and leaves others as found', () => {

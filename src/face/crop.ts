@@ -74,6 +74,15 @@ export function fillsFrame(box: FaceBox, width: number, height: number): boolean
 }
 
 /**
+ * Whether a photo must be detected again on a border: the first detection, on the photo scaled by
+ * `scale`, found no face, or a face that fills the frame (fillsFrame).
+ */
+export function needsBorder(faces: readonly DetectedFace[], scale: number, width: number, height: number): boolean {
+  const first = faces[0];
+  return !first || fillsFrame(boxInPhoto(first.box, scale), width, height);
+}
+
+/**
  * Picks the face to animate from a detection on the photo scaled by `scale`, and returns its
  * box in the pixels of the width x height photo, clipped to it (a face found on a border reaches
  * past the photo's edges; the crop is made from what the photo shows). Throws EmoteBotError

@@ -3,7 +3,7 @@
  * it at the output size, and the face's mesh in that square's pixels.
  *
  * A face that fills the frame (no face found, or a box within 5% of the photo's edge: crop.ts
- * fillsFrame) is found again as the training faces were (data/preprocess.ts DEFAULT_RULE: on a
+ * needsBorder) is found again as the training faces were (data/preprocess.ts DEFAULT_RULE: on a
  * mid-grey border), on the photo and on the crop: the detector misses or misplaces such faces
  * without the border. Every other photo is detected as it is.
  */
@@ -11,7 +11,7 @@ import sharp from 'sharp';
 import { detectInRaster } from '../data/detect.ts';
 import { DEFAULT_RULE } from '../data/preprocess.ts';
 import type { RgbaImage } from '../render/cpu-warp.ts';
-import { boxInPhoto, chooseFace, cropSquare, detectScale, fillsFrame, meshIntoCrop, refineMesh } from './crop.ts';
+import { chooseFace, cropSquare, detectScale, meshIntoCrop, needsBorder, refineMesh } from './crop.ts';
 import type { DetectedFace, FaceDetector, RasterImage } from './types.ts';
 
 export interface PreparedPhoto {
@@ -47,8 +47,7 @@ export async function preparePhoto(raster: RasterImage, detector: FaceDetector, 
   let faces = await detector.detect(detectInput);
   let found = scale;
   let redetect = (r: RasterImage): Promise<DetectedFace[]> => detector.detect(r);
-  const first = faces[0];
-  if (!first || fillsFrame(boxInPhoto(first.box, scale), width, height)) {
+  if (needsBorder(faces, scale, width, height)) {
     const bordered = await detectAsData(detector, raster);
     if (bordered.length > 0) {
       faces = bordered;

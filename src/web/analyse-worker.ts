@@ -8,7 +8,7 @@
 /// <reference lib="webworker" />
 import { EmoteBotError } from '../core/errors.ts';
 import { DEFAULT_RULE, detectionGeometry, faceToSource } from '../data/preprocess.ts';
-import { boxInPhoto, chooseFace, cropSquare, detectScale, fillsFrame, meshIntoCrop, refineMesh, type CropSquare } from '../face/crop.ts';
+import { chooseFace, cropSquare, detectScale, meshIntoCrop, needsBorder, refineMesh, type CropSquare } from '../face/crop.ts';
 import { createBrowserHumanDetector } from '../face/human-browser.ts';
 import type { DetectedFace, FaceDetector, RasterImage } from '../face/types.ts';
 import { estimateSkin } from '../render/mouth-interior.ts';
@@ -93,14 +93,14 @@ async function analyse(req: AnalyseRequest): Promise<AnalyseResponse> {
   ctx.drawImage(bitmap, 0, 0, small.width, small.height);
   let faces = await det.detect(raster(small));
   let found = scale;
-  let tight = false;
-  const first = faces[0];
-  if (!first || fillsFrame(boxInPhoto(first.box, scale), bitmap.width, bitmap.height)) {
+  // The crop's detection: its pixels as they are, or (a face that fills the frame) on a border.
+  let redetect = (_crop: OffscreenCanvas, pixels: RasterImage): Promise<DetectedFace[]> => det.detect(pixels);
+  if (needsBorder(faces, scale, bitmap.width, bitmap.height)) {
     const bordered = await detectAsData(det, bitmap);
     if (bordered.length > 0) {
       faces = bordered;
       found = 1;
-      tight = true;
+      redetect = (c) => detectAsData(det, c);
     }
   }
   const { face, box } = chooseFace(faces, found, bitmap.width, bitmap.height);
@@ -109,7 +109,7 @@ async function analyse(req: AnalyseRequest): Promise<AnalyseResponse> {
   bitmap.close();
   const estimate = meshIntoCrop(face.mesh, found, sq, size);
   const pixels = raster(crop);
-  const mesh = refineMesh(estimate, tight ? await detectAsData(det, crop) : await det.detect(pixels), size);
+  const mesh = refineMesh(estimate, await redetect(crop, pixels), size);
   // The skin colour the learned mouth interior is drawn in (from the crop's cheeks).
   const skin = estimateSkin(pixels, mesh);
   const image = crop.transferToImageBitmap();
