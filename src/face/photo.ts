@@ -12,6 +12,7 @@ import { detectInRaster } from '../data/detect.ts';
 import { DEFAULT_RULE } from '../data/preprocess.ts';
 import type { RgbaImage } from '../render/cpu-warp.ts';
 import { chooseFace, cropSquare, detectScale, meshIntoCrop, needsBorder, refineMesh } from './crop.ts';
+import { fillBeyondPhoto, photoExtentInCrop } from './fill.ts';
 import type { DetectedFace, FaceDetector, RasterImage } from './types.ts';
 
 export interface PreparedPhoto {
@@ -56,8 +57,8 @@ export async function preparePhoto(raster: RasterImage, detector: FaceDetector, 
     }
   }
   const { face, box } = chooseFace(faces, found, width, height);
-  // Square crop around the face. Where it leaves the photo, the photo's edge pixels are stretched
-  // over it: a mirror there showed ghost copies of the eyes and glasses around a tight headshot.
+  // Square crop around the face. Where it leaves the photo, the photo's edge is stretched over it,
+  // then spread out by fillBeyondPhoto (face/fill.ts: the page does the same on its crop).
   const sq = cropSquare(box, width, height);
   const { side, left, top } = sq;
   const { left: padL, top: padT, right: padR, bottom: padB } = sq.pad;
@@ -75,6 +76,7 @@ export async function preparePhoto(raster: RasterImage, detector: FaceDetector, 
     .toBuffer();
   const estimate = meshIntoCrop(face.mesh, found, sq, size);
   const data = new Uint8ClampedArray(crop.buffer, crop.byteOffset, crop.byteLength);
+  if (padL || padT || padR || padB) fillBeyondPhoto(data, size, photoExtentInCrop(sq, width, height, size));
   const mesh = refineMesh(estimate, await redetect({ data, width: size, height: size, channels: 4 }), size);
   return { image: { data, width: size, height: size }, mesh, faceCount: faces.length, score: face.score, box };
 }

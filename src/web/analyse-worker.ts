@@ -9,6 +9,7 @@
 import { EmoteBotError } from '../core/errors.ts';
 import { DEFAULT_RULE, detectionGeometry, faceToSource } from '../data/preprocess.ts';
 import { chooseFace, cropSquare, detectScale, meshIntoCrop, needsBorder, refineMesh, type CropSquare } from '../face/crop.ts';
+import { fillBeyondPhoto, photoExtentInCrop } from '../face/fill.ts';
 import { createBrowserHumanDetector } from '../face/human-browser.ts';
 import type { DetectedFace, FaceDetector, RasterImage } from '../face/types.ts';
 import { estimateSkin } from '../render/mouth-interior.ts';
@@ -34,10 +35,10 @@ function raster(canvas: OffscreenCanvas): RasterImage {
 
 /**
  * Draws the crop square of `bitmap` into a size x size canvas. Where the square leaves the photo,
- * the photo's edge rows and columns are stretched over it (as the command line does): a mirror
- * there showed ghost copies of the eyes and glasses around a headshot that fills the frame.
+ * the photo's edge rows and columns are stretched over it, then spread out by fillBeyondPhoto
+ * (face/fill.ts), as the command line does. Returns the canvas and its pixels as drawn.
  */
-function drawCrop(bitmap: ImageBitmap, sq: CropSquare, size: number): OffscreenCanvas {
+function drawCrop(bitmap: ImageBitmap, sq: CropSquare, size: number): { canvas: OffscreenCanvas; pixels: RasterImage } {
   const { canvas, ctx } = readableCanvas(size, size);
   ctx.imageSmoothingEnabled = true;
   ctx.imageSmoothingQuality = 'high';
@@ -57,7 +58,13 @@ function drawCrop(bitmap: ImageBitmap, sq: CropSquare, size: number): OffscreenC
   ];
   for (const [sx, sy, sw, sh, dx, dy, dw, dh] of pads) if (dw > 0 && dh > 0) ctx.drawImage(bitmap, sx, sy, sw, sh, dx, dy, dw, dh);
   ctx.drawImage(bitmap, left, top, right - left, bottom - top);
-  return canvas;
+  const img = ctx.getImageData(0, 0, size, size);
+  const { pad } = sq;
+  if (pad.left || pad.top || pad.right || pad.bottom) {
+    fillBeyondPhoto(img.data, size, photoExtentInCrop(sq, w, h, size));
+    ctx.putImageData(img, 0, 0);
+  }
+  return { canvas, pixels: { data: img.data, width: size, height: size, channels: 4 } };
 }
 
 /** The faces in an image, found by the training data's detection rule, in the image's pixels. */
@@ -105,10 +112,9 @@ async function analyse(req: AnalyseRequest): Promise<AnalyseResponse> {
   }
   const { face, box } = chooseFace(faces, found, bitmap.width, bitmap.height);
   const sq = cropSquare(box, bitmap.width, bitmap.height);
-  const crop = drawCrop(bitmap, sq, size);
+  const { canvas: crop, pixels } = drawCrop(bitmap, sq, size);
   bitmap.close();
   const estimate = meshIntoCrop(face.mesh, found, sq, size);
-  const pixels = raster(crop);
   const mesh = refineMesh(estimate, await redetect(crop, pixels), size);
   // The skin colour the learned mouth interior is drawn in (from the crop's cheeks).
   const skin = estimateSkin(pixels, mesh);
