@@ -140,6 +140,15 @@ describe('emotebot render on a photo', () => {
     const r = await inProcess(['render', '--face', two, '--say', 'happy', '--out', path.join(dir, 'two.png')]);
     expect(r.code).toBe(0);
     expect(r.err.join('\n')).toMatch(/found 2 faces; animating the largest/);
+    expect(r.err.join('\n')).not.toMatch(/hard to read/);
+  });
+
+  it('warns when the face is hard to read (its mesh disagrees with the mirrored photo\'s), and still renders', async () => {
+    const turned = path.join(dir, 'turned.jpg');
+    await sharp(mona).extract({ left: 200, top: 150, width: 280, height: 320 }).rotate(60, { background: '#808080' }).jpeg({ quality: 92 }).toFile(turned);
+    const r = await inProcess(['render', '--face', turned, '--say', 'happy', '--out', path.join(dir, 'turned.png')]);
+    expect(r.code).toBe(0);
+    expect(r.err.join('\n')).toMatch(/the face is hard to read in this photo, so the mouth and eyes may be drawn in the wrong place/);
   });
 });
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { chooseFace, CROP_FACTOR, cropSquare, fillsFrame, MIN_CROP_FACTOR, needsBorder } from './crop.ts';
+import { chooseFace, CROP_FACTOR, cropSquare, fillsFrame, flipDiscrepancy, meshInPhoto, meshIntoCrop, MIN_CROP_FACTOR, needsBorder, UNCERTAIN_FLIP, uncertainMeshNote } from './crop.ts';
 
 describe('cropSquare', () => {
   it('is CROP_FACTOR times the face when the photo has room, centred a little above the box centre', () => {
@@ -57,5 +57,41 @@ describe('fillsFrame and chooseFace', () => {
     expect(chooseFace([face(100, 50, 200, 220)], 0.5, 800, 800).box).toEqual({ x: 200, y: 100, width: 400, height: 440 });
     expect(() => chooseFace([], 1, 350, 350)).toThrow(/no face found/);
     expect(() => chooseFace([face(0, 0, 30, 30)], 1, 350, 350)).toThrow(/too small/);
+  });
+});
+
+/** A face-like mesh: 468 points on a 10 x 47 grid, outer eye corners (33, 263) 100 px apart. */
+function gridMesh(): Float64Array {
+  const m = new Float64Array(468 * 3);
+  for (let i = 0; i < 468; i++) { m[i * 3] = 200 + (i % 10) * 8; m[i * 3 + 1] = 150 + Math.floor(i / 10) * 4; m[i * 3 + 2] = i % 7; }
+  m[33 * 3] = 200; m[33 * 3 + 1] = 200; m[263 * 3] = 300; m[263 * 3 + 1] = 200;
+  return m;
+}
+
+describe('meshInPhoto', () => {
+  it('undoes meshIntoCrop (scale 1)', () => {
+    const sq = cropSquare({ x: 40, y: 30, width: 200, height: 220 }, 300, 280);
+    const m = gridMesh();
+    const back = meshInPhoto(meshIntoCrop(m, 1, sq, 512), sq, 512);
+    for (let i = 0; i < m.length; i++) expect(back[i]).toBeCloseTo(m[i]!, 3);
+  });
+});
+
+describe('flipDiscrepancy and uncertainMeshNote', () => {
+  it('is 0 for the same mesh, the shift in eye widths for a shifted one, Infinity for none', () => {
+    const m = gridMesh();
+    expect(flipDiscrepancy(m, m)).toBe(0);
+    const shifted = m.map((v, i) => (i % 3 === 1 ? v + 30 : v));
+    // Every point 30 px down but the two eye corners, which stay: the eye distance is still 100 px.
+    shifted[33 * 3 + 1] = 200; shifted[263 * 3 + 1] = 200;
+    expect(flipDiscrepancy(m, shifted)).toBeCloseTo(0.3, 6);
+    expect(flipDiscrepancy(m, null)).toBe(Infinity);
+  });
+
+  it('speaks only above UNCERTAIN_FLIP', () => {
+    expect(uncertainMeshNote(0.02)).toBeNull();
+    expect(uncertainMeshNote(UNCERTAIN_FLIP)).toBeNull();
+    expect(uncertainMeshNote(UNCERTAIN_FLIP + 0.01)).toMatch(/hard to read.*wrong place/);
+    expect(uncertainMeshNote(Infinity)).toMatch(/hard to read/);
   });
 });

@@ -114,17 +114,70 @@ export function meshIntoCrop(mesh: ArrayLike<number>, scale: number, crop: CropS
   return out;
 }
 
+/** A mesh in the pixels of a size x size crop of square `crop`, back in the photo's pixels. */
+export function meshInPhoto(mesh: ArrayLike<number>, crop: CropSquare, size: number): Float64Array {
+  const k = crop.side / size;
+  const out = new Float64Array(468 * 3);
+  for (let i = 0; i < 468; i++) {
+    out[i * 3] = mesh[i * 3]! * k + crop.left;
+    out[i * 3 + 1] = mesh[i * 3 + 1]! * k + crop.top;
+    out[i * 3 + 2] = mesh[i * 3 + 2]! * k;
+  }
+  return out;
+}
+
+/**
+ * The face of `found` whose nose tip (landmark 4) lies nearest the estimate's, within a tenth of
+ * the crop (`size` pixels); null when none does.
+ */
+export function nearestFace(estimate: ArrayLike<number>, found: readonly DetectedFace[], size: number): Float32Array | null {
+  let best: Float32Array | null = null;
+  let bestD = size * 0.1;
+  for (const f of found) {
+    const d = Math.hypot(f.mesh[4 * 3]! - estimate[4 * 3]!, f.mesh[4 * 3 + 1]! - estimate[4 * 3 + 1]!);
+    if (d < bestD) { bestD = d; best = f.mesh; }
+  }
+  return best;
+}
+
 /**
  * The mesh measured again on the crop itself is sharper than one scaled up from a big photo:
  * use the re-detected face nearest to the first estimate (by the nose tip, landmark 4), unless
  * none lies within a tenth of the crop.
  */
 export function refineMesh(estimate: Float32Array, redetected: readonly DetectedFace[], size: number): Float32Array {
-  let best: Float32Array | undefined;
-  let bestD = size * 0.1;
-  for (const f of redetected) {
-    const d = Math.hypot(f.mesh[4 * 3]! - estimate[4 * 3]!, f.mesh[4 * 3 + 1]! - estimate[4 * 3 + 1]!);
-    if (d < bestD) { bestD = d; best = f.mesh; }
-  }
-  return best ?? estimate;
+  return nearestFace(estimate, redetected, size) ?? estimate;
+}
+
+/**
+ * Above this flip discrepancy a photo's mesh is uncertain: on photos whose meshes sit on the
+ * face it is 0.01 to 0.07; meshes drawn off the face (the mouth on the nose of a headshot cut at
+ * the chin) read 0.14 and more.
+ */
+export const UNCERTAIN_FLIP = 0.1;
+
+/**
+ * What the user is told when a photo's mesh is uncertain (a flip discrepancy above
+ * UNCERTAIN_FLIP), as a lower-case clause; null when it is not.
+ */
+export function uncertainMeshNote(discrepancy: number): string | null {
+  if (!(discrepancy > UNCERTAIN_FLIP)) return null;
+  return 'the face is hard to read in this photo, so the mouth and eyes may be drawn in the wrong place (a photo that shows the whole face, chin included, with some space around it works best)';
+}
+
+/**
+ * How far a face's mesh and the mesh found on the mirrored photo disagree: the median distance
+ * between each point and the same point of `mirrored` (the mirrored photo's mesh, mirrored back
+ * into the photo's pixels, data/align.ts mirrorImageMesh), over the distance between the outer
+ * eye corners (33, 263). A detector that reads the face well finds the same points both ways;
+ * Infinity when the mirrored photo showed no face (`mirrored` null). Meshes are 468 x (x, y, z)
+ * in the same pixels.
+ */
+export function flipDiscrepancy(mesh: ArrayLike<number>, mirrored: ArrayLike<number> | null): number {
+  if (!mirrored) return Infinity;
+  const eye = Math.hypot(mesh[33 * 3]! - mesh[263 * 3]!, mesh[33 * 3 + 1]! - mesh[263 * 3 + 1]!);
+  const d = new Float64Array(468);
+  for (let i = 0; i < 468; i++) d[i] = Math.hypot(mesh[i * 3]! - mirrored[i * 3]!, mesh[i * 3 + 1]! - mirrored[i * 3 + 1]!);
+  d.sort();
+  return ((d[233]! + d[234]!) / 2) / Math.max(eye, 1e-6);
 }

@@ -7,7 +7,7 @@
 import path from 'node:path';
 import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { cropSquare } from './crop.ts';
+import { cropSquare, meshInPhoto, UNCERTAIN_FLIP } from './crop.ts';
 import { photoExtentInCrop } from './fill.ts';
 import { createHumanDetector } from './human-node.ts';
 import { decodeImage, readImageFile } from './image.ts';
@@ -17,27 +17,23 @@ import type { FaceDetector, RasterImage } from './types.ts';
 const MONA = path.resolve(import.meta.dirname, '../../test/fixtures/mona-lisa.jpg');
 const SIZE = 512;
 
-/** The prepared mesh in the pixels of the photo it was prepared from (x, y per landmark). */
-function meshInPhoto(p: PreparedPhoto, photo: RasterImage): Float64Array {
-  const sq = cropSquare(p.box, photo.width, photo.height);
-  const k = sq.side / SIZE;
-  const out = new Float64Array(468 * 2);
-  for (let i = 0; i < 468; i++) {
-    out[i * 2] = p.mesh[i * 3]! * k + sq.left;
-    out[i * 2 + 1] = p.mesh[i * 3 + 1]! * k + sq.top;
-  }
-  return out;
+/** The prepared mesh in the pixels of the photo it was prepared from (x, y, z per landmark). */
+function meshOnPhoto(p: PreparedPhoto, photo: RasterImage): Float64Array {
+  return meshInPhoto(p.mesh, cropSquare(p.box, photo.width, photo.height), SIZE);
 }
 
 describe('preparePhoto on a headshot that fills the frame', () => {
   let detector: FaceDetector;
   let painting: RasterImage;
   let reference: Float64Array;
+  let wholeFlip: number;
 
   beforeAll(async () => {
     detector = await createHumanDetector();
     painting = await readImageFile(MONA);
-    reference = meshInPhoto(await preparePhoto(painting, detector, SIZE), painting);
+    const whole = await preparePhoto(painting, detector, SIZE);
+    wholeFlip = whole.flipDiscrepancy;
+    reference = meshOnPhoto(whole, painting);
   });
   afterAll(() => detector?.dispose());
 
@@ -50,16 +46,18 @@ describe('preparePhoto on a headshot that fills the frame', () => {
     const bytes = await sharp(MONA).extract({ left, top, width: side, height: side }).resize(350, 350).jpeg({ quality: 92 }).toBuffer();
     const photo = await decodeImage(bytes);
     const prepared = await preparePhoto(photo, detector, SIZE);
-    const mesh = meshInPhoto(prepared, photo);
+    const mesh = meshOnPhoto(prepared, photo);
     const k = side / 350;
     let sum = 0;
     for (let i = 0; i < 468; i++) {
-      sum += Math.hypot(mesh[i * 2]! * k + left - reference[i * 2]!, mesh[i * 2 + 1]! * k + top - reference[i * 2 + 1]!);
+      sum += Math.hypot(mesh[i * 3]! * k + left - reference[i * 3]!, mesh[i * 3 + 1]! * k + top - reference[i * 3 + 1]!);
     }
     // Mean landmark distance, in painting pixels: under 5% of her face's height.
     expect(sum / 468).toBeLessThan(11);
     // The lips (landmark 13, the upper lip's inner middle) within 8 px of the whole painting's.
-    expect(Math.abs(mesh[13 * 2 + 1]! * k + top - reference[13 * 2 + 1]!)).toBeLessThan(8);
+    expect(Math.abs(mesh[13 * 3 + 1]! * k + top - reference[13 * 3 + 1]!)).toBeLessThan(8);
+    // Read the same way on the mirrored photo: no warning.
+    expect(prepared.flipDiscrepancy).toBeLessThan(UNCERTAIN_FLIP);
     // The crop is made from the part of the box inside the photo.
     expect(prepared.box.x).toBeGreaterThanOrEqual(0);
     expect(prepared.box.y).toBeGreaterThanOrEqual(0);
@@ -88,5 +86,13 @@ describe('preparePhoto on a headshot that fills the frame', () => {
     for (let x = e.x0; x < e.x1; x++) near = Math.max(near, Math.abs(lum(x, e.y0 - 1) - lum(x, e.y0)) / 3);
     expect(near).toBeLessThan(40);
     expect(roughness(e.y0 - 30)).toBeLessThan(roughness(e.y0) / 4);
+  });
+
+  it('says when the mesh is uncertain: the painting turned 60 degrees is read differently in a mirror', async () => {
+    expect(wholeFlip).toBeLessThan(0.05);
+    const bytes = await sharp(MONA).extract({ left: 200, top: 150, width: 280, height: 320 }).rotate(60, { background: '#808080' }).jpeg({ quality: 92 }).toBuffer();
+    const turned = await preparePhoto(await decodeImage(bytes), detector, SIZE);
+    // Its mesh is drawn across her cheek (0.64 eye widths apart from the mirror's, seen here).
+    expect(turned.flipDiscrepancy).toBeGreaterThan(UNCERTAIN_FLIP);
   });
 });

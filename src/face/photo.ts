@@ -6,12 +6,17 @@
  * needsBorder) is found again as the training faces were (data/preprocess.ts DEFAULT_RULE: on a
  * mid-grey border), on the photo and on the crop: the detector misses or misplaces such faces
  * without the border. Every other photo is detected as it is.
+ *
+ * The whole preparation then runs again on the photo mirrored, and the two meshes are compared
+ * (crop.ts flipDiscrepancy): where they disagree, the caller is told the face is hard to read.
  */
 import sharp from 'sharp';
+import { mirrorImageMesh } from '../data/align.ts';
 import { detectInRaster } from '../data/detect.ts';
 import { DEFAULT_RULE } from '../data/preprocess.ts';
 import type { RgbaImage } from '../render/cpu-warp.ts';
-import { chooseFace, cropSquare, detectScale, meshIntoCrop, needsBorder, refineMesh } from './crop.ts';
+import { EmoteBotError } from '../core/errors.ts';
+import { chooseFace, cropSquare, type CropSquare, detectScale, flipDiscrepancy, meshInPhoto, meshIntoCrop, needsBorder, refineMesh } from './crop.ts';
 import { fillBeyondPhoto, photoExtentInCrop } from './fill.ts';
 import type { DetectedFace, FaceDetector, RasterImage } from './types.ts';
 
@@ -26,6 +31,13 @@ export interface PreparedPhoto {
   score: number;
   /** The animated face's box in the original photo. */
   box: DetectedFace['box'];
+  /**
+   * How well the detector read this face: crop.ts flipDiscrepancy between its mesh and the mesh
+   * the same preparation finds on the mirrored photo, both in the photo's pixels (eye widths;
+   * Infinity: no face found there). Above UNCERTAIN_FLIP the mouth and eyes may be drawn off the
+   * face.
+   */
+  flipDiscrepancy: number;
 }
 
 export { MIN_FACE_PIXELS } from './crop.ts';
@@ -36,7 +48,27 @@ async function detectAsData(detector: FaceDetector, raster: RasterImage): Promis
   return d.status === 'ok' ? d.faces : [];
 }
 
+/**
+ * The photo prepared, and checked against its mirror image: the whole preparation runs again on
+ * the photo flipped left to right, and the two meshes, in the photo's pixels, are compared
+ * (flipDiscrepancy). A detector that reads the face finds the same points both ways; on a
+ * headshot cut at the chin it may find the mouth on the nose one way and not the other.
+ */
 export async function preparePhoto(raster: RasterImage, detector: FaceDetector, size: number): Promise<PreparedPhoto> {
+  const p = await prepareOnce(raster, detector, size);
+  let mirroredMesh: Float64Array | null = null;
+  try {
+    const q = await prepareOnce(mirrorRaster(raster), detector, size);
+    mirroredMesh = mirrorImageMesh(meshInPhoto(q.mesh, q.square, size), raster.width);
+  } catch (e) {
+    // No face (or too small a one) in the mirror image: the reading is not to be trusted.
+    if (!(e instanceof EmoteBotError)) throw e;
+  }
+  const { square, ...prepared } = p;
+  return { ...prepared, flipDiscrepancy: flipDiscrepancy(meshInPhoto(p.mesh, square, size), mirroredMesh) };
+}
+
+async function prepareOnce(raster: RasterImage, detector: FaceDetector, size: number): Promise<Omit<PreparedPhoto, 'flipDiscrepancy'> & { square: CropSquare }> {
   const { width, height } = raster;
   const scale = detectScale(width, height);
   let detectInput = raster;
@@ -78,5 +110,18 @@ export async function preparePhoto(raster: RasterImage, detector: FaceDetector, 
   const data = new Uint8ClampedArray(crop.buffer, crop.byteOffset, crop.byteLength);
   if (padL || padT || padR || padB) fillBeyondPhoto(data, size, photoExtentInCrop(sq, width, height, size));
   const mesh = refineMesh(estimate, await redetect({ data, width: size, height: size, channels: 4 }), size);
-  return { image: { data, width: size, height: size }, mesh, faceCount: faces.length, score: face.score, box };
+  return { image: { data, width: size, height: size }, mesh, faceCount: faces.length, score: face.score, box, square: sq };
+}
+
+/** A raster mirrored left to right (a copy). */
+function mirrorRaster(r: RasterImage): RasterImage {
+  const { width, height, channels, data } = r;
+  const out = new Uint8Array(data.length);
+  for (let y = 0; y < height; y++) {
+    for (let x = 0; x < width; x++) {
+      const from = (y * width + width - 1 - x) * channels, to = (y * width + x) * channels;
+      for (let c = 0; c < channels; c++) out[to + c] = data[from + c]!;
+    }
+  }
+  return { data: out, width, height, channels };
 }

@@ -5,6 +5,7 @@
 import type { ExpressionRig } from '../core/rig.ts';
 import { createHumanDetector } from '../face/human-node.ts';
 import { readImageFile } from '../face/image.ts';
+import { uncertainMeshNote } from '../face/crop.ts';
 import { preparePhoto } from '../face/photo.ts';
 import type { FaceDetector } from '../face/types.ts';
 import { createCharacterRenderer } from '../render/character-renderer.ts';
@@ -28,6 +29,8 @@ export async function openFace(face: string, size: number, rig: ExpressionRig, d
     const photo = await preparePhoto(raster, det, size);
     const notes: string[] = [];
     if (photo.faceCount > 1) notes.push(`found ${photo.faceCount} faces; animating the largest`);
+    const uncertain = uncertainMeshNote(photo.flipDiscrepancy);
+    if (uncertain) notes.push(uncertain);
     return {
       renderer: createPhotoRenderer(photo, rig, photoOptions),
       info: { kind: 'photo', notes },

@@ -7,8 +7,9 @@
  */
 /// <reference lib="webworker" />
 import { EmoteBotError } from '../core/errors.ts';
+import { mirrorImageMesh } from '../data/align.ts';
 import { DEFAULT_RULE, detectionGeometry, faceToSource } from '../data/preprocess.ts';
-import { chooseFace, cropSquare, detectScale, meshIntoCrop, needsBorder, refineMesh, type CropSquare } from '../face/crop.ts';
+import { chooseFace, cropSquare, detectScale, flipDiscrepancy, meshInPhoto, meshIntoCrop, needsBorder, refineMesh, type CropSquare } from '../face/crop.ts';
 import { fillBeyondPhoto, photoExtentInCrop } from '../face/fill.ts';
 import { createBrowserHumanDetector } from '../face/human-browser.ts';
 import type { DetectedFace, FaceDetector, RasterImage } from '../face/types.ts';
@@ -38,7 +39,7 @@ function raster(canvas: OffscreenCanvas): RasterImage {
  * the photo's edge rows and columns are stretched over it, then spread out by fillBeyondPhoto
  * (face/fill.ts), as the command line does. Returns the canvas and its pixels as drawn.
  */
-function drawCrop(bitmap: ImageBitmap, sq: CropSquare, size: number): { canvas: OffscreenCanvas; pixels: RasterImage } {
+function drawCrop(bitmap: ImageBitmap | OffscreenCanvas, sq: CropSquare, size: number): { canvas: OffscreenCanvas; pixels: RasterImage } {
   const { canvas, ctx } = readableCanvas(size, size);
   ctx.imageSmoothingEnabled = true;
   ctx.imageSmoothingQuality = 'high';
@@ -95,31 +96,59 @@ async function analyse(req: AnalyseRequest): Promise<AnalyseResponse> {
   const det = await detector;
   const t0 = performance.now();
   const { bitmap, size } = req;
-  const scale = detectScale(bitmap.width, bitmap.height);
-  const { canvas: small, ctx } = readableCanvas(Math.max(1, Math.round(bitmap.width * scale)), Math.max(1, Math.round(bitmap.height * scale)));
-  ctx.drawImage(bitmap, 0, 0, small.width, small.height);
+  const { width, height } = bitmap;
+  const p = await analyseOnce(det, bitmap, size);
+  // The same analysis of the photo mirrored left to right (at most MIRROR_MAX_SIDE on its longer
+  // side), its mesh mirrored back into the photo's pixels (as the command line does, face/photo.ts):
+  // where the two disagree, the detector could not read the face.
+  const m = Math.min(1, MIRROR_MAX_SIDE / Math.max(width, height));
+  const { canvas: flipped, ctx: fctx } = readableCanvas(Math.max(1, Math.round(width * m)), Math.max(1, Math.round(height * m)));
+  fctx.setTransform(-flipped.width / width, 0, 0, flipped.height / height, flipped.width, 0);
+  fctx.drawImage(bitmap, 0, 0);
+  bitmap.close();
+  let mirroredMesh: Float64Array | null = null;
+  try {
+    const q = await analyseOnce(det, flipped, size);
+    const inMirror = meshInPhoto(q.mesh, q.square, size);
+    for (let i = 0; i < inMirror.length; i++) if (i % 3 !== 2) inMirror[i] = inMirror[i]! * (i % 3 === 0 ? width / flipped.width : height / flipped.height);
+    mirroredMesh = mirrorImageMesh(inMirror, width);
+  } catch (e) {
+    // No face (or too small a one) in the mirror image: the reading is not to be trusted.
+    if (!(e instanceof EmoteBotError)) throw e;
+  }
+  const discrepancy = flipDiscrepancy(meshInPhoto(p.mesh, p.square, size), mirroredMesh);
+  // The skin colour the learned mouth interior is drawn in (from the crop's cheeks).
+  const skin = estimateSkin(p.pixels, p.mesh);
+  const image = p.crop.transferToImageBitmap();
+  return { type: 'result', id: req.id, ok: true, image, mesh: p.mesh, ...(skin ? { skin } : {}), faceCount: p.faceCount, score: p.score, flipDiscrepancy: discrepancy, loadMs, analyseMs: performance.now() - t0 };
+}
+
+/** Longest side of the mirrored copy the check analyses (a 40-megapixel photo is not copied whole). */
+const MIRROR_MAX_SIDE = 4096;
+
+/** One analysis of an image: the largest face, its crop at `size` and its mesh in the crop's pixels. */
+async function analyseOnce(det: FaceDetector, image: ImageBitmap | OffscreenCanvas, size: number): Promise<{ crop: OffscreenCanvas; pixels: RasterImage; mesh: Float32Array; square: CropSquare; faceCount: number; score: number }> {
+  const scale = detectScale(image.width, image.height);
+  const { canvas: small, ctx } = readableCanvas(Math.max(1, Math.round(image.width * scale)), Math.max(1, Math.round(image.height * scale)));
+  ctx.drawImage(image, 0, 0, small.width, small.height);
   let faces = await det.detect(raster(small));
   let found = scale;
   // The crop's detection: its pixels as they are, or (a face that fills the frame) on a border.
   let redetect = (_crop: OffscreenCanvas, pixels: RasterImage): Promise<DetectedFace[]> => det.detect(pixels);
-  if (needsBorder(faces, scale, bitmap.width, bitmap.height)) {
-    const bordered = await detectAsData(det, bitmap);
+  if (needsBorder(faces, scale, image.width, image.height)) {
+    const bordered = await detectAsData(det, image);
     if (bordered.length > 0) {
       faces = bordered;
       found = 1;
       redetect = (c) => detectAsData(det, c);
     }
   }
-  const { face, box } = chooseFace(faces, found, bitmap.width, bitmap.height);
-  const sq = cropSquare(box, bitmap.width, bitmap.height);
-  const { canvas: crop, pixels } = drawCrop(bitmap, sq, size);
-  bitmap.close();
+  const { face, box } = chooseFace(faces, found, image.width, image.height);
+  const sq = cropSquare(box, image.width, image.height);
+  const { canvas: crop, pixels } = drawCrop(image, sq, size);
   const estimate = meshIntoCrop(face.mesh, found, sq, size);
   const mesh = refineMesh(estimate, await redetect(crop, pixels), size);
-  // The skin colour the learned mouth interior is drawn in (from the crop's cheeks).
-  const skin = estimateSkin(pixels, mesh);
-  const image = crop.transferToImageBitmap();
-  return { type: 'result', id: req.id, ok: true, image, mesh, ...(skin ? { skin } : {}), faceCount: faces.length, score: face.score, loadMs, analyseMs: performance.now() - t0 };
+  return { crop, pixels, mesh, square: sq, faceCount: faces.length, score: face.score };
 }
 
 scope.addEventListener('message', (ev: MessageEvent<AnalyseRequest>) => {

@@ -22,6 +22,8 @@ export interface AnalyseSuccess {
   skin?: [number, number, number];
   faceCount: number;
   score: number;
+  /** How well the detector read the face (face/crop.ts flipDiscrepancy; Infinity: not found mirrored). */
+  flipDiscrepancy: number;
   /** Milliseconds spent: loading the models (0 once loaded), detecting and cropping. */
   loadMs: number;
   analyseMs: number;

@@ -11,6 +11,7 @@ import { TimestampClock } from '../motion/clock.ts';
 import { FpsMeter } from './fps.ts';
 import type { PageOptions } from './options.ts';
 import { PhotoError, type AnalysedPhoto, type PhotoAnalyser } from './photo-client.ts';
+import { uncertainMeshNote } from '../face/crop.ts';
 import { describeTargets, emotionTargets, textTargets } from './targets.ts';
 import { characterView, photoContext, photoView, type FaceView } from './views.ts';
 import { makeClip, type ClipServices } from './clip.ts';
@@ -180,6 +181,8 @@ export function startApp(el: AppElements, host: Host, options: PageOptions, serv
       show(next);
       el.face.value = which;
       const notes = analysed.faceCount > 1 ? [{ text: `Found ${analysed.faceCount} faces; animating the largest.`, kind: 'note' as const }] : [];
+      const uncertain = uncertainMeshNote(analysed.flipDiscrepancy);
+      if (uncertain) notes.push({ text: `${uncertain[0]!.toUpperCase()}${uncertain.slice(1)}.`, kind: 'note' });
       say([{ text: `Animating ${name}. Type or pick an emotion.`, kind: 'status' }, ...notes]);
     } catch (e) {
       if (ticket !== loading) return;

@@ -17,6 +17,8 @@ export interface AnalysedPhoto {
   /** The face's skin colour (RGB 0..255), when the analysis could read it. */
   skin?: [number, number, number];
   faceCount: number;
+  /** How well the detector read the face (face/crop.ts flipDiscrepancy): above UNCERTAIN_FLIP, uncertain. */
+  flipDiscrepancy: number;
   /** Milliseconds: models loaded (0 when already loaded) and photo analysed. */
   loadMs: number;
   analyseMs: number;
@@ -102,7 +104,7 @@ export function createPhotoAnalyser(options: PhotoAnalyserOptions): PhotoAnalyse
         start().postMessage(req, [bitmap]);
       });
       if (!res.ok) throw new PhotoError(res.code, FRIENDLY[res.code] ?? `The photo could not be analysed: ${res.message}`);
-      return { image: res.image, width: res.image.width, height: res.image.height, mesh: res.mesh, ...(res.skin ? { skin: res.skin } : {}), faceCount: res.faceCount, loadMs: res.loadMs, analyseMs: res.analyseMs };
+      return { image: res.image, width: res.image.width, height: res.image.height, mesh: res.mesh, ...(res.skin ? { skin: res.skin } : {}), faceCount: res.faceCount, flipDiscrepancy: res.flipDiscrepancy, loadMs: res.loadMs, analyseMs: res.analyseMs };
     },
     dispose() {
       worker?.terminate();

@@ -119,6 +119,7 @@ describe('photos in the EmoteBot page', () => {
     const before = await h.shot('photo-before-drop');
     await drop(mirrored, 'portrait.jpg', 'image/jpeg');
     await expect.poll(messages, { timeout: 60_000 }).toMatch(/Animating portrait\.jpg/);
+    expect(await messages()).not.toMatch(/hard to read/);
     await photoShown();
     await framesAdvance(page, 3);
     const dropped = await h.shot('photo-dropped');
@@ -145,6 +146,15 @@ describe('photos in the EmoteBot page', () => {
     await page.waitForTimeout(SETTLE_MS);
     const happy = await h.shot('photo-headshot-happy');
     expect(await changed(still, happy, await middle())).toBeGreaterThan(0.01);
+  });
+
+  it('a face the detector reads differently in a mirror is animated with a warning', async () => {
+    // The painting turned 60 degrees: the mesh lands across her cheek (face/photo.test.ts).
+    const turned = await sharp(await readFile(MONA)).extract({ left: 200, top: 150, width: 280, height: 320 }).rotate(60, { background: '#808080' }).jpeg({ quality: 92 }).toBuffer();
+    await drop(turned, 'turned.jpg', 'image/jpeg');
+    await expect.poll(messages, { timeout: 60_000 }).toMatch(/Animating turned\.jpg/);
+    expect(await messages()).toMatch(/The face is hard to read in this photo, so the mouth and eyes may be drawn in the wrong place/);
+    await photoShown();
   });
 
   it('a file that is not an image gets a clear message and the page keeps animating', async () => {
