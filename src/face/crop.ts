@@ -127,26 +127,18 @@ export function meshInPhoto(mesh: ArrayLike<number>, crop: CropSquare, size: num
 }
 
 /**
- * The face of `found` whose nose tip (landmark 4) lies nearest the estimate's, within a tenth of
- * the crop (`size` pixels); null when none does.
- */
-export function nearestFace(estimate: ArrayLike<number>, found: readonly DetectedFace[], size: number): Float32Array | null {
-  let best: Float32Array | null = null;
-  let bestD = size * 0.1;
-  for (const f of found) {
-    const d = Math.hypot(f.mesh[4 * 3]! - estimate[4 * 3]!, f.mesh[4 * 3 + 1]! - estimate[4 * 3 + 1]!);
-    if (d < bestD) { bestD = d; best = f.mesh; }
-  }
-  return best;
-}
-
-/**
  * The mesh measured again on the crop itself is sharper than one scaled up from a big photo:
  * use the re-detected face nearest to the first estimate (by the nose tip, landmark 4), unless
  * none lies within a tenth of the crop.
  */
 export function refineMesh(estimate: Float32Array, redetected: readonly DetectedFace[], size: number): Float32Array {
-  return nearestFace(estimate, redetected, size) ?? estimate;
+  let best: Float32Array | undefined;
+  let bestD = size * 0.1;
+  for (const f of redetected) {
+    const d = Math.hypot(f.mesh[4 * 3]! - estimate[4 * 3]!, f.mesh[4 * 3 + 1]! - estimate[4 * 3 + 1]!);
+    if (d < bestD) { bestD = d; best = f.mesh; }
+  }
+  return best ?? estimate;
 }
 
 /**

@@ -11,11 +11,11 @@
  * (crop.ts flipDiscrepancy): where they disagree, the caller is told the face is hard to read.
  */
 import sharp from 'sharp';
+import { EmoteBotError } from '../core/errors.ts';
 import { mirrorImageMesh } from '../data/align.ts';
 import { detectInRaster } from '../data/detect.ts';
 import { DEFAULT_RULE } from '../data/preprocess.ts';
 import type { RgbaImage } from '../render/cpu-warp.ts';
-import { EmoteBotError } from '../core/errors.ts';
 import { chooseFace, cropSquare, type CropSquare, detectScale, flipDiscrepancy, meshInPhoto, meshIntoCrop, needsBorder, refineMesh } from './crop.ts';
 import { fillBeyondPhoto, photoExtentInCrop } from './fill.ts';
 import type { DetectedFace, FaceDetector, RasterImage } from './types.ts';
