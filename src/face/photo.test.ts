@@ -11,7 +11,7 @@ import { cropSquare, meshInPhoto, UNCERTAIN_FLIP } from './crop.ts';
 import { photoExtentInCrop } from './fill.ts';
 import { createHumanDetector } from './human-node.ts';
 import { decodeImage, readImageFile } from './image.ts';
-import { preparePhoto, type PreparedPhoto } from './photo.ts';
+import { MIN_REFINE_SIZE, preparePhoto, type PreparedPhoto } from './photo.ts';
 import type { FaceDetector, RasterImage } from './types.ts';
 
 const MONA = path.resolve(import.meta.dirname, '../../test/fixtures/mona-lisa.jpg');
@@ -94,5 +94,13 @@ describe('preparePhoto on a headshot that fills the frame', () => {
     const turned = await preparePhoto(await decodeImage(bytes), detector, SIZE);
     // Its mesh is drawn across her cheek (0.64 eye widths apart from the mirror's, seen here).
     expect(turned.flipDiscrepancy).toBeGreaterThan(UNCERTAIN_FLIP);
+  });
+
+  it('measures the mesh of a small output on a crop of MIN_REFINE_SIZE pixels', async () => {
+    const small = await preparePhoto(painting, detector, 256);
+    const full = await preparePhoto(painting, detector, MIN_REFINE_SIZE);
+    expect(small.image.width).toBe(256);
+    // The same detection on the same 512-pixel crop, scaled to the small crop's pixels.
+    for (let i = 0; i < 468 * 3; i++) expect(small.mesh[i]).toBeCloseTo(full.mesh[i]! * (256 / MIN_REFINE_SIZE), 3);
   });
 });
